@@ -1,0 +1,243 @@
+"""Read articles from plain text, HTML pages and JSONL; every error names the file.
+
+* **Plain text** (``.txt`` and anything not recognised as HTML or JSONL): the
+  whole file is the article. Leading metadata lines of the form
+  `` key value`` (keys ``date``, ``published``, ``title``, ``source``,
+  ``outlet``, ``url``, ``id``) are read and kept out of the comparison; a
+  ``date`` key may share its line with the first sentence, as in
+  `` date 2025-11-03 U.S. Defense Secretary ...``.
+* **HTML** (``.html``, ``.htm``, or text starting with ``<!doctype`` or ``<html``):
+  main text, title, date, site and URL by trafilatura (:mod:`wiretrace.adapters.html`).
+* **JSONL** (``.jsonl``, ``.ndjson``): one article per line, ``text`` required,
+  ``id``, ``title``, ``published``, ``source`` (or ``outlet``), ``url`` optional.
+  :func:`read_article` takes the first line; :func:`read_jsonl` all of them.
+
+Bytes must be UTF-8; other encodings are accepted when charset detection is
+confident (old wire copy is Latin-1), and refused otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from wiretrace.errors import InputError
+from wiretrace.types import Article
+
+__all__ = ["parse_published", "read_article", "read_bytes", "read_jsonl"]
+
+_META_KEYS = {
+    "date": "published",
+    "published": "published",
+    "title": "title",
+    "source": "outlet",
+    "outlet": "outlet",
+    "url": "url",
+    "id": "id",
+}
+_DATE_PREFIX = re.compile(
+    r"^\s*(?:date|published):?\s+(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)\s+"
+)
+_META_LINE = re.compile(r"^\s*(date|published|title|source|outlet|url|id):?[ \t]+(\S[^\n]*)$", re.IGNORECASE)
+_MAX_BYTES = 50_000_000
+
+
+def parse_published(value: Any, where: str) -> str | None:
+    """A publication time as ISO 8601 text, or None when absent.
+
+    Raises:
+        InputError: The value is not an ISO 8601 date or date-time.
+
+    Example:
+        >>> parse_published("2025-11-03", "a.txt")
+        '2025-11-03'
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    text = str(value).strip().replace("Z", "+00:00")
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text).isoformat()
+        return datetime.fromisoformat(text).isoformat()
+    except ValueError:
+        raise InputError(where, f"published {value!r} is not an ISO 8601 date (e.g. 2025-11-03)") from None
+
+
+def _decode(data: bytes, where: str) -> str:
+    if not data.strip():
+        raise InputError(where, "file is empty")
+    if b"\x00" in data[:8192]:
+        raise InputError(where, "binary data, not text (NUL bytes found)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is None or best.chaos > 0.2:
+            raise InputError(where, f"undecodable bytes at offset {exc.start} (not UTF-8 text)") from None
+        return str(best)
+
+
+def _plain(text: str, where: str) -> Article:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    meta: dict[str, str] = {}
+    header = 0
+    while True:
+        rest = text[header:]
+        m = _META_LINE.match(rest.split("\n", 1)[0])
+        d = _DATE_PREFIX.match(rest)
+        if m and not (d and len(m.group(2).split()) > 1):
+            meta.setdefault(_META_KEYS[m.group(1).lower()], m.group(2).strip())
+            header += len(rest.split("\n", 1)[0]) + 1
+        elif d:
+            meta.setdefault("published", d.group(1))
+            header += d.end()
+            break
+        else:
+            break
+    header = min(header, len(text))
+    if not text[header:].strip():
+        raise InputError(where, "no article text (empty, or only metadata lines)")
+    return Article(
+        text=text,
+        id=meta.get("id"),
+        title=meta.get("title"),
+        published=parse_published(meta.get("published"), where),
+        outlet=meta.get("outlet"),
+        url=meta.get("url"),
+        path=where,
+        header=header,
+    )
+
+
+def _from_record(record: Any, where: str) -> Article:
+    if not isinstance(record, dict):
+        raise InputError(where, 'each line must be a JSON object with "text"')
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(where, 'missing field "text" (each line needs "text"; "id", "title", "published" optional)')
+
+    def opt(*keys: str) -> str | None:
+        for key in keys:
+            value = record.get(key)
+            if value is not None and value != "":
+                return str(value)
+        return None
+
+    return Article(
+        text=text.replace("\r\n", "\n"),
+        id=opt("id"),
+        title=opt("title"),
+        published=parse_published(record.get("published") or record.get("date"), where),
+        outlet=opt("source", "outlet"),
+        url=opt("url"),
+        path=where,
+    )
+
+
+def _jsonl_lines(text: str, where: str) -> Iterator[Article]:
+    found = False
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}:{n}", f"malformed JSON ({exc.msg} at column {exc.colno})") from None
+        found = True
+        yield _from_record(record, f"{where}:{n}")
+    if not found:
+        raise InputError(where, "no JSON lines found")
+
+
+def read_jsonl(path: str | Path) -> Iterator[Article]:
+    """Every article of a JSONL file, one per non-empty line.
+
+    Raises:
+        InputError: A line is not JSON or lacks ``text``; names ``file:line``.
+    """
+    where = str(path)
+    yield from _jsonl_lines(_decode(_read(path), where), where)
+
+
+def _looks_html(text: str) -> bool:
+    head = text.lstrip()[:500].lower()
+    return head.startswith(("<!doctype html", "<html")) or ("<body" in head and head[:1] == "<")
+
+
+def read_bytes(data: bytes, where: str, kind: str | None = None) -> Article:
+    """An article from raw bytes; ``kind`` is ``txt``, ``html`` or ``jsonl`` (guessed when None).
+
+    Raises:
+        InputError: The bytes are empty, binary, undecodable or hold no article text.
+    """
+    text = _decode(data, where)
+    if kind is None:
+        suffix = Path(where).suffix.lower()
+        kind = {".html": "html", ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl"}.get(suffix)
+        if kind is None:
+            stripped = text.lstrip()
+            if _looks_html(stripped):
+                kind = "html"
+            elif stripped.startswith("{") and stripped.split("\n", 1)[0].rstrip().endswith("}"):
+                kind = "jsonl"
+            else:
+                kind = "txt"
+    if kind == "html":
+        from wiretrace.adapters.html import extract_article
+
+        return extract_article(text, where)
+    if kind == "jsonl":
+        return next(_jsonl_lines(text, where))
+    return _plain(text, where)
+
+
+def _read(path: str | Path) -> bytes:
+    where = str(path)
+    if where == "-":
+        stream: BinaryIO = sys.stdin.buffer
+        data = stream.read(_MAX_BYTES + 1)
+    else:
+        p = Path(path)
+        if p.is_dir():
+            raise InputError(where, "is a directory, not an article file")
+        try:
+            with p.open("rb") as fh:
+                data = fh.read(_MAX_BYTES + 1)
+        except FileNotFoundError:
+            raise InputError(where, "no such file") from None
+        except PermissionError:
+            raise InputError(where, "permission denied") from None
+        except OSError as exc:
+            raise InputError(where, f"cannot read ({exc.strerror})") from None
+    if len(data) > _MAX_BYTES:
+        raise InputError(where, f"file is larger than {_MAX_BYTES // 1_000_000} MB")
+    return data
+
+
+def read_article(path: str | Path, kind: str | None = None) -> Article:
+    """Read one article from a file (``-`` for stdin).
+
+    Args:
+        path: A ``.txt``, ``.html`` or ``.jsonl`` file, or ``-``.
+        kind: Force ``txt``, ``html`` or ``jsonl`` instead of guessing.
+
+    Returns:
+        The :class:`Article`, with ``path`` set for messages.
+
+    Raises:
+        InputError: Missing, unreadable, binary, empty, undecodable or malformed input.
+
+    Example:
+        >>> read_article("../shared/seeds/000_3c120438f9401b4a.txt").published  # doctest: +SKIP
+        '2025-11-03'
+    """
+    return read_bytes(_read(path), str(path), kind)

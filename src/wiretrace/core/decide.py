@@ -1,0 +1,328 @@
+"""From an alignment to a verdict: relation, direction, confidence, evidence.
+
+Sentence links alone do not make a verdict: two reports of the same court case
+share names, numbers and quotes, and some of their sentences link. What marks
+a rewrite is how much of the derived text is accounted for, how closely, in
+what order, and how the two texts differ in shape. :func:`evidence` sums an
+alignment up in a few numbers (:data:`EVIDENCE`), for one direction ("is
+``derived`` written from ``source``?"):
+
+* ``linked``: share of the derived words in linked sentences;
+* ``best_mean``: mean best link probability of the derived sentences (by words);
+* ``strong``: share of derived words in sentences linked with probability >= 0.9;
+* ``cont1``, ``cont2``, ``cont3``: share of the derived text's word 1-, 2- and
+  3-grams (stems) found in the source;
+* ``tiles``: share of derived words inside a word 5-gram shared with the source
+  (copied runs, as greedy string tiling finds them);
+* ``src_used``: share of the source words in sentences some link uses;
+* ``facts``: share of the derived text's numbers and names found in the source;
+* ``lead``: mean best link probability of the first three derived sentences
+  (rewrites keep the lead);
+* ``merged``: share of links that merge several source sentences;
+* ``order``: share of consecutive links that keep the source order;
+* ``len_ratio``: log of derived words over source words;
+* ``cos_mean``: mean cosine of each derived sentence with its best source
+  sentence (by words): the semantic channel alone, blind to wording;
+* ``margin_mean``: mean ``margin`` of those best pairs: how clearly each
+  derived sentence has one origin rather than many equals;
+* ``mutual``: share of derived sentences whose best source sentence has them
+  as its best derived sentence in turn;
+* ``chain``: share of consecutive derived sentences whose best source
+  sentences keep the source order (every sentence, linked or not).
+
+Three small logistic models, fitted by ``tools/fit_models.py`` (coefficients
+in ``wiretrace/data/models.json``), read them: :class:`RelationModel` gives the
+probability of ``rewrite``, ``same-event`` (an independent report of the same
+story) and ``unrelated`` (fitted on METER and on Clough & Stevenson's
+paraphrased answers); :class:`ExtentModel` says whether a rewrite is
+``wholly`` or ``partially`` derived (METER's distinction);
+:class:`DirectionModel` says which of the two is the source when publication
+dates cannot, from the difference of the two directions' evidence: the
+derived text merges, drops specific facts and is covered by the source more
+than the other way round.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from wiretrace.core.align import Alignment
+from wiretrace.core.represent import Document
+
+__all__ = [
+    "EVIDENCE",
+    "RELATION_CLASSES",
+    "DirectionModel",
+    "ExtentModel",
+    "RelationModel",
+    "Verdict",
+    "classify",
+    "decide",
+    "evidence",
+    "order_by_time",
+]
+
+EVIDENCE = (
+    "linked",
+    "best_mean",
+    "strong",
+    "cont1",
+    "cont2",
+    "cont3",
+    "tiles",
+    "src_used",
+    "facts",
+    "lead",
+    "merged",
+    "order",
+    "len_ratio",
+    "cos_mean",
+    "margin_mean",
+    "mutual",
+    "chain",
+)
+RELATION_CLASSES = ("rewrite", "same-event", "unrelated")
+
+
+def _ngrams(tokens: list[str], n: int) -> set[tuple[str, ...]]:
+    return set(zip(*(tokens[k:] for k in range(n)), strict=False))
+
+
+def evidence(derived: Document, source: Document, alignment: Alignment) -> dict[str, float]:
+    """Summarise the alignment of ``derived`` onto ``source`` as :data:`EVIDENCE`.
+
+    Args:
+        derived: The text that may have been written from ``source``.
+        source: The candidate original.
+        alignment: ``align(derived, source, ...)``.
+
+    Returns:
+        One float per name in :data:`EVIDENCE`; all zero but ``len_ratio`` when
+        either text has no sentences.
+    """
+    out = dict.fromkeys(EVIDENCE, 0.0)
+    n = len(derived.features)
+    words_d = np.array([max(f.n_words, 1) for f in derived.features], dtype=np.float64)
+    words_s = np.array([max(f.n_words, 1) for f in source.features], dtype=np.float64)
+    out["len_ratio"] = math.log((words_d.sum() + 1) / (words_s.sum() + 1))
+    if n == 0 or len(source.features) == 0:
+        return out
+    total = words_d.sum()
+    linked = np.zeros(n)
+    for link in alignment.links:
+        linked[list(link.derived)] = 1.0
+    best = alignment.best
+    out["linked"] = float((linked * words_d).sum() / total)
+    out["best_mean"] = float((best * words_d).sum() / total)
+    out["strong"] = float(((best >= 0.9) * words_d).sum() / total)
+    out["lead"] = float(best[:3].mean())
+    dt = [t.stem for f in derived.features for t in f.tokens]
+    st = [t.stem for f in source.features for t in f.tokens]
+    for k in (1, 2, 3):
+        dn = _ngrams(dt, k)
+        out[f"cont{k}"] = len(dn & _ngrams(st, k)) / len(dn) if dn else 0.0
+    if len(dt) >= 5:
+        shared = _ngrams(dt, 5) & _ngrams(st, 5)
+        inside = np.zeros(len(dt), dtype=bool)
+        for k in range(len(dt) - 4):
+            if tuple(dt[k : k + 5]) in shared:
+                inside[k : k + 5] = True
+        out["tiles"] = float(inside.mean())
+    used = sorted(alignment.used)
+    out["src_used"] = float(words_s[used].sum() / words_s.sum()) if used else 0.0
+    facts_d: set[str] = set()
+    facts_s: set[str] = set()
+    for f in derived.features:
+        facts_d |= f.numbers | f.names
+    for f in source.features:
+        facts_s |= f.numbers | f.names
+    out["facts"] = len(facts_d & facts_s) / len(facts_d) if facts_d else 0.0
+    prob = alignment.pairs.prob
+    best_j = prob.argmax(1)
+    rows = np.arange(n)
+    out["cos_mean"] = float((alignment.pairs.x[rows, best_j, 0] * words_d).sum() / total)
+    out["margin_mean"] = float((alignment.pairs.x[rows, best_j, 6] * words_d).sum() / total)
+    best_i = prob.argmax(0)
+    out["mutual"] = float(((best_i[best_j] == rows) * words_d).sum() / total)
+    if n > 1:
+        out["chain"] = float(np.mean(best_j[1:] >= best_j[:-1]))
+    links = alignment.links
+    if links:
+        out["merged"] = sum(len(link.source) > 1 for link in links) / len(links)
+    if len(links) > 1:
+        kept = sum(b.source[0] >= a.source[0] for a, b in itertools.pairwise(links))
+        out["order"] = kept / (len(links) - 1)
+    return out
+
+
+def _vector(features: dict[str, float], names: tuple[str, ...]) -> np.ndarray:
+    return np.array([features[name] for name in names], dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class RelationModel:
+    """Multinomial logistic model: evidence -> probability of each relation class.
+
+    Attributes:
+        features: Evidence names, in coefficient order.
+        classes: Class names (:data:`RELATION_CLASSES`).
+        mean: Feature means used to standardise.
+        scale: Feature standard deviations used to standardise.
+        intercept: One per class.
+        coef: One row per class, one column per feature.
+    """
+
+    features: tuple[str, ...]
+    classes: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    intercept: tuple[float, ...]
+    coef: tuple[tuple[float, ...], ...]
+
+    def probabilities(self, features: dict[str, float]) -> dict[str, float]:
+        """Probability of each class, summing to 1."""
+        x = (_vector(features, self.features) - np.asarray(self.mean)) / np.asarray(self.scale)
+        z = np.asarray(self.intercept) + np.asarray(self.coef) @ x
+        z -= z.max()
+        p = np.exp(z)
+        p /= p.sum()
+        return {c: float(v) for c, v in zip(self.classes, p, strict=True)}
+
+
+@dataclass(frozen=True)
+class ExtentModel:
+    """Binary logistic model: evidence of a rewrite -> probability it is wholly derived."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    intercept: float
+    coef: tuple[float, ...]
+
+    def probability_wholly(self, features: dict[str, float]) -> float:
+        """Probability that the derived text was written wholly from the source."""
+        x = (_vector(features, self.features) - np.asarray(self.mean)) / np.asarray(self.scale)
+        z = self.intercept + float(np.asarray(self.coef) @ x)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@dataclass(frozen=True)
+class DirectionModel:
+    """Binary logistic model on the difference of the two directions' evidence.
+
+    ``probability_first_derived(e_ab, e_ba)`` is the probability that ``a`` was
+    written from ``b``, where ``e_ab`` is the evidence for "a derived from b".
+    """
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    intercept: float
+    coef: tuple[float, ...]
+
+    def probability_first_derived(self, e_ab: dict[str, float], e_ba: dict[str, float]) -> float:
+        """Probability that the first text was written from the second."""
+        diff = _vector(e_ab, self.features) - _vector(e_ba, self.features)
+        x = (diff - np.asarray(self.mean)) / np.asarray(self.scale)
+        z = self.intercept + float(np.asarray(self.coef) @ x)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the models concluded for a pair."""
+
+    relation: str
+    confidence: float
+    extent: str | None
+    derived_first: bool
+    direction_basis: str | None
+    probabilities: dict[str, float]
+
+
+def _parse_time(value: str | None) -> tuple[datetime, bool] | None:
+    """``(time, has_clock)`` for an ISO 8601 date or date-time, else None."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=None) if parsed.tzinfo is None else parsed, "T" in value or " " in value.strip()
+
+
+def order_by_time(a: str | None, b: str | None) -> int:
+    """-1 when ``a`` was published first, 1 when ``b`` was, 0 when unknown or equal.
+
+    Date-only values compare by day; two date-times by the clock. Mixing a
+    naive and a zoned time compares the calendar day only.
+
+    Example:
+        >>> order_by_time("2025-11-03", "2025-11-04")
+        -1
+        >>> order_by_time("2025-11-03", "2025-11-03T09:00")
+        0
+    """
+    ta, tb = _parse_time(a), _parse_time(b)
+    if not ta or not tb:
+        return 0
+    (da, ca), (db, cb) = ta, tb
+    if ca and cb and (da.tzinfo is None) == (db.tzinfo is None):
+        return (da > db) - (da < db)
+    return (da.date() > db.date()) - (da.date() < db.date())
+
+
+def classify(
+    e: dict[str, float], relation_model: RelationModel, extent_model: ExtentModel
+) -> tuple[str, float, str | None, dict[str, float]]:
+    """Relation, its probability, the extent of a rewrite, and all probabilities, for one direction."""
+    probs = relation_model.probabilities(e)
+    relation = max(probs, key=lambda k: probs[k])
+    extent = None
+    if relation == "rewrite":
+        extent = "wholly" if extent_model.probability_wholly(e) >= 0.5 else "partially"
+    return relation, probs[relation], extent, probs
+
+
+def decide(
+    e_ab: dict[str, float],
+    e_ba: dict[str, float],
+    time_order: int,
+    relation_model: RelationModel,
+    extent_model: ExtentModel,
+    direction_model: DirectionModel,
+) -> Verdict:
+    """Relation, direction and confidence for a pair of texts ``a`` and ``b``.
+
+    Args:
+        e_ab: Evidence that ``a`` was written from ``b``.
+        e_ba: Evidence that ``b`` was written from ``a``.
+        time_order: :func:`order_by_time` of the two publication times.
+        relation_model: Reads evidence as class probabilities.
+        extent_model: Tells wholly from partially derived rewrites.
+        direction_model: Picks the derived text when times do not.
+
+    Returns:
+        The :class:`Verdict`; ``derived_first`` says whether ``a`` is the
+        derived text (meaningful only for a rewrite).
+    """
+    if time_order:
+        derived_first = time_order > 0
+        basis = "published"
+    else:
+        derived_first = direction_model.probability_first_derived(e_ab, e_ba) >= 0.5
+        basis = "text"
+    relation, confidence, extent, probs = classify(e_ab if derived_first else e_ba, relation_model, extent_model)
+    return Verdict(
+        relation=relation,
+        confidence=confidence,
+        extent=extent,
+        derived_first=derived_first,
+        direction_basis=basis if relation == "rewrite" else None,
+        probabilities=probs,
+    )

@@ -1,0 +1,44 @@
+"""Errors a user can act on.
+
+Every error that reaches the command line is a :class:`WiretraceError`; its
+message is one line that names the thing, the problem and, where there is one,
+the fix. Anything else escaping the library is a bug and keeps its traceback.
+
+    WiretraceError
+    ├── InputError     an article file or stream cannot be read or holds no text
+    ├── ConfigError    a setting, flag or config file has a bad value
+    ├── StoreError     the article store cannot be opened or written
+    └── ModelError     an embedding model cannot be found or loaded offline
+"""
+
+from __future__ import annotations
+
+__all__ = ["ConfigError", "InputError", "ModelError", "StoreError", "WiretraceError"]
+
+
+class WiretraceError(Exception):
+    """Base class of every error the user can fix."""
+
+
+class InputError(WiretraceError):
+    """An input file, stream or value is unreadable, empty or malformed.
+
+    The message starts with the place (``path`` or ``path:line``).
+    """
+
+    def __init__(self, where: str, problem: str) -> None:
+        self.where = where
+        self.problem = problem
+        super().__init__(f"{where}: {problem}")
+
+
+class ConfigError(WiretraceError):
+    """A setting has a value outside its allowed range or of the wrong type."""
+
+
+class StoreError(WiretraceError):
+    """The article store cannot be opened, read or written."""
+
+
+class ModelError(WiretraceError):
+    """An embedding model is missing or cannot be loaded offline."""

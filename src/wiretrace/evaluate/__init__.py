@@ -1,0 +1,1 @@
+"""Evaluation on the real data sets: METER, MSRP, Clough & Stevenson, extraction."""

@@ -1,0 +1,259 @@
+"""The only place that orders the stages.
+
+read -> clean -> segment -> represent -> align -> decide. An :class:`Engine`
+holds the collaborators (embedder, lexicon, fitted models) so they load once;
+:func:`compare` is the one-call form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from wiretrace.core.align import Alignment, AlignSettings, align
+from wiretrace.core.clean import body_spans, find_furniture
+from wiretrace.core.decide import decide, evidence, order_by_time
+from wiretrace.core.represent import Document, Embedder, Lexicon, represent
+from wiretrace.core.sentences import split_sentences
+from wiretrace.errors import InputError
+from wiretrace.settings import Settings
+from wiretrace.types import Article, ArticleView, Comparison, Fact, Link, Sentence
+
+__all__ = ["Engine", "compare", "merge_documents"]
+
+
+class Engine:
+    """Prepares articles and compares them, with its collaborators loaded once.
+
+    Args:
+        settings: Engine knobs; defaults from :class:`Settings`.
+        embedder: Sentence embedder; by default the model ``settings.model``.
+        lexicon: Stems and word weights; by default word-frequency weights.
+        fitted: Fitted model coefficients; by default those shipped with wiretrace.
+
+    Example:
+        >>> engine = Engine()
+        >>> result = engine.compare(Article("Seoul has 450,000 troops."), Article("Seoul has 450,000 troops."))
+        >>> result.alignment[0].kind
+        'verbatim'
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+        lexicon: Lexicon | None = None,
+        fitted: object | None = None,
+    ) -> None:
+        from wiretrace.adapters.fitted import Fitted, load_fitted
+
+        self.settings = settings or Settings()
+        if embedder is None:
+            from wiretrace.adapters.models import load_embedder
+
+            embedder = load_embedder(self.settings.model)
+        if lexicon is None:
+            from wiretrace.adapters.lexicon import FrequencyLexicon
+
+            lexicon = FrequencyLexicon()
+        self.embedder = embedder
+        self.lexicon = lexicon
+        self.fitted: Fitted = fitted if isinstance(fitted, Fitted) else load_fitted()
+        self.align_settings = AlignSettings(
+            link_threshold=self.settings.link_threshold,
+            gap_threshold=self.settings.gap_threshold,
+            merge_gain=self.settings.merge_gain,
+            max_merge=self.settings.max_merge,
+        )
+
+    def view(self, article: Article) -> ArticleView:
+        """Clean and segment an article (no vectors)."""
+        text = article.text
+        where = article.path or article.id or "article"
+        if len(text) > self.settings.max_chars:
+            raise InputError(
+                where, f"article has {len(text):,} characters (limit max_chars={self.settings.max_chars:,})"
+            )
+        removed = find_furniture(text, article.header, self.settings.min_list_lines)
+        sentences = split_sentences(text, body_spans(text, article.header, removed))
+        return ArticleView(article, tuple(removed), tuple(sentences))
+
+    def prepare(self, article: Article) -> Document:
+        """Clean, segment and represent an article, ready to align."""
+        return represent(self.view(article), self.lexicon, self.embedder.encode)
+
+    def prepare_many(self, articles: Sequence[Article]) -> list[Document]:
+        """:meth:`prepare` for many articles, embedding all sentences in one batch."""
+        views = [self.view(a) for a in articles]
+        texts = [s.text for v in views for s in v.sentences]
+        vectors = self.embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+        docs = []
+        pos = 0
+        for v in views:
+            n = len(v.sentences)
+            docs.append(represent(v, self.lexicon, _Precomputed(vectors[pos : pos + n])))
+            pos += n
+        return docs
+
+    def align(self, derived: Document, source: Document) -> Alignment:
+        """Sentence alignment of ``derived`` onto ``source``."""
+        return align(derived, source, self.fitted.link, self.align_settings)
+
+    def compare(self, a: Article | str, b: Article | str) -> Comparison:
+        """Compare two articles: relation, direction, confidence and evidence.
+
+        Args:
+            a: The first article (an :class:`Article` or its text).
+            b: The second.
+
+        Returns:
+            The :class:`Comparison`.
+
+        Raises:
+            InputError: An article has no sentences or is too long.
+        """
+        docs = self.prepare_many([_as_article(a, "a"), _as_article(b, "b")])
+        return self.compare_documents(docs[0], docs[1])
+
+    def compare_documents(self, da: Document, db: Document) -> Comparison:
+        """:meth:`compare` for prepared documents."""
+        for doc in (da, db):
+            if not doc.sentences:
+                art = doc.view.article
+                raise InputError(
+                    art.path or art.id or "article", "no article text found (empty or only page furniture)"
+                )
+        al_ab = self.align(da, db)
+        al_ba = self.align(db, da)
+        e_ab = evidence(da, db, al_ab)
+        e_ba = evidence(db, da, al_ba)
+        verdict = decide(
+            e_ab,
+            e_ba,
+            order_by_time(da.view.article.published, db.view.article.published),
+            self.fitted.relation,
+            self.fitted.extent,
+            self.fitted.direction,
+        )
+        derived_first = verdict.derived_first
+        derived, source, al = (da, db, al_ab) if derived_first else (db, da, al_ba)
+        if verdict.relation != "rewrite":
+            derived, source, al = db, da, al_ba
+        n_d, n_s = len(derived.sentences), len(source.sentences)
+        linked, used = al.linked, al.used
+        words_d = [f.n_words for f in derived.features]
+        words_s = [f.n_words for f in source.features]
+        coverage = {
+            "derived": round(sum(words_d[i] for i in linked) / max(sum(words_d), 1), 4),
+            "source": round(sum(words_s[j] for j in used) / max(sum(words_s), 1), 4),
+        }
+        is_rewrite = verdict.relation == "rewrite"
+        return Comparison(
+            relation=verdict.relation,  # type: ignore[arg-type]  # decide returns one of Relation
+            confidence=round(verdict.confidence, 4),
+            a=da.view,
+            b=db.view,
+            source=("b" if derived_first else "a") if is_rewrite else None,
+            derived=("a" if derived_first else "b") if is_rewrite else None,
+            direction_basis=verdict.direction_basis,
+            extent=verdict.extent,
+            alignment=al.links,
+            added=tuple(i for i in range(n_d) if i not in linked),
+            dropped=tuple(j for j in range(n_s) if j not in used),
+            carried_facts=carried_facts(derived, source, al.links),
+            coverage=coverage,
+            probabilities={k: round(v, 4) for k, v in verdict.probabilities.items()},
+            features={
+                "a_from_b": {k: round(v, 4) for k, v in e_ab.items()},
+                "b_from_a": {k: round(v, 4) for k, v in e_ba.items()},
+            },
+        )
+
+
+def carried_facts(derived: Document, source: Document, links: Sequence[Link]) -> tuple[Fact, ...]:
+    """Numbers, names and quotes of linked derived sentences found in their source sentences."""
+    facts: list[Fact] = []
+    seen: set[tuple[str, str]] = set()
+    for link in links:
+        for i in link.derived:
+            fd = derived.features[i]
+            for j in link.source:
+                fs = source.features[j]
+                words = {t.norm for t in fs.tokens}
+                for tok in fd.tokens:
+                    if tok.is_number and tok.norm in fs.numbers and ("number", tok.norm) not in seen:
+                        seen.add(("number", tok.norm))
+                        facts.append(Fact("number", tok.surface, i, j))
+                for phrase in fd.name_phrases:
+                    norms = [w.lower() for w in phrase.replace("-", " - ").split() if w[0].isalpha()]
+                    key = ("name", phrase.lower())
+                    if norms and key not in seen and sum(w in fs.names or w in words for w in norms) * 2 > len(norms):
+                        seen.add(key)
+                        facts.append(Fact("name", phrase, i, j))
+                for quote in fd.quotes:
+                    key = ("quote", " ".join(quote))
+                    if key not in seen and sum(w in words for w in quote) >= 0.8 * len(quote):
+                        seen.add(key)
+                        facts.append(Fact("quote", " ".join(quote), i, j))
+    return tuple(facts)
+
+
+def merge_documents(docs: Sequence[Document], article: Article) -> Document:
+    """Several prepared documents read as one (their sentences in order).
+
+    Sentence spans keep pointing into their own articles, so the merged
+    document is for aligning and scoring, not for showing spans.
+    """
+    feats = tuple(f for d in docs for f in d.features)
+    sentences: list[Sentence] = []
+    for d in docs:
+        for s in d.sentences:
+            sentences.append(Sentence(len(sentences), s.start, s.end, s.text))
+    dims = {d.vectors.shape[1] for d in docs if len(d.sentences)}
+    dim = dims.pop() if dims else 1
+    vectors = (
+        np.vstack([d.vectors for d in docs if len(d.sentences)]) if feats else np.zeros((0, dim), dtype=np.float32)
+    )
+    return Document(ArticleView(article, (), tuple(sentences)), feats, vectors)
+
+
+class _Precomputed:
+    """An ``encode`` that hands back vectors already computed for a batch."""
+
+    def __init__(self, vectors: np.ndarray) -> None:
+        self._vectors = vectors
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        return self._vectors
+
+
+def _as_article(value: Article | str, name: str) -> Article:
+    if isinstance(value, Article):
+        return value
+    if isinstance(value, str):
+        return Article(text=value, id=name)
+    raise TypeError(f"compare() takes Article or str, not {type(value).__name__}")
+
+
+def compare(a: Article | str, b: Article | str, settings: Settings | None = None) -> Comparison:
+    """Compare two articles with the default engine.
+
+    Loads the bundled model on each call; build an :class:`Engine` once to
+    compare many pairs.
+
+    Args:
+        a: The first article (an :class:`Article` or its text).
+        b: The second.
+        settings: Engine knobs.
+
+    Returns:
+        The :class:`Comparison`: relation, direction, confidence, evidence.
+
+    Example:
+        >>> r = compare("Seoul has 450,000 troops. It plans a budget rise.",
+        ...             "Seoul has 450,000 troops. It plans a budget rise.")
+        >>> r.relation
+        'rewrite'
+    """
+    return Engine(settings).compare(a, b)

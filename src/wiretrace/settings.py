@@ -1,0 +1,90 @@
+"""Every default of wiretrace, in one frozen dataclass.
+
+Values only, never behaviour. Precedence, highest first: a command-line flag,
+an environment variable ``WIRETRACE_<NAME>`` (upper case), a TOML file given
+with ``--config`` (keys as below, top level), then these defaults.
+``wiretrace config show`` prints the values in effect.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from wiretrace.errors import ConfigError
+
+__all__ = ["Settings"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Knobs of the engine.
+
+    Attributes:
+        model: Sentence embedding model: ``bundled`` (the static model shipped
+            with wiretrace), a model2vec folder, or a sentence-transformers
+            model path or name (needs the ``transformer`` extra).
+        link_threshold: Least probability for a derived sentence to be linked
+            to a source sentence, in (0, 1).
+        gap_threshold: Least probability for a weaker link that keeps the order
+            set by its neighbouring strong links, in (0, link_threshold].
+        merge_gain: Share of a derived sentence's content a further source
+            sentence must add for the two to count as merged, in [0, 1).
+        max_merge: Most source sentences merged into one derived sentence, >= 1.
+        min_list_lines: Title-like lines in a row taken for a pasted list of
+            other headlines (page furniture), >= 2.
+        max_chars: Longest article accepted, in characters.
+    """
+
+    model: str = "bundled"
+    link_threshold: float = 0.5
+    gap_threshold: float = 0.2
+    merge_gain: float = 0.08
+    max_merge: int = 3
+    min_list_lines: int = 3
+    max_chars: int = 2_000_000
+
+    def __post_init__(self) -> None:
+        checks = {
+            "link_threshold": 0.0 < self.link_threshold < 1.0,
+            "gap_threshold": 0.0 < self.gap_threshold <= self.link_threshold,
+            "merge_gain": 0.0 <= self.merge_gain < 1.0,
+            "max_merge": self.max_merge >= 1,
+            "min_list_lines": self.min_list_lines >= 2,
+            "max_chars": self.max_chars >= 1,
+        }
+        for name, ok in checks.items():
+            if not ok:
+                raise ConfigError(
+                    f"setting {name}={getattr(self, name)!r} is out of range (see `wiretrace config show`)"
+                )
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any], where: str = "settings") -> Settings:
+        """Settings from a mapping of names to values (strings are converted).
+
+        Raises:
+            ConfigError: An unknown name or a value of the wrong type.
+        """
+        types = {f.name: f.type for f in fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for key, value in values.items():
+            name = key.lower().replace("-", "_")
+            if name not in types:
+                raise ConfigError(f"{where}: unknown setting {key!r} (known: {', '.join(types)})")
+            default = getattr(cls, name)
+            try:
+                kwargs[name] = type(default)(value)
+            except (TypeError, ValueError):
+                raise ConfigError(f"{where}: setting {key}={value!r} is not a {type(default).__name__}") from None
+        return cls(**kwargs)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some values changed."""
+        return dataclasses.replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        """All values by name."""
+        return dataclasses.asdict(self)

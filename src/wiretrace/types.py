@@ -1,0 +1,168 @@
+"""Value types passed between the pipeline stages.
+
+All are frozen dataclasses: a stage takes values and returns new ones. Character
+offsets (``start``, ``end``) always index :attr:`Article.text`, the text exactly
+as it was read, so evidence can be shown in the original.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = [
+    "Article",
+    "ArticleView",
+    "Comparison",
+    "Fact",
+    "Link",
+    "LinkKind",
+    "Relation",
+    "Removed",
+    "Sentence",
+]
+
+Relation = Literal["rewrite", "same-event", "unrelated"]
+LinkKind = Literal["verbatim", "near-verbatim", "paraphrase", "merged", "split"]
+Side = Literal["a", "b"]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as read, before any cleaning.
+
+    Attributes:
+        text: The article text exactly as read (after HTML extraction for pages).
+        id: A stable identifier, if the input gave one.
+        title: The headline, if known.
+        published: Publication time as ISO 8601 (``2025-11-03`` or
+            ``2025-11-03T14:58:00+00:00``), if known.
+        outlet: The publishing site or agency, if known.
+        url: The article's address, if known.
+        path: Where it was read from (a file path, ``-`` for stdin), for messages.
+        header: Number of leading characters of ``text`` that are metadata lines
+            (such as `` date 2025-11-03``) rather than article text.
+    """
+
+    text: str
+    id: str | None = None
+    title: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    path: str | None = None
+    header: int = 0
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article: ``article.text[start:end] == text``."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A span of the article left out of the comparison, and why."""
+
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A distinctive fact (number, name or quote) found in both texts.
+
+    Attributes:
+        kind: ``number``, ``name`` or ``quote``.
+        text: The fact as written in the derived text.
+        derived: Index of the derived sentence holding it.
+        source: Index of the source sentence holding it.
+    """
+
+    kind: str
+    text: str
+    derived: int
+    source: int
+
+
+@dataclass(frozen=True)
+class Link:
+    """One derived sentence and the source sentence(s) it was written from.
+
+    Attributes:
+        derived: Indices of the derived sentences (one, in this version).
+        source: Indices of the source sentences, in source order.
+        kind: ``verbatim`` (same words), ``near-verbatim`` (a few words changed),
+            ``paraphrase`` (one source sentence in new words), ``merged``
+            (several source sentences in one) or ``split`` (one source sentence
+            spread over several derived ones).
+        score: Strength of the evidence in [0, 1].
+    """
+
+    derived: tuple[int, ...]
+    source: tuple[int, ...]
+    kind: LinkKind
+    score: float
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """An article as the comparison saw it: metadata, cuts and sentences."""
+
+    article: Article
+    removed: tuple[Removed, ...]
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The verdict on a pair of articles and the evidence for it.
+
+    Attributes:
+        relation: ``rewrite``, ``same-event`` or ``unrelated``.
+        confidence: Probability of ``relation`` in [0, 1].
+        a: The first article as compared.
+        b: The second article as compared.
+        source: ``"a"`` or ``"b"``: the original, when the relation is a rewrite.
+        derived: The other side, when the relation is a rewrite.
+        direction_basis: ``published`` (dates decided), ``text`` (textual
+            asymmetry decided) or None.
+        extent: ``wholly`` or ``partially`` derived, for a rewrite.
+        alignment: Derived sentences mapped to source sentences. When there is
+            no rewrite this is the best alignment of ``b`` onto ``a``, kept as
+            evidence of what the two share.
+        added: Derived sentence indices with no source.
+        dropped: Source sentence indices not used.
+        carried_facts: Distinctive facts found in both.
+        coverage: Share of each text (``derived``, ``source``, by words)
+            accounted for by the alignment.
+        probabilities: The model's probability for each relation.
+        features: The evidence summary the decision was made from.
+    """
+
+    relation: Relation
+    confidence: float
+    a: ArticleView
+    b: ArticleView
+    source: Side | None
+    derived: Side | None
+    direction_basis: str | None
+    extent: str | None
+    alignment: tuple[Link, ...]
+    added: tuple[int, ...]
+    dropped: tuple[int, ...]
+    carried_facts: tuple[Fact, ...]
+    coverage: dict[str, float]
+    probabilities: dict[str, float] = field(default_factory=dict)
+    features: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_rewrite(self) -> bool:
+        """True when one article was written from the other."""
+        return self.relation == "rewrite"
