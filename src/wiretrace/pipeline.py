@@ -85,7 +85,10 @@ class Engine:
 
     def prepare_many(self, articles: Sequence[Article]) -> list[Document]:
         """:meth:`prepare` for many articles, embedding all sentences in one batch."""
-        views = [self.view(a) for a in articles]
+        return self.represent_views([self.view(a) for a in articles])
+
+    def represent_views(self, views: Sequence[ArticleView]) -> list[Document]:
+        """Represent already segmented articles, embedding all sentences in one batch."""
         texts = [s.text for v in views for s in v.sentences]
         vectors = self.embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
         docs = []

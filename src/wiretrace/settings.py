@@ -36,6 +36,16 @@ class Settings:
         min_list_lines: Title-like lines in a row taken for a pasted list of
             other headlines (page furniture), >= 2.
         max_chars: Longest article accepted, in characters.
+        max_terms: Distinctive terms indexed per article (corpus mode).
+        shingle: Words per shingle of the near-copy (MinHash) channel.
+        bands: MinHash LSH bands.
+        rows: MinHash rows per band.
+        candidates: Most candidate articles compared with each article.
+        min_candidate_score: Least index score (summed IDF of shared
+            distinctive terms) for a candidate to be compared at all.
+        window_days: Candidates published further apart than this are not
+            compared (when both dates are known); 0 turns the window off.
+        batch_size: Articles per ingest transaction.
     """
 
     model: str = "bundled"
@@ -45,6 +55,14 @@ class Settings:
     max_merge: int = 3
     min_list_lines: int = 3
     max_chars: int = 2_000_000
+    max_terms: int = 32
+    shingle: int = 5
+    bands: int = 16
+    rows: int = 4
+    candidates: int = 10
+    min_candidate_score: float = 12.0
+    window_days: int = 30
+    batch_size: int = 500
 
     def __post_init__(self) -> None:
         checks = {
@@ -54,6 +72,14 @@ class Settings:
             "max_merge": self.max_merge >= 1,
             "min_list_lines": self.min_list_lines >= 2,
             "max_chars": self.max_chars >= 1,
+            "max_terms": self.max_terms >= 1,
+            "shingle": self.shingle >= 1,
+            "bands": self.bands >= 1,
+            "rows": self.rows >= 1,
+            "candidates": self.candidates >= 1,
+            "min_candidate_score": self.min_candidate_score >= 0.0,
+            "window_days": self.window_days >= 0,
+            "batch_size": self.batch_size >= 1,
         }
         for name, ok in checks.items():
             if not ok:
