@@ -144,6 +144,23 @@ def eval_meter(data: str, as_json: bool, config: str | None, model: str | None) 
     _print_report(evaluate_meter(data, engine, _progress), as_json)
 
 
+@eval_group.command(name="scan")
+@click.option("--meter", required=True, type=click.Path(exists=True, file_okay=False), help="A METER split folder.")
+@click.option("--background", type=click.Path(exists=True, file_okay=False), help="Unrelated articles (e.g. BBC).")
+@click.option("--seeds", type=click.Path(exists=True, file_okay=False), help="Folder of the seed pair.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@settings_options
+def eval_scan(
+    meter: str, background: str | None, seeds: str | None, as_json: bool, config: str | None, model: str | None
+) -> None:
+    """Corpus scan of METER + background + seeds: pair precision/recall, direction, story B-cubed F1."""
+    from wiretrace.evaluate.scan import evaluate_scan
+    from wiretrace.pipeline import Engine
+
+    engine = Engine(build_settings(config, {"model": model}))
+    _print_report(evaluate_scan(meter, engine, background, seeds, progress=_progress), as_json)
+
+
 @cli.group(name="config")
 def config_group() -> None:
     """Show the settings in effect."""
@@ -159,6 +176,15 @@ def config_show(config: str | None) -> None:
         click.echo(f"{key} = {json.dumps(value)}")
 
 
+def _register_corpus_commands() -> None:
+    from wiretrace.cli_corpus import register
+
+    register(cli)
+
+
+_register_corpus_commands()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the command, turn a :class:`WiretraceError` into one line and exit 1."""
     try:
@@ -172,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
+    except SystemExit as exc:  # a command's own exit status (ingest with rejections)
+        return int(exc.code or 0)
     except BrokenPipeError:  # output piped into `head`
         sys.stderr.close()
         return 0

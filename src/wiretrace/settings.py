@@ -41,11 +41,15 @@ class Settings:
         bands: MinHash LSH bands.
         rows: MinHash rows per band.
         candidates: Most candidate articles compared with each article.
-        min_candidate_score: Least index score (summed IDF of shared
-            distinctive terms) for a candidate to be compared at all.
+        min_candidate_score: Least index score for a candidate to be compared
+            at all, in units of the rarest possible key: the summed IDF of the
+            shared distinctive terms divided by the IDF of a term only one
+            article holds (1.5 = one and a half such terms).
         window_days: Candidates published further apart than this are not
             compared (when both dates are known); 0 turns the window off.
         batch_size: Articles per ingest transaction.
+        scan_batch: Articles per scan transaction (a killed scan resumes
+            after the last one committed).
     """
 
     model: str = "bundled"
@@ -60,9 +64,10 @@ class Settings:
     bands: int = 16
     rows: int = 4
     candidates: int = 10
-    min_candidate_score: float = 12.0
+    min_candidate_score: float = 1.5
     window_days: int = 30
     batch_size: int = 500
+    scan_batch: int = 200
 
     def __post_init__(self) -> None:
         checks = {
@@ -80,6 +85,7 @@ class Settings:
             "min_candidate_score": self.min_candidate_score >= 0.0,
             "window_days": self.window_days >= 0,
             "batch_size": self.batch_size >= 1,
+            "scan_batch": self.scan_batch >= 1,
         }
         for name, ok in checks.items():
             if not ok:

@@ -29,7 +29,7 @@ from typing import Any, BinaryIO
 from wiretrace.errors import InputError
 from wiretrace.types import Article
 
-__all__ = ["parse_published", "read_article", "read_bytes", "read_jsonl"]
+__all__ = ["article_from_record", "parse_published", "read_article", "read_bytes", "read_jsonl"]
 
 _META_KEYS = {
     "date": "published",
@@ -118,7 +118,12 @@ def _plain(text: str, where: str) -> Article:
     )
 
 
-def _from_record(record: Any, where: str) -> Article:
+def article_from_record(record: Any, where: str) -> Article:
+    """An article from one decoded JSONL record; ``where`` names its file and line.
+
+    Raises:
+        InputError: Not an object, no ``text``, or a bad ``published``.
+    """
     if not isinstance(record, dict):
         raise InputError(where, 'each line must be a JSON object with "text"')
     text = record.get("text")
@@ -153,7 +158,7 @@ def _jsonl_lines(text: str, where: str) -> Iterator[Article]:
         except json.JSONDecodeError as exc:
             raise InputError(f"{where}:{n}", f"malformed JSON ({exc.msg} at column {exc.colno})") from None
         found = True
-        yield _from_record(record, f"{where}:{n}")
+        yield article_from_record(record, f"{where}:{n}")
     if not found:
         raise InputError(where, "no JSON lines found")
 

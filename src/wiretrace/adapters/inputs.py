@@ -1,0 +1,141 @@
+"""Walk the paths given to ``wiretrace ingest``: folders, JSONL, WARC, single files.
+
+Every article found is yielded as an :class:`~wiretrace.types.Article` with an
+``id``; everything that cannot be read is yielded as a :class:`Rejected` naming
+the file (and line or record) and the problem, so one bad line never stops a
+batch.
+
+* A folder: its ``.txt``, ``.html``, ``.htm``, ``.jsonl``, ``.ndjson``,
+  ``.warc`` and ``.warc.gz`` files, recursively, in name order.
+* JSONL: one article per line (``text`` required; ``id``, ``title``,
+  ``published``, ``source``, ``url`` optional). An article without ``id`` gets
+  ``file:line``.
+* WARC (warcio): each HTML ``response`` record, read by the same HTML reader as
+  ``compare``; the id is the record's target URI.
+* Any other file: one article (plain text or HTML), id = the path as given.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from wiretrace.adapters.readers import article_from_record, read_article, read_bytes
+from wiretrace.errors import InputError
+from wiretrace.types import Article
+
+__all__ = ["Rejected", "iter_articles"]
+
+_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".ndjson", ".warc", ".warc.gz")
+_MAX_LINE = 20_000_000
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """Something that could not be read as an article: where, and why."""
+
+    where: str
+    reason: str
+
+
+def _with_id(article: Article, default: str) -> Article:
+    return article if article.id else dataclasses.replace(article, id=default)
+
+
+def _jsonl(path: Path) -> Iterator[Article | Rejected]:
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        yield Rejected(str(path), f"cannot read ({exc.strerror})")
+        return
+    with fh:
+        for n, line in enumerate(fh, 1):
+            where = f"{path}:{n}"
+            if not line.strip():
+                continue
+            if len(line) > _MAX_LINE:
+                yield Rejected(where, f"line longer than {_MAX_LINE // 1_000_000} MB")
+                continue
+            try:
+                record = json.loads(line.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                yield Rejected(where, f"undecodable bytes at offset {exc.start} (not UTF-8 text)")
+                continue
+            except json.JSONDecodeError as exc:
+                yield Rejected(where, f"malformed JSON ({exc.msg} at column {exc.colno})")
+                continue
+            try:
+                yield _with_id(article_from_record(record, where), where)
+            except InputError as exc:
+                yield Rejected(exc.where, exc.problem)
+
+
+def _warc(path: Path) -> Iterator[Article | Rejected]:
+    try:
+        from warcio.archiveiterator import ArchiveIterator
+        from warcio.exceptions import ArchiveLoadFailed
+    except ImportError:
+        yield Rejected(str(path), "WARC needs warcio (pip install warcio)")
+        return
+    try:
+        with path.open("rb") as fh:
+            for n, record in enumerate(ArchiveIterator(fh), 1):
+                if record.rec_type != "response":
+                    continue
+                uri = record.rec_headers.get_header("WARC-Target-URI") or f"{path}#{n}"
+                ctype = (record.http_headers.get_header("Content-Type") or "") if record.http_headers else ""
+                if "html" not in ctype.lower():
+                    continue
+                where = f"{path}#{n} ({uri})"
+                try:
+                    article = read_bytes(record.content_stream().read(), where, kind="html")
+                    yield dataclasses.replace(article, id=uri, url=article.url or uri)
+                except InputError as exc:
+                    yield Rejected(exc.where, exc.problem)
+    except (ArchiveLoadFailed, OSError, ValueError) as exc:
+        yield Rejected(str(path), f"not a readable WARC file ({exc})")
+
+
+def _file(path: Path) -> Iterator[Article | Rejected]:
+    name = path.name.lower()
+    if name.endswith((".jsonl", ".ndjson")):
+        yield from _jsonl(path)
+    elif name.endswith((".warc", ".warc.gz")):
+        yield from _warc(path)
+    else:
+        try:
+            yield _with_id(read_article(path), str(path))
+        except InputError as exc:
+            yield Rejected(exc.where, exc.problem)
+
+
+def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | Rejected]:
+    """Articles (or rejections) from files and folders, in a stable order.
+
+    Args:
+        paths: Files and folders; ``-`` reads one article (or JSONL) from stdin.
+
+    Yields:
+        :class:`Article` (with ``id`` set) or :class:`Rejected`.
+    """
+    for raw in paths:
+        if str(raw) == "-":
+            try:
+                yield _with_id(read_article("-"), "stdin")
+            except InputError as exc:
+                yield Rejected(exc.where, exc.problem)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(_SUFFIXES))
+            if not files:
+                yield Rejected(str(path), f"no article files here ({', '.join(_SUFFIXES)})")
+            for f in files:
+                yield from _file(f)
+        elif path.exists():
+            yield from _file(path)
+        else:
+            yield Rejected(str(path), "no such file or directory")

@@ -1,0 +1,120 @@
+"""What a store keeps and the one interface every store implements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from wiretrace.types import Article
+
+__all__ = ["AddResult", "PairRecord", "Store", "StoredArticle"]
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as stored: the article, its content hash and its index keys.
+
+    Attributes:
+        article: The article (``id`` is always set).
+        digest: sha256 of its text, so re-ingesting the same text is a no-op.
+        keys: Index keys (``t:`` distinctive terms, ``b:`` LSH bands).
+        n_sentences: Sentences found in it.
+        rowid: The store's own number for it (0 before it is stored).
+    """
+
+    article: Article
+    digest: str
+    keys: tuple[str, ...]
+    n_sentences: int
+    rowid: int = 0
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What became of a batch: stored, already there (same text), or refused (id taken by another text)."""
+
+    added: list[StoredArticle]
+    duplicates: list[StoredArticle]
+    conflicts: list[StoredArticle]
+
+
+@dataclass(frozen=True)
+class PairRecord:
+    """A decided pair of stored articles (a scan's finding).
+
+    Attributes:
+        a: rowid of the first article (the lower rowid).
+        b: rowid of the second.
+        relation: ``rewrite``, ``same-event`` or ``unrelated``.
+        confidence: Probability of ``relation``.
+        source: rowid of the source, for a rewrite.
+        derived: rowid of the derived article, for a rewrite.
+        direction_basis: ``published`` or ``text``, for a rewrite.
+        coverage_derived: Share of the derived text accounted for.
+        coverage_source: Share of the source used.
+        summary: The evidence in brief (JSON-ready).
+    """
+
+    a: int
+    b: int
+    relation: str
+    confidence: float
+    source: int | None
+    derived: int | None
+    direction_basis: str | None
+    coverage_derived: float
+    coverage_source: float
+    summary: dict[str, Any]
+
+
+class Store(Protocol):
+    """Where articles, their index keys and scan results live."""
+
+    def add(self, items: Sequence[StoredArticle]) -> AddResult:
+        """Add a batch in one transaction: all of it is stored, or none of it."""
+        ...
+
+    def get(self, id_or_rowid: str | int) -> StoredArticle | None:
+        """The stored article with that id (str) or rowid (int), or None."""
+        ...
+
+    def get_many(self, rowids: Sequence[int]) -> list[StoredArticle]:
+        """Several stored articles by rowid, in the order asked (missing ones left out)."""
+        ...
+
+    def find_digest(self, digest: str) -> int | None:
+        """The rowid of the article with this content digest, or None."""
+        ...
+
+    def forget(self, article_id: str) -> bool:
+        """Remove one article, its keys and its pairs; False if there was none."""
+        ...
+
+    def count(self) -> int:
+        """Articles stored."""
+        ...
+
+    def postings(self, keys: Iterable[str], max_df: int) -> dict[str, list[int]]:
+        """For each key held by at most ``max_df`` articles, the rowids holding it."""
+        ...
+
+    def unscanned(self) -> list[int]:
+        """rowids of articles not yet scanned, in rowid order."""
+        ...
+
+    def record_scan(self, rowids: Sequence[int], pairs: Sequence[PairRecord]) -> None:
+        """Store the pairs found for ``rowids`` and mark them scanned, in one transaction."""
+        ...
+
+    def pairs(self) -> list[PairRecord]:
+        """Every decided pair."""
+        ...
+
+    def iter_rowids(self) -> list[int]:
+        """Every rowid, in order."""
+        ...
+
+    def close(self) -> None:
+        """Release the store."""
+        ...

@@ -1,0 +1,105 @@
+"""An in-memory store with the same behaviour as the SQLite one, for tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from wiretrace.adapters.store.base import AddResult, PairRecord, StoredArticle
+
+__all__ = ["MemoryStore"]
+
+
+class MemoryStore:
+    """Articles, keys and pairs in dictionaries; nothing survives the process."""
+
+    def __init__(self) -> None:
+        self._articles: dict[int, StoredArticle] = {}
+        self._by_id: dict[str, int] = {}
+        self._by_digest: dict[str, int] = {}
+        self._keys: dict[str, set[int]] = {}
+        self._scanned: set[int] = set()
+        self._pairs: dict[tuple[int, int], PairRecord] = {}
+        self._next = 1
+
+    def add(self, items: Sequence[StoredArticle]) -> AddResult:
+        """Add a batch: stored, duplicate (same text) or conflict (id taken)."""
+        result = AddResult([], [], [])
+        for item in items:
+            if item.digest in self._by_digest:
+                result.duplicates.append(item)
+            elif item.article.id in self._by_id:
+                result.conflicts.append(item)
+            else:
+                stored = StoredArticle(item.article, item.digest, item.keys, item.n_sentences, self._next)
+                self._next += 1
+                self._articles[stored.rowid] = stored
+                self._by_id[str(item.article.id)] = stored.rowid
+                self._by_digest[item.digest] = stored.rowid
+                for key in item.keys:
+                    self._keys.setdefault(key, set()).add(stored.rowid)
+                result.added.append(stored)
+        return result
+
+    def get(self, id_or_rowid: str | int) -> StoredArticle | None:
+        """The stored article with that id (str) or rowid (int), or None."""
+        rowid = id_or_rowid if isinstance(id_or_rowid, int) else self._by_id.get(id_or_rowid)
+        return self._articles.get(rowid) if rowid is not None else None
+
+    def get_many(self, rowids: Sequence[int]) -> list[StoredArticle]:
+        """Several stored articles by rowid, in the order asked."""
+        return [self._articles[r] for r in rowids if r in self._articles]
+
+    def keys_of(self, rowid: int) -> list[str]:
+        """The index keys of one stored article."""
+        return sorted(self._articles[rowid].keys)
+
+    def find_digest(self, digest: str) -> int | None:
+        """The rowid of the article with this content digest, or None."""
+        return self._by_digest.get(digest)
+
+    def forget(self, article_id: str) -> bool:
+        """Remove one article, its keys and its pairs."""
+        rowid = self._by_id.pop(article_id, None)
+        if rowid is None:
+            return False
+        item = self._articles.pop(rowid)
+        del self._by_digest[item.digest]
+        for key in item.keys:
+            self._keys[key].discard(rowid)
+        self._scanned.discard(rowid)
+        self._pairs = {k: v for k, v in self._pairs.items() if rowid not in k}
+        return True
+
+    def count(self) -> int:
+        """Articles stored."""
+        return len(self._articles)
+
+    def postings(self, keys: Iterable[str], max_df: int) -> dict[str, list[int]]:
+        """For each key held by at most ``max_df`` articles, the rowids holding it."""
+        out = {}
+        for key in keys:
+            holders = self._keys.get(key, set())
+            if 0 < len(holders) <= max_df:
+                out[key] = sorted(holders)
+        return out
+
+    def unscanned(self) -> list[int]:
+        """rowids not yet scanned."""
+        return sorted(set(self._articles) - self._scanned)
+
+    def iter_rowids(self) -> list[int]:
+        """Every rowid."""
+        return sorted(self._articles)
+
+    def record_scan(self, rowids: Sequence[int], pairs: Sequence[PairRecord]) -> None:
+        """Store pairs and mark rowids scanned."""
+        for p in pairs:
+            self._pairs[(p.a, p.b)] = p
+        self._scanned.update(rowids)
+
+    def pairs(self) -> list[PairRecord]:
+        """Every decided pair."""
+        return [self._pairs[k] for k in sorted(self._pairs)]
+
+    def close(self) -> None:
+        """Nothing to release."""

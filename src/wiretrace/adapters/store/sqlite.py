@@ -1,0 +1,266 @@
+"""The embedded default store: one SQLite file.
+
+WAL journal, so readers never block the writer; one transaction per batch
+(``BEGIN IMMEDIATE``), so a killed process leaves every committed batch and
+nothing of the one in flight; a busy timeout, so two processes ingesting at
+once take turns instead of failing. Values always go in as ``?`` parameters.
+
+Index keys live in one ``WITHOUT ROWID`` table keyed by ``(key, article)``: the
+inverted index for candidate search, on disk, opened without rebuilding.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from wiretrace.adapters.store.base import AddResult, PairRecord, StoredArticle
+from wiretrace.errors import StoreError
+from wiretrace.types import Article
+
+__all__ = ["SCHEMA_VERSION", "SQLiteStore"]
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    digest TEXT NOT NULL UNIQUE,
+    text TEXT NOT NULL,
+    header INTEGER NOT NULL DEFAULT 0,
+    title TEXT, published TEXT, outlet TEXT, url TEXT, path TEXT,
+    n_sentences INTEGER NOT NULL,
+    scanned INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS keys (
+    key TEXT NOT NULL,
+    article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
+    PRIMARY KEY (key, article)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS keys_by_article ON keys(article);
+CREATE TABLE IF NOT EXISTS pairs (
+    a INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
+    b INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
+    relation TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    source INTEGER, derived INTEGER, direction_basis TEXT,
+    coverage_derived REAL NOT NULL, coverage_source REAL NOT NULL,
+    summary TEXT NOT NULL,
+    PRIMARY KEY (a, b)
+);
+CREATE INDEX IF NOT EXISTS pairs_by_b ON pairs(b);
+CREATE INDEX IF NOT EXISTS articles_unscanned ON articles(scanned) WHERE scanned = 0;
+"""
+
+_COLUMNS = "rowid, id, digest, text, header, title, published, outlet, url, path, n_sentences"
+
+
+class SQLiteStore:
+    """Articles, index keys and scan results in one SQLite file.
+
+    Args:
+        path: The database file (created if missing).
+        fingerprint: A string naming the index-key settings; a store made
+            with other settings refuses to open (its keys would not match).
+        timeout_s: How long to wait for another process's transaction.
+
+    Raises:
+        StoreError: The file is not a wiretrace store, or cannot be opened.
+
+    Example:
+        >>> store = SQLiteStore(":memory:", fingerprint="test")
+        >>> store.count()
+        0
+    """
+
+    def __init__(self, path: str | Path, fingerprint: str, timeout_s: float = 60.0) -> None:
+        self.path = str(path)
+        if self.path != ":memory:" and Path(self.path).is_dir():
+            raise StoreError(f"{self.path}: is a directory, not a store file")
+        try:
+            self._db = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
+            self._db.execute("PRAGMA foreign_keys = ON")
+            if self.path != ":memory:":
+                self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._init(fingerprint)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a wiretrace store ({exc})") from None
+
+    def _init(self, fingerprint: str) -> None:
+        with self._transaction():
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                self._db.execute(statement)
+            rows = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+            if not rows:
+                self._db.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [("schema", SCHEMA_VERSION), ("fingerprint", fingerprint)],
+                )
+            elif rows.get("schema") != SCHEMA_VERSION:
+                raise StoreError(f"{self.path}: store schema {rows.get('schema')} is not {SCHEMA_VERSION}; re-ingest")
+            elif rows.get("fingerprint") != fingerprint:
+                raise StoreError(
+                    f"{self.path}: made with index settings {rows.get('fingerprint')!r}, not {fingerprint!r}; "
+                    "use a new --db or the same settings"
+                )
+
+    class _Tx:
+        def __init__(self, db: sqlite3.Connection) -> None:
+            self.db = db
+
+        def __enter__(self) -> None:
+            self.db.execute("BEGIN IMMEDIATE")
+
+        def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+    def _transaction(self) -> SQLiteStore._Tx:
+        return SQLiteStore._Tx(self._db)
+
+    def add(self, items: Sequence[StoredArticle]) -> AddResult:
+        """Add a batch in one transaction: all of it is stored, or none of it."""
+        added: list[StoredArticle] = []
+        duplicates: list[StoredArticle] = []
+        conflicts: list[StoredArticle] = []
+        try:
+            with self._transaction():
+                for item in items:
+                    a = item.article
+                    if self._db.execute("SELECT 1 FROM articles WHERE digest = ?", (item.digest,)).fetchone():
+                        duplicates.append(item)
+                        continue
+                    if self._db.execute("SELECT 1 FROM articles WHERE id = ?", (a.id,)).fetchone():
+                        conflicts.append(item)
+                        continue
+                    cur = self._db.execute(
+                        "INSERT INTO articles (id, digest, text, header, title, published, outlet, url, path, "
+                        "n_sentences) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            a.id,
+                            item.digest,
+                            a.text,
+                            a.header,
+                            a.title,
+                            a.published,
+                            a.outlet,
+                            a.url,
+                            a.path,
+                            item.n_sentences,
+                        ),
+                    )
+                    rowid = int(cur.lastrowid or 0)
+                    self._db.executemany(
+                        "INSERT OR IGNORE INTO keys (key, article) VALUES (?, ?)", [(k, rowid) for k in item.keys]
+                    )
+                    added.append(StoredArticle(a, item.digest, item.keys, item.n_sentences, rowid))
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot write ({exc}); nothing of this batch was stored") from None
+        return AddResult(added, duplicates, conflicts)
+
+    def _row(self, row: tuple[Any, ...]) -> StoredArticle:
+        rowid, id_, digest, text, header, title, published, outlet, url, path, n_sentences = row
+        article = Article(text, id_, title, published, outlet, url, path, header)
+        return StoredArticle(article, digest, (), n_sentences, rowid)
+
+    def get(self, id_or_rowid: str | int) -> StoredArticle | None:
+        """The stored article with that id (str) or rowid (int), or None."""
+        column = "rowid" if isinstance(id_or_rowid, int) else "id"
+        row = self._db.execute(f"SELECT {_COLUMNS} FROM articles WHERE {column} = ?", (id_or_rowid,)).fetchone()
+        return self._row(row) if row else None
+
+    def get_many(self, rowids: Sequence[int]) -> list[StoredArticle]:
+        """Several stored articles by rowid, in the order asked (missing ones left out)."""
+        found: dict[int, StoredArticle] = {}
+        for start in range(0, len(rowids), 500):
+            chunk = list(rowids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for row in self._db.execute(f"SELECT {_COLUMNS} FROM articles WHERE rowid IN ({marks})", chunk):
+                item = self._row(row)
+                found[item.rowid] = item
+        return [found[r] for r in rowids if r in found]
+
+    def keys_of(self, rowid: int) -> list[str]:
+        """The index keys of one stored article."""
+        return [k for (k,) in self._db.execute("SELECT key FROM keys WHERE article = ? ORDER BY key", (rowid,))]
+
+    def find_digest(self, digest: str) -> int | None:
+        """The rowid of the article with this content digest, or None."""
+        row = self._db.execute("SELECT rowid FROM articles WHERE digest = ?", (digest,)).fetchone()
+        return int(row[0]) if row else None
+
+    def forget(self, article_id: str) -> bool:
+        """Remove one article, its keys and its pairs; False if there was none."""
+        with self._transaction():
+            row = self._db.execute("SELECT rowid FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if not row:
+                return False
+            self._db.execute("DELETE FROM articles WHERE rowid = ?", (row[0],))
+        return True
+
+    def count(self) -> int:
+        """Articles stored."""
+        return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def postings(self, keys: Iterable[str], max_df: int) -> dict[str, list[int]]:
+        """For each key held by at most ``max_df`` articles, the rowids holding it."""
+        out: dict[str, list[int]] = {}
+        for key in keys:
+            rows = self._db.execute("SELECT article FROM keys WHERE key = ? LIMIT ?", (key, max_df + 1)).fetchall()
+            if 0 < len(rows) <= max_df:
+                out[key] = [r for (r,) in rows]
+        return out
+
+    def unscanned(self) -> list[int]:
+        """rowids of articles not yet scanned, in rowid order."""
+        return [r for (r,) in self._db.execute("SELECT rowid FROM articles WHERE scanned = 0 ORDER BY rowid")]
+
+    def iter_rowids(self) -> list[int]:
+        """Every rowid, in order."""
+        return [r for (r,) in self._db.execute("SELECT rowid FROM articles ORDER BY rowid")]
+
+    def record_scan(self, rowids: Sequence[int], pairs: Sequence[PairRecord]) -> None:
+        """Store the pairs found for ``rowids`` and mark them scanned, in one transaction."""
+        with self._transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO pairs (a, b, relation, confidence, source, derived, direction_basis, "
+                "coverage_derived, coverage_source, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        p.a,
+                        p.b,
+                        p.relation,
+                        p.confidence,
+                        p.source,
+                        p.derived,
+                        p.direction_basis,
+                        p.coverage_derived,
+                        p.coverage_source,
+                        json.dumps(p.summary, sort_keys=True),
+                    )
+                    for p in pairs
+                ],
+            )
+            self._db.executemany("UPDATE articles SET scanned = 1 WHERE rowid = ?", [(r,) for r in rowids])
+
+    def pairs(self) -> list[PairRecord]:
+        """Every decided pair."""
+        rows = self._db.execute(
+            "SELECT a, b, relation, confidence, source, derived, direction_basis, coverage_derived, "
+            "coverage_source, summary FROM pairs ORDER BY a, b"
+        )
+        out = []
+        for a, b, relation, confidence, source, derived, basis, cov_d, cov_s, summary in rows:
+            out.append(
+                PairRecord(a, b, relation, confidence, source, derived, basis, cov_d, cov_s, json.loads(summary))
+            )
+        return out
+
+    def close(self) -> None:
+        """Release the store."""
+        self._db.close()

@@ -1,0 +1,245 @@
+"""Corpus commands of the ``wiretrace`` CLI: ingest, forget, sources, copies, scan.
+
+Each opens the store named by ``--db`` (default ``wiretrace.db`` in the working
+directory, or ``WIRETRACE_DB``), calls :class:`wiretrace.corpus.Corpus` and
+prints. Progress goes to stderr, results to stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from wiretrace.errors import InputError
+
+__all__ = ["register"]
+
+DEFAULT_DB = "wiretrace.db"
+
+
+def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--db FILE``, shared by every corpus command."""
+    return click.option(
+        "--db",
+        default=DEFAULT_DB,
+        envvar="WIRETRACE_DB",
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help="The SQLite store.",
+    )(func)
+
+
+@contextmanager
+def open_corpus(db: str, config: str | None, model: str | None, create: bool) -> Iterator[Any]:
+    """A :class:`~wiretrace.corpus.Corpus` on the store ``db``, closed afterwards."""
+    from wiretrace.adapters.store import SQLiteStore
+    from wiretrace.cli import build_settings
+    from wiretrace.corpus import Corpus, store_fingerprint
+    from wiretrace.pipeline import Engine
+
+    if not create and not Path(db).exists():
+        raise InputError(db, "no such store (wiretrace ingest PATH --db FILE creates one)")
+    settings = build_settings(config, {"model": model})
+    store = SQLiteStore(db, store_fingerprint(settings))
+    try:
+        yield Corpus(store, Engine(settings))
+    finally:
+        store.close()
+
+
+def _progress(label: str) -> Callable[[int], None]:
+    count = [0]
+    tty = sys.stderr.isatty()
+
+    def step(n: int) -> None:
+        count[0] += n
+        end = "\r" if tty else "\n"
+        click.echo(f"{label}: {count[0]:,}", err=True, nl=False)
+        click.echo(end, err=True, nl=False)
+
+    return step
+
+
+def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    from wiretrace.cli import settings_options
+
+    return settings_options(func)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@_settings_options
+def ingest(paths: tuple[str, ...], db: str, config: str | None, model: str | None) -> None:
+    """Add articles to the store: folders of .txt/.html, JSONL, WARC, files; '-' for stdin.
+
+    Re-ingesting the same text is a no-op. Each rejected file or line is
+    named with its reason; the rest goes in. Exits 1 if anything was rejected.
+    """
+    from wiretrace.adapters.inputs import iter_articles
+
+    with open_corpus(db, config, model, create=True) as corpus:
+        report = corpus.ingest(iter_articles(paths), progress=_progress("ingested"))
+        total = corpus.store.count()
+    for r in report.rejected:
+        click.echo(f"rejected: {r.where}: {r.reason}", err=True)
+    click.echo(
+        f"added {report.added}, skipped {report.duplicates} already stored, rejected {len(report.rejected)} "
+        f"({total} articles in {db}, {report.wall_s:.1f} s)"
+    )
+    if report.rejected:
+        raise SystemExit(1)
+
+
+@click.command()
+@click.argument("article_id")
+@db_option
+def forget(article_id: str, db: str) -> None:
+    """Remove one article (and its index keys and pairs) from the store."""
+    from wiretrace.adapters.store import SQLiteStore
+    from wiretrace.corpus import store_fingerprint
+    from wiretrace.settings import Settings
+
+    if not Path(db).exists():
+        raise InputError(db, "no such store")
+    store = SQLiteStore(db, store_fingerprint(Settings()))
+    try:
+        if not store.forget(article_id):
+            raise InputError(article_id, f"no article with this id in {db}")
+    finally:
+        store.close()
+    click.echo(f"forgot {article_id}")
+
+
+def _query(article: str) -> Any:
+    from wiretrace.adapters.readers import read_article
+
+    if article == "-" or Path(article).is_file():
+        return read_article(article)
+    return article
+
+
+def _print_matches(matches: list[Any], as_json: bool, role: str) -> None:
+    from wiretrace.report import comparison_to_dict
+
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {"id": m.article.article.id, "role": role, "comparison": comparison_to_dict(m.comparison)}
+                    for m in matches
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return
+    if not matches:
+        click.echo(f"no {role}s found")
+        return
+    for n, m in enumerate(matches, 1):
+        c = m.comparison
+        a = m.article.article
+        click.echo(
+            f"{n}. {a.id}  rewrite {c.confidence:.2f} · {c.extent or ''} derived · "
+            f"{c.coverage['derived']:.0%} of the derived text · {len(c.alignment)} sentence links · "
+            f"direction by {'dates' if c.direction_basis == 'published' else 'text'}"
+        )
+        facts = ", ".join(f.text for f in c.carried_facts[:8])
+        if facts:
+            click.echo(f"   carried: {facts}")
+
+
+@click.command()
+@click.argument("article")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: each source with its full comparison.")
+@db_option
+@_settings_options
+def sources(article: str, as_json: bool, db: str, config: str | None, model: str | None) -> None:
+    """The stored articles ARTICLE was written from (a file, '-', or a stored id), best first."""
+    with open_corpus(db, config, model, create=False) as corpus:
+        _print_matches(corpus.sources(_query(article)), as_json, "source")
+
+
+@click.command()
+@click.argument("article")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: each copy with its full comparison.")
+@db_option
+@_settings_options
+def copies(article: str, as_json: bool, db: str, config: str | None, model: str | None) -> None:
+    """The stored articles written from ARTICLE (a stored id, a file or '-'), best first."""
+    with open_corpus(db, config, model, create=False) as corpus:
+        _print_matches(corpus.copies(_query(article)), as_json, "copy")
+
+
+def _write(path: str, text: str) -> None:
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, target)
+
+
+@click.command()
+@click.option("--jsonl", "jsonl_path", type=click.Path(dir_okay=False), help="Write pairs and stories as JSON lines.")
+@click.option(
+    "--graph",
+    "graph_path",
+    type=click.Path(dir_okay=False),
+    help="Write the provenance graphs: GraphML (.graphml) or Graphviz DOT (.dot).",
+)
+@click.option("--limit", default=20, show_default=True, help="Stories shown in the terminal summary.")
+@db_option
+@_settings_options
+def scan(
+    jsonl_path: str | None, graph_path: str | None, limit: int, db: str, config: str | None, model: str | None
+) -> None:
+    """Find every rewrite in the store, group articles into stories, trace provenance.
+
+    Incremental: only articles not scanned before are examined (against the
+    whole store), so after an ingest a scan costs what the new articles cost.
+    """
+    from wiretrace.corpus_report import (
+        pairs_to_jsonl,
+        stories_to_dot,
+        stories_to_graphml,
+        stories_to_jsonl,
+        stories_to_text,
+    )
+
+    if graph_path and not graph_path.endswith((".graphml", ".dot")):
+        raise click.BadParameter("use a .graphml or .dot file name", param_hint="--graph")
+    with open_corpus(db, config, model, create=False) as corpus:
+        report = corpus.scan(progress=_progress("scanned"))
+        stories = corpus.stories()
+        pairs = corpus.store.pairs()
+        rowids = sorted({r for s in stories for r in s.articles} | {p.a for p in pairs} | {p.b for p in pairs})
+        articles = {s.rowid: s for s in corpus.store.get_many(rowids)}
+    click.echo(
+        f"scanned {report.scanned} new articles, compared {report.compared} candidate pairs in {report.wall_s:.1f} s; "
+        f"{len(pairs)} related pairs in the store",
+        err=True,
+    )
+    click.echo(stories_to_text(stories, articles, limit), nl=False)
+    if jsonl_path:
+        lines = list(pairs_to_jsonl(pairs, articles)) + list(stories_to_jsonl(stories, articles))
+        _write(jsonl_path, "\n".join(lines) + ("\n" if lines else ""))
+        click.echo(f"wrote {jsonl_path}", err=True)
+    if graph_path:
+        render = stories_to_graphml if graph_path.endswith(".graphml") else stories_to_dot
+        _write(graph_path, render(stories, articles))
+        click.echo(f"wrote {graph_path}", err=True)
+
+
+def register(group: click.Group) -> None:
+    """Add the corpus commands to the ``wiretrace`` group."""
+    for command in (ingest, forget, sources, copies, scan):
+        group.add_command(command)

@@ -1,0 +1,361 @@
+"""Corpus mode: ingest articles into a store, find sources and copies, scan for stories.
+
+Built from the engine's stages, unchanged: every pair is decided by
+:meth:`wiretrace.pipeline.Engine.compare_documents`. What corpus mode adds is
+*which* pairs to decide: never all pairs, only candidates from the store's
+inverted index (distinctive terms for paraphrases, MinHash bands for near
+copies; see :mod:`wiretrace.core.fingerprint`), within a publication-time
+window when dates are known.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from wiretrace.adapters.inputs import Rejected
+from wiretrace.adapters.store.base import PairRecord, Store, StoredArticle
+from wiretrace.core.fingerprint import FingerprintSettings, fingerprint, idf, rank_candidates
+from wiretrace.core.provenance import Edge, Story, cluster_stories, trace_provenance
+from wiretrace.core.represent import Document
+from wiretrace.errors import InputError
+from wiretrace.pipeline import Engine
+from wiretrace.settings import Settings
+from wiretrace.types import Article, Comparison
+
+__all__ = ["Corpus", "IngestReport", "Match", "ScanReport", "content_digest", "fingerprint_settings"]
+
+Progress = Callable[[int], None]
+
+
+def content_digest(article: Article) -> str:
+    """sha256 of the article text with whitespace collapsed: the same text ingests once."""
+    return hashlib.sha256(" ".join(article.text.split()).encode("utf-8")).hexdigest()
+
+
+def fingerprint_settings(settings: Settings) -> FingerprintSettings:
+    """The index-key settings within ``settings``."""
+    return FingerprintSettings(settings.max_terms, settings.shingle, settings.bands, settings.rows)
+
+
+def store_fingerprint(settings: Settings) -> str:
+    """A name for the index-key settings, recorded in the store so mismatched keys are refused."""
+    f = fingerprint_settings(settings)
+    return f"terms{f.max_terms}-shingle{f.shingle}-lsh{f.bands}x{f.rows}-seed{f.seed}"
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did: counts, and every rejection with its reason."""
+
+    added: int = 0
+    duplicates: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    wall_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class Match:
+    """A stored article and the verdict of comparing it with the query."""
+
+    article: StoredArticle
+    comparison: Comparison
+
+
+@dataclass
+class ScanReport:
+    """What a scan did."""
+
+    scanned: int = 0
+    compared: int = 0
+    found: dict[str, int] = field(default_factory=dict)
+    wall_s: float = 0.0
+
+
+def _day(published: str | None) -> int | None:
+    if not published:
+        return None
+    try:
+        return datetime.fromisoformat(published).toordinal()
+    except ValueError:
+        return None
+
+
+class Corpus:
+    """A store of articles with an engine to compare them.
+
+    Args:
+        store: Where articles and index keys live.
+        engine: Decides pairs; its settings also set the index keys.
+        cache_size: Prepared documents kept in memory (each is a few KB).
+
+    Example:
+        >>> from wiretrace.adapters.store import MemoryStore
+        >>> corpus = Corpus(MemoryStore(), Engine())
+        >>> corpus.ingest([Article("Seoul has 450,000 troops.", id="x")]).added
+        1
+    """
+
+    def __init__(self, store: Store, engine: Engine, cache_size: int = 2048) -> None:
+        self.store = store
+        self.engine = engine
+        self.settings = engine.settings
+        self._fp = fingerprint_settings(engine.settings)
+        self._cache: OrderedDict[int, Document] = OrderedDict()
+        self._cache_size = cache_size
+
+    # -- ingest -------------------------------------------------------------
+
+    def ingest(self, items: Iterable[Article | Rejected], progress: Progress | None = None) -> IngestReport:
+        """Add articles in batches, one transaction each; duplicates (same text) are skipped.
+
+        Args:
+            items: Articles (with ids) and rejections, as :func:`iter_articles` yields them.
+            progress: Called with the number of items handled after each batch.
+
+        Returns:
+            The :class:`IngestReport`. A batch that fails to write raises
+            :class:`~wiretrace.errors.StoreError` and leaves the store as it was
+            before that batch.
+        """
+        started = time.perf_counter()
+        report = IngestReport()
+        batch: list[Article] = []
+        for item in items:
+            if isinstance(item, Rejected):
+                report.rejected.append(item)
+            else:
+                batch.append(item)
+            if len(batch) >= self.settings.batch_size:
+                self._ingest_batch(batch, report)
+                if progress:
+                    progress(len(batch))
+                batch = []
+        if batch:
+            self._ingest_batch(batch, report)
+            if progress:
+                progress(len(batch))
+        report.wall_s = time.perf_counter() - started
+        return report
+
+    def _ingest_batch(self, batch: Sequence[Article], report: IngestReport) -> None:
+        ready: list[StoredArticle] = []
+        views = []
+        seen: set[str] = set()
+        for article in batch:
+            where = article.path or article.id or "article"
+            try:
+                view = self.engine.view(article)
+            except InputError as exc:
+                report.rejected.append(Rejected(exc.where, exc.problem))
+                continue
+            if not view.sentences:
+                report.rejected.append(Rejected(where, "no article text found (empty or only page furniture)"))
+                continue
+            digest = content_digest(article)
+            if digest in seen:
+                report.duplicates += 1
+                continue
+            seen.add(digest)
+            ready.append(StoredArticle(article, digest, (), len(view.sentences)))
+            views.append(view)
+        docs = self.engine.represent_views(views)
+        items = [
+            StoredArticle(r.article, r.digest, tuple(fingerprint(d, self._fp)), r.n_sentences)
+            for r, d in zip(ready, docs, strict=True)
+        ]
+        result = self.store.add(items)
+        report.added += len(result.added)
+        report.duplicates += len(result.duplicates)
+        for item in result.conflicts:
+            a = item.article
+            report.rejected.append(
+                Rejected(a.path or str(a.id), f"id {a.id!r} is already stored with another text (forget it first)")
+            )
+        for item, doc in zip(items, docs, strict=True):
+            for added in result.added:
+                if added.digest == item.digest:
+                    self._remember(added.rowid, doc)
+
+    # -- documents and candidates --------------------------------------------
+
+    def _remember(self, rowid: int, doc: Document) -> None:
+        self._cache[rowid] = doc
+        self._cache.move_to_end(rowid)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    def documents(self, rowids: Sequence[int]) -> dict[int, Document]:
+        """Prepared documents of stored articles (cached)."""
+        out = {r: self._cache[r] for r in rowids if r in self._cache}
+        missing = [r for r in rowids if r not in out]
+        if missing:
+            stored = self.store.get_many(missing)
+            for item, doc in zip(stored, self.engine.prepare_many([s.article for s in stored]), strict=True):
+                out[item.rowid] = doc
+                self._remember(item.rowid, doc)
+        for r in out:
+            if r in self._cache:
+                self._cache.move_to_end(r)
+        return out
+
+    def max_df(self) -> int:
+        """Keys held by more articles than this are too common to be evidence."""
+        return 200 + self.store.count() // 100
+
+    def candidates(self, doc: Document, exclude: int | None = None) -> list[tuple[int, float]]:
+        """Stored articles worth comparing with ``doc``: ``(rowid, index score)``, best first.
+
+        Only candidates scoring at least ``min_candidate_score`` are kept, and,
+        when both publication dates are known, only those within ``window_days``.
+        """
+        keys = fingerprint(doc, self._fp)
+        postings = self.store.postings(keys, self.max_df())
+        limit = self.settings.candidates
+        n = self.store.count()
+        ranked = rank_candidates(keys, postings, n, exclude=exclude, limit=2 * limit)
+        floor = self.settings.min_candidate_score * idf(1, n)
+        ranked = [(r, s) for r, s in ranked if s >= floor]
+        day = _day(doc.view.article.published)
+        if day is not None and self.settings.window_days and ranked:
+            stored = {s.rowid: s for s in self.store.get_many([r for r, _ in ranked])}
+            ranked = [
+                (r, s)
+                for r, s in ranked
+                if r in stored
+                and ((d := _day(stored[r].article.published)) is None or abs(d - day) <= self.settings.window_days)
+            ]
+        return ranked[:limit]
+
+    # -- queries -------------------------------------------------------------
+
+    def _query_document(self, query: Article | str) -> tuple[Document, int | None]:
+        if isinstance(query, str):
+            stored = self.store.get(query)
+            if stored is None:
+                raise InputError(query, "no article with this id in the store (wiretrace ingest it first)")
+            return self.documents([stored.rowid])[stored.rowid], stored.rowid
+        doc = self.engine.prepare(query)
+        return doc, self.store.find_digest(content_digest(query))
+
+    def sources(self, query: Article | str) -> list[Match]:
+        """The stored articles ``query`` was written from, best first.
+
+        Args:
+            query: An article (read from a file, say) or the id of a stored one.
+
+        Returns:
+            Matches whose comparison says ``rewrite`` with the stored article as
+            the source, ranked by the share of the query it accounts for times
+            the confidence.
+        """
+        return self._matches(query, want="source")
+
+    def copies(self, query: Article | str) -> list[Match]:
+        """The stored articles written from ``query``, best first."""
+        return self._matches(query, want="copy")
+
+    def _matches(self, query: Article | str, want: str) -> list[Match]:
+        doc, rowid = self._query_document(query)
+        cands = self.candidates(doc, exclude=rowid)
+        docs = self.documents([r for r, _ in cands])
+        stored = {s.rowid: s for s in self.store.get_many(list(docs))}
+        out = []
+        for r, _ in cands:
+            result = self.engine.compare_documents(docs[r], doc)
+            is_source = result.relation == "rewrite" and result.source == "a"
+            is_copy = result.relation == "rewrite" and result.source == "b"
+            if (want == "source" and is_source) or (want == "copy" and is_copy):
+                out.append(Match(stored[r], result))
+        return sorted(out, key=lambda m: -m.comparison.coverage["derived"] * m.comparison.confidence)
+
+    # -- scan ----------------------------------------------------------------
+
+    def scan(self, progress: Progress | None = None) -> ScanReport:
+        """Decide every candidate pair of the articles not yet scanned.
+
+        Incremental: articles scanned before are not scanned again, but a new
+        article is compared with old ones, so its pairs with them are found.
+        Each batch of results is committed with its articles marked scanned, so
+        a killed scan resumes where it stopped.
+        """
+        started = time.perf_counter()
+        report = ScanReport()
+        todo = self.store.unscanned()
+        batch = self.settings.scan_batch
+        done: set[tuple[int, int]] = set()
+        for start in range(0, len(todo), batch):
+            chunk = todo[start : start + batch]
+            pairs: list[PairRecord] = []
+            docs = self.documents(chunk)
+            for rowid in chunk:
+                cands = [r for r, _ in self.candidates(docs[rowid], exclude=rowid)]
+                cands = [r for r in cands if (min(r, rowid), max(r, rowid)) not in done]
+                others = self.documents(cands)
+                pool = {**others, rowid: docs[rowid]}
+                for r in cands:
+                    a, b = min(r, rowid), max(r, rowid)
+                    done.add((a, b))
+                    result = self.engine.compare_documents(pool[a], pool[b])
+                    report.compared += 1
+                    if result.relation != "unrelated":
+                        pairs.append(_record(a, b, result))
+                        report.found[result.relation] = report.found.get(result.relation, 0) + 1
+            self.store.record_scan(chunk, pairs)
+            report.scanned += len(chunk)
+            if progress:
+                progress(len(chunk))
+        report.wall_s = time.perf_counter() - started
+        return report
+
+    def stories(self) -> list[Story]:
+        """Stories (connected related articles) with their provenance graphs, largest first.
+
+        Articles with no related article are left out.
+        """
+        pairs = self.store.pairs()
+        edges = [
+            Edge(p.a, p.b, p.relation, p.confidence, p.source, p.derived, p.coverage_derived, p.direction_basis)
+            for p in pairs
+        ]
+        members = sorted({e.a for e in edges} | {e.b for e in edges})
+        published = {s.rowid: s.article.published for s in self.store.get_many(members)}
+
+        def time_key(rowid: int) -> tuple[object, ...]:
+            when = published.get(rowid)
+            return (0, when, rowid) if when else (1, "", rowid)
+
+        by_member: dict[int, list[Edge]] = {}
+        for e in edges:
+            by_member.setdefault(e.a, []).append(e)
+        stories = []
+        for group in cluster_stories(members, edges):
+            inside = set(group)
+            story_edges = [e for m in group for e in by_member.get(m, []) if e.b in inside]
+            stories.append(trace_provenance(group, story_edges, time_key))
+        return sorted(stories, key=lambda s: (-len(s.articles), s.articles[0]))
+
+
+def _record(a: int, b: int, result: Comparison) -> PairRecord:
+    side = {"a": a, "b": b}
+    return PairRecord(
+        a=a,
+        b=b,
+        relation=result.relation,
+        confidence=result.confidence,
+        source=side[result.source] if result.source else None,
+        derived=side[result.derived] if result.derived else None,
+        direction_basis=result.direction_basis,
+        coverage_derived=result.coverage["derived"],
+        coverage_source=result.coverage["source"],
+        summary={
+            "extent": result.extent,
+            "links": len(result.alignment),
+            "kinds": sorted({link.kind for link in result.alignment}),
+            "facts": [f.text for f in result.carried_facts[:12]],
+        },
+    )

@@ -1,0 +1,182 @@
+"""Corpus results as terminal text, JSON lines, GraphML and DOT.
+
+JSON lines carry one object per line with a ``type``: ``pair`` (a decided
+pair: ``a``, ``b``, ``relation``, ``confidence``, ``source``, ``derived``,
+``direction_basis``, ``coverage``) and ``story`` (``id``, ``articles`` in time
+order, ``roots``, ``edges`` source -> derived). Articles are named by their ids.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from wiretrace.adapters.store.base import PairRecord, StoredArticle
+from wiretrace.core.provenance import Story
+
+__all__ = ["pairs_to_jsonl", "stories_to_dot", "stories_to_graphml", "stories_to_jsonl", "stories_to_text"]
+
+
+def _name(articles: dict[int, StoredArticle], rowid: int | None) -> str | None:
+    if rowid is None:
+        return None
+    item = articles.get(rowid)
+    return str(item.article.id) if item else str(rowid)
+
+
+def pair_dict(p: PairRecord, articles: dict[int, StoredArticle]) -> dict[str, Any]:
+    """One decided pair as JSON-ready data."""
+    return {
+        "type": "pair",
+        "a": _name(articles, p.a),
+        "b": _name(articles, p.b),
+        "relation": p.relation,
+        "confidence": p.confidence,
+        "source": _name(articles, p.source),
+        "derived": _name(articles, p.derived),
+        "direction_basis": p.direction_basis,
+        "coverage": {"derived": p.coverage_derived, "source": p.coverage_source},
+        "evidence": p.summary,
+    }
+
+
+def story_dict(n: int, story: Story, articles: dict[int, StoredArticle]) -> dict[str, Any]:
+    """One story as JSON-ready data."""
+    return {
+        "type": "story",
+        "id": n,
+        "articles": [
+            {
+                "id": _name(articles, r),
+                "title": articles[r].article.title if r in articles else None,
+                "published": articles[r].article.published if r in articles else None,
+                "outlet": articles[r].article.outlet if r in articles else None,
+            }
+            for r in story.articles
+        ],
+        "roots": [_name(articles, r) for r in story.roots],
+        "edges": [
+            {
+                "source": _name(articles, e.source),
+                "derived": _name(articles, e.derived),
+                "confidence": e.confidence,
+                "coverage": e.coverage,
+                "basis": e.basis,
+            }
+            for e in story.edges
+        ],
+    }
+
+
+def pairs_to_jsonl(pairs: Iterable[PairRecord], articles: dict[int, StoredArticle]) -> Iterable[str]:
+    """JSON lines of the pairs."""
+    for p in pairs:
+        yield json.dumps(pair_dict(p, articles), ensure_ascii=False)
+
+
+def stories_to_jsonl(stories: Sequence[Story], articles: dict[int, StoredArticle]) -> Iterable[str]:
+    """JSON lines of the stories, numbered from 1."""
+    for n, story in enumerate(stories, 1):
+        yield json.dumps(story_dict(n, story, articles), ensure_ascii=False)
+
+
+def _label(articles: dict[int, StoredArticle], rowid: int) -> str:
+    item = articles.get(rowid)
+    if not item:
+        return str(rowid)
+    a = item.article
+    title = a.title or next((line.strip() for line in a.text[a.header :].splitlines() if line.strip()), "")
+    return " · ".join(x for x in (a.published, a.outlet, title[:60]) if x)
+
+
+def _walk(
+    node: int,
+    depth: int,
+    children: dict[int, list[Any]],
+    seen: set[int],
+    articles: dict[int, StoredArticle],
+    lines: list[str],
+) -> None:
+    for e in children.get(node, []):
+        d = e.derived or 0
+        how = "dates" if e.basis == "published" else "text"
+        lines.append(
+            f"  {'   ' * depth}└─ {_name(articles, d)}  rewrite {e.confidence:.2f}, "
+            f"{e.coverage:.0%} from source, direction by {how}"
+        )
+        if d not in seen:
+            seen.add(d)
+            _walk(d, depth + 1, children, seen, articles, lines)
+
+
+def stories_to_text(stories: Sequence[Story], articles: dict[int, StoredArticle], limit: int = 20) -> str:
+    """A terminal summary: each story's originals and who was written from whom."""
+    lines = [f"{len(stories)} stories with more than one article"]
+    for n, story in enumerate(stories[:limit], 1):
+        lines.append("")
+        lines.append(f"Story {n}: {len(story.articles)} articles, {len(story.edges)} rewrites")
+        for root in story.roots:
+            lines.append(f"  ● {_name(articles, root)}  {_label(articles, root)}")
+        children: dict[int, list[Any]] = {}
+        for e in story.edges:
+            children.setdefault(e.source or 0, []).append(e)
+        seen: set[int] = set()
+        for root in story.roots:
+            _walk(root, 1, children, seen, articles, lines)
+    if len(stories) > limit:
+        lines.append(f"\n… {len(stories) - limit} more (see --jsonl)")
+    return "\n".join(lines) + "\n"
+
+
+def stories_to_graphml(stories: Sequence[Story], articles: dict[int, StoredArticle]) -> str:
+    """The provenance graphs of all stories as one GraphML document."""
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
+        '  <key id="story" for="node" attr.name="story" attr.type="int"/>',
+        '  <key id="title" for="node" attr.name="title" attr.type="string"/>',
+        '  <key id="published" for="node" attr.name="published" attr.type="string"/>',
+        '  <key id="confidence" for="edge" attr.name="confidence" attr.type="double"/>',
+        '  <key id="coverage" for="edge" attr.name="coverage" attr.type="double"/>',
+        '  <graph edgedefault="directed">',
+    ]
+    for n, story in enumerate(stories, 1):
+        for r in story.articles:
+            a = articles[r].article if r in articles else None
+            out.append(f"    <node id={quoteattr(_name(articles, r) or str(r))}>")
+            out.append(f'      <data key="story">{n}</data>')
+            if a and a.title:
+                out.append(f'      <data key="title">{escape(a.title)}</data>')
+            if a and a.published:
+                out.append(f'      <data key="published">{escape(a.published)}</data>')
+            out.append("    </node>")
+        for e in story.edges:
+            s, d = _name(articles, e.source) or "", _name(articles, e.derived) or ""
+            out.append(f"    <edge source={quoteattr(s)} target={quoteattr(d)}>")
+            out.append(f'      <data key="confidence">{e.confidence:.4f}</data>')
+            out.append(f'      <data key="coverage">{e.coverage:.4f}</data>')
+            out.append("    </edge>")
+    out += ["  </graph>", "</graphml>"]
+    return "\n".join(out) + "\n"
+
+
+def _dot_id(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def stories_to_dot(stories: Sequence[Story], articles: dict[int, StoredArticle]) -> str:
+    """The provenance graphs as Graphviz DOT, one cluster per story, time left to right."""
+    out = ["digraph provenance {", "  rankdir=LR;", "  node [shape=box, fontsize=10];"]
+    for n, story in enumerate(stories, 1):
+        out.append(f"  subgraph cluster_{n} {{")
+        out.append(f"    label={_dot_id(f'story {n}')};")
+        for r in story.articles:
+            out.append(f"    {_dot_id(_name(articles, r) or str(r))} [label={_dot_id(_label(articles, r))}];")
+        for e in story.edges:
+            s, d = _name(articles, e.source) or "", _name(articles, e.derived) or ""
+            out.append(f"    {_dot_id(s)} -> {_dot_id(d)} [label={_dot_id(f'{e.confidence:.2f}')}];")
+        out.append("  }")
+    out.append("}")
+    return "\n".join(out) + "\n"

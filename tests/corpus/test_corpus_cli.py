@@ -1,0 +1,161 @@
+"""Corpus mode end to end through the CLI, on real text: ingest, forget, sources, copies, scan."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from wiretrace.cli import cli
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "wiretrace", *args], capture_output=True, text=True, env=env, timeout=600
+    )
+
+
+@pytest.fixture
+def seeds(tmp_path, seed_source_path, seed_rewrite_path) -> Path:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    shutil.copy(seed_source_path, folder / seed_source_path.name)
+    shutil.copy(seed_rewrite_path, folder / seed_rewrite_path.name)
+    return folder
+
+
+def test_ingest_scan_sources_copies_forget(tmp_path, seeds, seed_source_path, seed_rewrite_path):
+    db = str(tmp_path / "w.db")
+    runner = CliRunner()
+    out = runner.invoke(cli, ["ingest", str(seeds), "--db", db])
+    assert out.exit_code == 0, out.output
+    assert "added 2, skipped 0 already stored, rejected 0" in out.stdout
+
+    again = runner.invoke(cli, ["ingest", str(seeds), "--db", db])
+    assert "added 0, skipped 2 already stored" in again.stdout
+
+    jsonl, dot, graphml = tmp_path / "s.jsonl", tmp_path / "g.dot", tmp_path / "g.graphml"
+    scanned = runner.invoke(cli, ["scan", "--db", db, "--jsonl", str(jsonl), "--graph", str(dot)])
+    assert scanned.exit_code == 0, scanned.output
+    assert "Story 1: 2 articles, 1 rewrites" in scanned.stdout
+    records = [json.loads(line) for line in jsonl.read_text().splitlines()]
+    (story,) = [r for r in records if r["type"] == "story"]
+    (edge,) = story["edges"]
+    assert Path(edge["source"]).name == seed_source_path.name
+    assert Path(edge["derived"]).name == seed_rewrite_path.name
+    assert "->" in dot.read_text()
+    runner.invoke(cli, ["scan", "--db", db, "--graph", str(graphml)])
+    assert "<graphml" in graphml.read_text()
+
+    rewrite_id = str(seeds / seed_rewrite_path.name)
+    source_id = str(seeds / seed_source_path.name)
+    found = runner.invoke(cli, ["sources", rewrite_id, "--db", db, "--json"])
+    (match,) = json.loads(found.stdout)
+    assert match["id"] == source_id
+    assert match["comparison"]["relation"] == "rewrite"
+
+    from_file = runner.invoke(cli, ["sources", str(seed_rewrite_path), "--db", db])
+    assert from_file.stdout.startswith(f"1. {source_id}")
+
+    copies = runner.invoke(cli, ["copies", source_id, "--db", db, "--json"])
+    assert [m["id"] for m in json.loads(copies.stdout)] == [rewrite_id]
+
+    assert runner.invoke(cli, ["forget", rewrite_id, "--db", db]).exit_code == 0
+    assert json.loads(runner.invoke(cli, ["copies", source_id, "--db", db, "--json"]).stdout) == []
+
+
+def test_rejected_inputs_are_named_and_the_rest_goes_in(tmp_path, seeds):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        '{"id": "ok-1", "text": "Seoul plans a record defence budget for 2026, officials said on Monday."}\n'
+        '{"id": "broken", "text": "unterminated\n'
+        '{"id": "no-text"}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "blob.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
+    db = tmp_path / "w.db"
+    done = run("ingest", str(feed), str(tmp_path / "blob.txt"), str(seeds), "--db", str(db))
+    assert done.returncode == 1
+    rejected = [line for line in done.stderr.splitlines() if line.startswith("rejected:")]
+    assert any(f"{feed}:2: malformed JSON" in line for line in rejected)
+    assert any(f'{feed}:3: missing field "text"' in line for line in rejected)
+    assert any("blob.txt: binary data" in line for line in rejected)
+    assert "Traceback" not in done.stderr
+    assert "added 3," in done.stdout
+
+
+def test_a_missing_store_is_one_line_and_exit_1(tmp_path):
+    done = run("scan", "--db", str(tmp_path / "nope.db"))
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'nope.db'}: no such store (wiretrace ingest PATH --db FILE creates one)"
+    ]
+
+
+def _count(db: Path) -> int:
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        return int(con.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+
+@pytest.mark.data
+def test_killed_ingest_and_scan_lose_nothing_committed_and_resume(tmp_path, data_dir):
+    folder = data_dir / "bbc" / "bbc" / "entertainment"
+    db = tmp_path / "w.db"
+    env = {**__import__("os").environ, "WIRETRACE_BATCH_SIZE": "20", "WIRETRACE_SCAN_BATCH": "10"}
+
+    def start(*args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "wiretrace", *args, "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+
+    for command, marker in ((("ingest", str(folder)), "ingested: 40"), (("scan",), "scanned: 20")):
+        proc = start(*command)
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if line.startswith(marker):
+                break
+        proc.kill()  # SIGKILL: no chance to clean up
+        proc.wait()
+        assert _count(db) >= 40
+    with sqlite3.connect(db) as con:
+        scanned_before = con.execute("SELECT count(*) FROM articles WHERE scanned = 1").fetchone()[0]
+    assert scanned_before >= 20
+    assert run("ingest", str(folder), "--db", str(db), env=env).returncode == 0
+    total = _count(db)
+    assert total > 300
+    assert run("scan", "--db", str(db), env=env).returncode == 0
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM articles WHERE scanned = 0").fetchone()[0] == 0
+
+
+@pytest.mark.data
+def test_two_processes_ingesting_at_once_do_not_corrupt_the_store(tmp_path, data_dir):
+    db = tmp_path / "w.db"
+    env = {**__import__("os").environ, "WIRETRACE_BATCH_SIZE": "25"}
+    folders = [data_dir / "bbc" / "bbc" / "tech", data_dir / "bbc" / "bbc" / "politics"]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "wiretrace", "ingest", str(f), "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for f in folders
+    ]
+    outs = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [o[1][-500:] for o in outs]
+    added = sum(int(o[0].split("added ")[1].split(",")[0]) for o in outs)
+    assert _count(db) == added
+    assert added > 700

@@ -1,0 +1,93 @@
+"""Both stores behave alike: idempotent adds, conflicts, forget, postings, scan state."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wiretrace.adapters.store import MemoryStore, PairRecord, SQLiteStore, StoredArticle
+from wiretrace.types import Article
+
+
+def make(text: str, id_: str, keys: tuple[str, ...] = ("t:a",)) -> StoredArticle:
+    import hashlib
+
+    return StoredArticle(Article(text, id=id_), hashlib.sha256(text.encode()).hexdigest(), keys, 1)
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request, tmp_path):
+    s = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "s.db", fingerprint="test")
+    yield s
+    s.close()
+
+
+def test_same_text_is_stored_once(store):
+    first = store.add([make("One story.", "a")])
+    again = store.add([make("One story.", "b")])
+    assert len(first.added) == 1
+    assert len(again.duplicates) == 1
+    assert store.count() == 1
+
+
+def test_an_id_taken_by_another_text_is_a_conflict(store):
+    store.add([make("One story.", "a")])
+    result = store.add([make("Another story.", "a")])
+    assert len(result.conflicts) == 1
+    assert store.get("a").article.text == "One story."
+
+
+def test_forget_removes_the_article_its_keys_and_pairs(store):
+    added = store.add([make("One.", "a", ("t:x",)), make("Two.", "b", ("t:x",))]).added
+    ra, rb = added[0].rowid, added[1].rowid
+    store.record_scan([ra, rb], [PairRecord(ra, rb, "rewrite", 0.9, ra, rb, "text", 1.0, 0.5, {})])
+    assert store.forget("a")
+    assert not store.forget("a")
+    assert store.get("a") is None
+    assert store.postings(["t:x"], 10) == {"t:x": [rb]}
+    assert store.pairs() == []
+
+
+def test_postings_leave_out_keys_that_are_too_common(store):
+    store.add([make(f"Story {n}.", f"s{n}", ("t:common", f"t:rare{n}")) for n in range(5)])
+    post = store.postings(["t:common", "t:rare3", "t:absent"], max_df=3)
+    assert list(post) == ["t:rare3"]
+
+
+def test_scan_state_and_pairs(store):
+    rows = [a.rowid for a in store.add([make("One.", "a"), make("Two.", "b"), make("Three.", "c")]).added]
+    assert store.unscanned() == rows
+    store.record_scan(rows[:2], [PairRecord(rows[0], rows[1], "same-event", 0.7, None, None, None, 0.2, 0.3, {"k": 1})])
+    assert store.unscanned() == rows[2:]
+    (pair,) = store.pairs()
+    assert (pair.relation, pair.summary) == ("same-event", {"k": 1})
+
+
+def test_sqlite_store_refuses_other_index_settings(tmp_path):
+    SQLiteStore(tmp_path / "s.db", fingerprint="one").close()
+    from wiretrace.errors import StoreError
+
+    with pytest.raises(StoreError, match="index settings"):
+        SQLiteStore(tmp_path / "s.db", fingerprint="two")
+
+
+def test_sqlite_store_refuses_a_file_that_is_not_a_database(tmp_path):
+    from wiretrace.errors import StoreError
+
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"\x00\x01 this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="not a wiretrace store"):
+        SQLiteStore(junk, fingerprint="x")
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=st.text(min_size=1, max_size=200), title=st.text(max_size=50))
+def test_sqlite_round_trips_any_unicode(tmp_path_factory, text, title):
+    store = SQLiteStore(tmp_path_factory.mktemp("u") / "u.db", fingerprint="u")
+    item = make(text, "id-" + str(abs(hash(text))))
+    item = StoredArticle(Article(text, id=item.article.id, title=title or None), item.digest, ("t:ü",), 1)
+    (stored,) = store.add([item]).added
+    back = store.get(stored.rowid)
+    assert (back.article.text, back.article.title) == (text, title or None)
+    store.close()

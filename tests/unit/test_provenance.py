@@ -1,0 +1,68 @@
+"""Stories partition the articles; provenance keeps who was written from whom."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wiretrace.core.provenance import Edge, cluster_stories, trace_provenance
+
+
+def by_id(a: int) -> tuple[int]:
+    return (a,)
+
+
+@given(
+    n=st.integers(min_value=1, max_value=30),
+    links=st.lists(st.tuples(st.integers(0, 29), st.integers(0, 29)), max_size=40),
+)
+def test_clusters_partition_the_articles(n, links):
+    edges = [Edge(a, b, "rewrite", 0.9) for a, b in links if a < n and b < n and a != b]
+    clusters = cluster_stories(range(n), edges)
+    flat = [a for c in clusters for a in c]
+    assert sorted(flat) == list(range(n))
+    where = {a: k for k, c in enumerate(clusters) for a in c}
+    assert all(where[e.a] == where[e.b] for e in edges)
+
+
+def test_two_papers_copying_one_wire_are_siblings_not_parent_and_child():
+    wire, sun, mirror = 1, 2, 3
+    edges = [
+        Edge(1, 2, "rewrite", 0.95, wire, sun, 0.90),
+        Edge(1, 3, "rewrite", 0.90, wire, mirror, 0.78),
+        # The Mirror also looks written from the Sun: they share the wire's sentences.
+        Edge(2, 3, "rewrite", 0.80, sun, mirror, 0.85),
+    ]
+    story = trace_provenance([1, 2, 3], edges, by_id)
+    assert {(e.source, e.derived) for e in story.edges} == {(wire, sun), (wire, mirror)}
+    assert story.roots == (wire,)
+
+
+def test_a_rewrite_of_a_rewrite_keeps_its_chain():
+    wire, site, farm = 1, 2, 3
+    edges = [
+        Edge(1, 2, "rewrite", 0.9, wire, site, 0.9),
+        Edge(2, 3, "rewrite", 0.9, site, farm, 0.95),
+        Edge(1, 3, "rewrite", 0.7, wire, farm, 0.5),  # the farm copied the site's added sentences too
+    ]
+    story = trace_provenance([1, 2, 3], edges, by_id)
+    assert {(e.source, e.derived) for e in story.edges} == {(wire, site), (site, farm)}
+
+
+def test_a_cycle_of_decisions_still_leaves_a_root():
+    edges = [
+        Edge(1, 2, "rewrite", 0.9, 1, 2, 0.9),
+        Edge(2, 3, "rewrite", 0.9, 2, 3, 0.8),
+        Edge(1, 3, "rewrite", 0.9, 3, 1, 0.7),
+    ]
+    story = trace_provenance([1, 2, 3], edges, by_id)
+    assert story.roots
+    assert len(story.edges) == 2
+
+
+def test_same_event_pairs_join_a_story_but_are_no_provenance():
+    edges = [Edge(1, 2, "same-event", 0.8), Edge(2, 3, "rewrite", 0.9, 2, 3, 0.9)]
+    assert cluster_stories([1, 2, 3], edges) == [[1, 2, 3]]
+    story = trace_provenance([1, 2, 3], edges, by_id)
+    assert [(e.source, e.derived) for e in story.edges] == [(2, 3)]
+    assert story.roots == (1, 2)
