@@ -161,6 +161,43 @@ def eval_scan(
     _print_report(evaluate_scan(meter, engine, background, seeds, progress=_progress), as_json)
 
 
+@eval_group.command(name="msrp")
+@click.option(
+    "--data",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="An MSRP TSV file (msr_paraphrase_train.txt or msr_paraphrase_test.txt).",
+)
+@click.option("--limit", type=click.IntRange(min=2), help="Use only the first N pairs (a quick run).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@settings_options
+def eval_msrp(data: str, limit: int | None, as_json: bool, config: str | None, model: str | None) -> None:
+    """MSRP: sentence-pair paraphrase accuracy and F1, fixed and cross-validated thresholds, with baselines."""
+    from wiretrace.evaluate.msrp import evaluate_msrp
+    from wiretrace.pipeline import Engine
+
+    engine = Engine(build_settings(config, {"model": model}))
+    _print_report(evaluate_msrp(data, engine, _progress, limit=limit), as_json)
+
+
+@eval_group.command(name="clough")
+@click.option(
+    "--data",
+    required=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="The Clough & Stevenson corpus folder (holding file_information.csv, or its parent).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@settings_options
+def eval_clough(data: str, as_json: bool, config: str | None, model: str | None) -> None:
+    """Clough & Stevenson: cut / light / heavy / non, plagiarised or not, and direction, with a baseline."""
+    from wiretrace.evaluate.clough import evaluate_clough
+    from wiretrace.pipeline import Engine
+
+    engine = Engine(build_settings(config, {"model": model}))
+    _print_report(evaluate_clough(data, engine, _progress), as_json)
+
+
 @cli.group(name="config")
 def config_group() -> None:
     """Show the settings in effect."""

@@ -1,0 +1,257 @@
+"""Eval helpers on hand-made values: thresholds, the paraphrase scorer, MSRP reading, Clough levels."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from wiretrace.cli import main
+from wiretrace.errors import InputError
+from wiretrace.evaluate.clough import LevelMapping, containment, level_from_shares, link_shares, map_level
+from wiretrace.evaluate.msrp import evaluate_msrp, figures, load_msrp
+from wiretrace.evaluate.paraphrase import (
+    PARAPHRASE_FEATURES,
+    fit_logistic,
+    link_probability,
+    load_paraphrase_model,
+    pair_features,
+    sentence_documents,
+)
+from wiretrace.evaluate.thresholds import best_threshold, cv_threshold, loo_choice, stratified_folds
+from wiretrace.types import Article, ArticleView, Comparison, Link, Sentence
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "msrp_sample.tsv"
+
+
+# thresholds
+
+
+def test_best_threshold_is_the_midpoint_that_splits_the_classes():
+    assert best_threshold(np.array([0.1, 0.4, 0.6, 0.9]), np.array([False, False, True, True])) == 0.5
+
+
+def test_best_threshold_takes_the_most_items_right_when_classes_overlap():
+    scores = np.array([0.1, 0.2, 0.3, 0.5, 0.7, 0.8])
+    gold = np.array([False, False, True, False, True, True])
+    t = best_threshold(scores, gold)
+    assert ((scores >= t) == gold).sum() == 5
+
+
+def test_cv_threshold_judges_each_fold_with_the_other_folds_threshold():
+    scores = np.array([0.2, 0.4, 0.6, 0.8])
+    gold = np.array([False, True, False, True])
+    result = cv_threshold(scores, gold, np.array([0, 0, 1, 1]))
+    # Fold 0 is judged at 0.7 (chosen on 0.6/0.8), fold 1 at 0.3 (chosen on 0.2/0.4): two of four right.
+    assert result.thresholds == (0.7, 0.3)
+    assert result.pred.tolist() == [False, False, True, True]
+
+
+def test_stratified_folds_spread_each_label_and_repeat_with_the_seed():
+    gold = [1] * 30 + [0] * 10
+    folds = stratified_folds(gold, 5, seed=1)
+    assert sorted(np.bincount(folds).tolist()) == [8] * 5
+    assert all(np.bincount(folds[30:], minlength=5).tolist() == [2] * 5 for _ in range(1))
+    assert (stratified_folds(gold, 5, seed=1) == folds).all()
+    assert not (stratified_folds(gold, 5, seed=2) == folds).all()
+
+
+@pytest.mark.parametrize("k", [1, 41])
+def test_stratified_folds_reject_an_impossible_k(k):
+    with pytest.raises(ValueError, match="folds is out of range"):
+        stratified_folds([0, 1] * 20, k, seed=0)
+
+
+def test_loo_choice_never_lets_an_item_vote_for_its_own_rule():
+    rules = np.array([[1, 0, 0, 0], [0, 1, 1, 0]])
+    gold = np.array([1, 1, 1, 0])
+    held, chosen = loo_choice(rules, gold)
+    # Rule 1 is best on all four items (3 right to 2), and would get items 1 and 2 right; but
+    # without item 1 (or 2) the rules tie 2 to 2 and the first, which gets it wrong, is chosen.
+    assert chosen.tolist() == [1, 0, 0, 1]
+    assert held.tolist() == [0, 0, 0, 0]
+
+
+# the fitted scorer
+
+
+def test_fit_logistic_matches_scikit_learn():
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 3)) * [1.0, 5.0, 0.2] + [0.0, 2.0, 1.0]
+    y = (x @ [1.0, -0.3, 4.0] + rng.normal(size=300)) > 0
+    ours = fit_logistic(x, y, l2=1.0)
+    z = (x - np.asarray(ours.mean)) / np.asarray(ours.scale)
+    ref = LogisticRegression(C=1.0, tol=1e-12, max_iter=10_000).fit(z, y)
+    assert ours.coef == pytest.approx(ref.coef_[0].tolist(), abs=1e-5)
+    assert ours.intercept == pytest.approx(float(ref.intercept_[0]), abs=1e-5)
+
+
+def test_fit_logistic_rejects_a_non_positive_penalty():
+    with pytest.raises(ValueError, match="l2=0"):
+        fit_logistic(np.zeros((2, 1)), np.array([True, False]), l2=0)
+
+
+@pytest.fixture(scope="module")
+def pair_docs(engine):
+    return sentence_documents(
+        engine,
+        [
+            "Police arrested two men after the robbery at the jewellery shop in Leeds.",
+            "Two men were arrested by police following the jewellery shop robbery in Leeds.",
+            "Shares fell 30 percent after the results on Tuesday.",
+            "Shares fell 80 percent after the results on Tuesday.",
+        ],
+    )
+
+
+def test_sentence_documents_keep_each_text_as_one_sentence(engine):
+    docs = sentence_documents(engine, ["The U.S. Army said so. Then it left."])
+    assert len(docs[0].sentences) == 1
+    assert docs[0].vectors.shape[0] == 1
+
+
+def test_pair_features_do_not_depend_on_the_order_of_the_pair(engine, pair_docs):
+    a, b = pair_docs[:2]
+    _, x_ab, x_ba = link_probability(engine, a, b)
+    forward = pair_features(x_ab, x_ba, a, b)
+    backward = pair_features(x_ba, x_ab, b, a)
+    assert forward.shape == (len(PARAPHRASE_FEATURES),)
+    assert forward == pytest.approx(backward)
+
+
+def test_a_changed_number_is_seen(engine, pair_docs):
+    a, b = pair_docs[2:]
+    _, x_ab, x_ba = link_probability(engine, a, b)
+    f = dict(zip(PARAPHRASE_FEATURES, pair_features(x_ab, x_ba, a, b), strict=True))
+    assert f["numbers_differ"] == 1.0
+    assert f["numbers_unshared"] == 2.0
+    assert f["fact_clash"] == 1.0
+
+
+def test_a_sentence_paired_with_itself_is_a_sure_paraphrase(engine, pair_docs):
+    a = pair_docs[0]
+    prob, x_ab, x_ba = link_probability(engine, a, a)
+    f = pair_features(x_ab, x_ba, a, a)
+    assert prob > 0.9
+    assert load_paraphrase_model().probability(f[None, :])[0] > 0.9
+
+
+def test_shipped_scorer_records_what_it_was_fitted_on():
+    model = load_paraphrase_model()
+    assert model.features == PARAPHRASE_FEATURES
+    assert "MSRP" in model.fitted_on
+    assert len(model.data_sha256) == 64
+
+
+# MSRP reading and the eval on a hand-written sample
+
+
+def test_load_msrp_reads_labels_and_quotes():
+    pairs = load_msrp(SAMPLE)
+    assert len(pairs) == 12
+    assert [p.is_paraphrase for p in pairs[:2]] == [True, False]
+    assert pairs[10].a.startswith('"We will appeal')
+    assert len(load_msrp(SAMPLE, limit=3)) == 3
+
+
+def test_load_msrp_names_the_bad_line(tmp_path):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text(
+        "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n1\t1\t2\tA.\tB.\nyes\t3\t4\tC.\tD.\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError, match=r"bad\.tsv:3: bad row"):
+        load_msrp(bad)
+
+
+def test_load_msrp_rejects_a_file_that_is_not_msrp(tmp_path):
+    other = tmp_path / "other.tsv"
+    other.write_text("a\tb\n1\t2\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not an MSRP file"):
+        load_msrp(other)
+
+
+def test_figures_are_accuracy_and_positive_f1():
+    assert figures(np.array([True, True, False, False]), np.array([True, False, False, True])) == {
+        "accuracy": 0.5,
+        "f1": 0.5,
+    }
+
+
+def test_evaluate_msrp_on_the_sample(engine):
+    report = evaluate_msrp(str(SAMPLE), engine)
+    assert report["pairs"] == 12
+    assert report["paraphrase_share"] == 0.5
+    assert report["baseline"]["majority"]["accuracy"] == 0.5
+    assert report["paraphrase_shipped"]["in_sample"] is False
+    for key in ("link", "link_cv", "paraphrase_cv", "paraphrase_shipped"):
+        assert 0.0 <= report[key]["accuracy"] <= 1.0
+    # Hand-made pairs are easy: paraphrases reuse the words, non-paraphrases share a topic at most.
+    assert report["paraphrase_shipped"]["accuracy"] >= 0.9
+
+
+def test_eval_msrp_command_prints_json(capsys):
+    assert main(["eval", "msrp", "--data", str(SAMPLE), "--limit", "8", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["pairs"] == 8
+
+
+def test_eval_clough_command_names_a_folder_that_is_not_the_corpus(tmp_path, capsys):
+    assert main(["eval", "clough", "--data", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0
+    assert "file_information.csv missing" in err
+
+
+# Clough levels
+
+
+@pytest.mark.parametrize(
+    ("is_rewrite", "verbatim", "near", "level"),
+    [
+        (False, 0.9, 0.1, "non"),
+        (True, 0.1, 0.0, "cut"),
+        (True, 0.09, 0.11, "light"),
+        (True, 0.0, 0.19, "heavy"),
+        (True, 0.0, 0.0, "heavy"),
+    ],
+)
+def test_level_from_shares(is_rewrite, verbatim, near, level):
+    shares = {"verbatim": verbatim, "near-verbatim": near}
+    assert level_from_shares(is_rewrite, shares, LevelMapping(min_verbatim=0.1, min_copied=0.2)) == level
+
+
+def _view(*texts: str) -> ArticleView:
+    sentences, pos = [], 0
+    for k, text in enumerate(texts):
+        sentences.append(Sentence(k, pos, pos + len(text), text))
+        pos += len(text) + 1
+    return ArticleView(Article(" ".join(texts)), (), tuple(sentences))
+
+
+def test_link_shares_count_the_derived_sides_words():
+    source = _view("One two three four.")
+    derived = _view("One two three four.", "Five six.", "Seven eight nine ten eleven twelve.")
+    links = (Link((0,), (0,), "verbatim", 1.0), Link((2,), (0,), "near-verbatim", 0.8))
+    result = Comparison("rewrite", 0.9, derived, source, "b", "a", "text", "wholly", links, (1,), (), (), {})
+    shares = link_shares(result)
+    assert shares["verbatim"] == pytest.approx(4 / 12)
+    assert shares["near-verbatim"] == pytest.approx(6 / 12)
+    assert shares["unlinked"] == pytest.approx(2 / 12)
+    assert sum(shares.values()) == pytest.approx(1.0)
+
+
+def test_map_level_on_real_comparisons(engine, seed_source, seed_rewrite):
+    text = "Seoul has 450,000 troops. It plans a budget rise of 8 percent next year."
+    assert map_level(engine.compare(text, text)) == "cut"
+    # The seed rewrite retells the Reuters story in new words: no sentence is kept verbatim.
+    assert map_level(engine.compare(seed_source, seed_rewrite)) in {"light", "heavy"}
+    assert map_level(engine.compare(text, "The orchestra played Mahler in Vienna on Sunday night.")) == "non"
+
+
+def test_containment_of_word_trigrams():
+    assert containment("a b c d".split(), "a b c x".split()) == 0.5
+    assert containment("a b".split(), "a b c".split()) == 0.0
