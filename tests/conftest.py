@@ -1,8 +1,10 @@
-"""Shared fixtures: the real seed pair from ../shared/seeds, one engine per session."""
+"""Shared fixtures: the real seed pair from ../shared/seeds, one engine per session, the JSON schema doc."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,3 +57,87 @@ def data_dir() -> Path:
     if not DATA.is_dir():
         pytest.fail(f"{DATA} missing: the shared data sets must sit beside the checkout")
     return DATA
+
+
+# --- The JSON schema as documented in docs/schema.md --------------------------
+
+SCHEMA_DOC = ROOT / "docs" / "schema.md"
+_DOC_ROW = re.compile(r"^\|\s*`([^`]+)`\s*\|\s*([^|]+?)\s*\|")
+
+
+def documented_fields() -> dict[str, set[str]]:
+    """Field path -> allowed JSON types, from the tables of docs/schema.md."""
+    fields: dict[str, set[str]] = {}
+    for line in SCHEMA_DOC.read_text(encoding="utf-8").splitlines():
+        m = _DOC_ROW.match(line)
+        if m:
+            fields[m.group(1)] = {t.strip() for t in m.group(2).split(" or ")}
+    return fields
+
+
+def emitted_fields(data: Any, path: str = "") -> dict[str, set[str]]:
+    """Field path -> JSON types seen, in the notation of docs/schema.md.
+
+    ``articles.a`` and ``articles.b`` are ``articles.<side>``, list items are
+    ``[]`` (objects in lists by their fields only), and the keys under an
+    ``evidence`` direction are ``*``.
+    """
+    seen: dict[str, set[str]] = {}
+
+    def walk(value: Any, where: str) -> None:
+        # An object in a list is described by its fields; a number or string
+        # in a list by the list's path and ``[]``.
+        if where and not (where.endswith("[]") and isinstance(value, dict)):
+            seen.setdefault(where, set()).add(_json_type(value))
+        if isinstance(value, dict):
+            for key, child in value.items():
+                if where == "articles":
+                    key = "<side>"
+                elif where.startswith("evidence."):
+                    key = "*"
+                walk(child, f"{where}.{key}" if where else key)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, f"{where}[]")
+
+    walk(data, path)
+    return seen
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    return {float: "number", str: "string", list: "array", dict: "object"}[type(value)]
+
+
+class SchemaDoc:
+    """docs/schema.md read as data: the documented fields and a checker for emitted JSON."""
+
+    def __init__(self) -> None:
+        self.fields = documented_fields()
+
+    def emitted(self, data: Any) -> dict[str, set[str]]:
+        return emitted_fields(data)
+
+    def problems(self, data: Any) -> list[str]:
+        """Emitted fields the doc does not list, or with a type it does not allow."""
+        out = []
+        for path, types in sorted(emitted_fields(data).items()):
+            allowed = self.fields.get(path)
+            if allowed is None:
+                out.append(f"{path}: not documented")
+                continue
+            for seen in types:
+                # An integer is a number too (0.0 may be written 0).
+                if seen not in allowed and not (seen == "integer" and "number" in allowed):
+                    out.append(f"{path}: emitted {seen}, documented {' or '.join(sorted(allowed))}")
+        return out
+
+
+@pytest.fixture(scope="session")
+def schema_doc() -> SchemaDoc:
+    return SchemaDoc()

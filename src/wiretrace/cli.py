@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tomllib
 from collections.abc import Callable
@@ -19,32 +20,93 @@ import click
 from wiretrace.errors import ConfigError, WiretraceError
 from wiretrace.settings import Settings
 
-__all__ = ["build_settings", "main"]
+__all__ = ["build_settings", "main", "settings_layers"]
 
 
-def build_settings(config: str | None, flags: dict[str, Any], environ: dict[str, str] | None = None) -> Settings:
+def build_settings(
+    config: str | None,
+    flags: dict[str, Any],
+    environ: dict[str, str] | None = None,
+) -> Settings:
     """Settings by precedence: flags > ``WIRETRACE_*`` environment > TOML file > defaults.
+
+    Args:
+        config: A TOML file of settings, or None.
+        flags: Values given on the command line; None means not given.
+        environ: The environment (``os.environ`` when None).
+
+    Returns:
+        The settings in effect.
 
     Raises:
         ConfigError: Unreadable config file, unknown key or bad value.
+
+    Example:
+        >>> build_settings(None, {"link_threshold": 0.6}, {"WIRETRACE_LINK_THRESHOLD": "0.7"}).link_threshold
+        0.6
+    """
+    return Settings.from_mapping(
+        {k: v for _, layer in settings_layers(config, flags, environ) for k, v in layer.items()}
+    )
+
+
+def settings_layers(
+    config: str | None,
+    flags: dict[str, Any],
+    environ: dict[str, str] | None = None,
+) -> list[tuple[str, dict[str, Any]]]:
+    """Where each setting comes from: ``(origin, values)`` layers, lowest precedence first.
+
+    Each layer is checked together with the layers below it, so a file that
+    lowers ``gap_threshold`` lets the environment lower ``link_threshold``
+    below the default gap.
+
+    Raises:
+        ConfigError: Unreadable config file, unknown key or bad value.
+
+    Example:
+        >>> settings_layers(None, {}, {"WIRETRACE_MAX_MERGE": "2"})
+        [('environment', {'max_merge': '2'})]
     """
     environ = dict(os.environ) if environ is None else environ
-    values: dict[str, Any] = {}
+    layers: list[tuple[str, dict[str, Any]]] = []
     if config:
         try:
             with open(config, "rb") as fh:
-                values.update(tomllib.load(fh))
+                values = tomllib.load(fh)
         except OSError as exc:
             raise ConfigError(f"{config}: cannot read config file ({exc.strerror})") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{config}: not valid TOML ({exc})") from None
-        Settings.from_mapping(values, where=config)
+        layers.append((config, {k.lower().replace("-", "_"): v for k, v in values.items()}))
     names = Settings().as_dict().keys()
     env = {n: environ[f"WIRETRACE_{n.upper()}"] for n in names if f"WIRETRACE_{n.upper()}" in environ}
-    Settings.from_mapping(env, where="environment")
-    values.update(env)
-    values.update({k: v for k, v in flags.items() if v is not None})
-    return Settings.from_mapping(values)
+    if env:
+        layers.append(("environment", env))
+    given = {k: v for k, v in flags.items() if v is not None}
+    if given:
+        layers.append(("command line", given))
+    merged: dict[str, Any] = {}
+    for origin, layer in layers:
+        merged.update(layer)
+        # Layers below were fine, so a bad name or value here is this layer's.
+        try:
+            Settings.from_mapping(merged, where=origin)
+        except ConfigError as exc:
+            if str(exc).startswith(f"{origin}: "):
+                raise
+            raise ConfigError(f"{origin}: {exc}") from None
+    return layers
+
+
+def _parse_set(values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE (e.g. link_threshold=0.6)", param_hint="--set")
+        out[key.strip().lower().replace("-", "_")] = value.strip()
+    return out
 
 
 def _progress(message: str) -> None:
@@ -67,6 +129,17 @@ def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def set_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--set NAME=VALUE``: any setting on the command line (highest precedence)."""
+    return click.option(
+        "--set",
+        "set_values",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="Set any setting for this run, e.g. --set link_threshold=0.6 (repeatable; beats env and --config).",
+    )(func)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="wiretrace")
 def cli() -> None:
@@ -82,14 +155,28 @@ def cli() -> None:
     "--color/--no-color", default=None, help="Colour the terminal report (default: when stdout is a terminal)."
 )
 @settings_options
+@set_option
 def compare(
-    a: str, b: str, as_json: bool, html_path: str | None, color: bool | None, config: str | None, model: str | None
+    a: str,
+    b: str,
+    as_json: bool,
+    html_path: str | None,
+    color: bool | None,
+    config: str | None,
+    model: str | None,
+    set_values: tuple[str, ...],
 ) -> None:
     """Is B a rewrite of A (or A of B), the same event, or unrelated?
 
     A and B are article files: plain text (optional leading ' date YYYY-MM-DD'
     and other metadata lines), an HTML page, or a JSONL line with "text";
     '-' reads one from stdin.
+
+    \b
+    Examples:
+      wiretrace compare story.txt rewrite.txt
+      wiretrace compare story.txt rewrite.txt --html report.html
+      curl -s https://example.org/a.html | wiretrace compare - story.txt --json
     """
     from wiretrace.adapters.readers import read_article
     from wiretrace.pipeline import Engine
@@ -97,20 +184,23 @@ def compare(
 
     if a == "-" and b == "-":
         raise click.UsageError("only one of A and B can be '-' (stdin)")
-    settings = build_settings(config, {"model": model})
+    settings = build_settings(config, {**_parse_set(set_values), "model": model})
     art_a, art_b = read_article(a), read_article(b)
     engine = Engine(settings)
     result = engine.compare(art_a, art_b)
     if html_path:
         from wiretrace.adapters.html_report import write_html
 
-        write_html(result, html_path)
+        write_html(result, html_path, engine.embedder.name)
         click.echo(f"wrote {html_path}", err=True)
     if as_json:
         click.echo(json.dumps(comparison_to_dict(result, engine.embedder.name), ensure_ascii=False, indent=1))
     else:
-        colour = sys.stdout.isatty() if color is None else color
-        click.echo(comparison_to_text(result, colour=colour), nl=False)
+        is_tty = sys.stdout.isatty()
+        colour = is_tty if color is None else color
+        # Fit a terminal's width; a pipe or file gets a fixed 100 columns.
+        width = min(max(shutil.get_terminal_size((100, 24)).columns, 60), 160) if is_tty else 100
+        click.echo(comparison_to_text(result, colour=colour, width=width), nl=False, color=colour)
 
 
 @cli.group(name="eval")
@@ -204,13 +294,26 @@ def config_group() -> None:
 
 
 @config_group.command(name="show")
-@click.option(
-    "--config", "config", type=click.Path(dir_okay=False), envvar="WIRETRACE_CONFIG", help="TOML file of settings."
-)
-def config_show(config: str | None) -> None:
-    """Print every setting and its effective value (flags > WIRETRACE_* > --config > defaults)."""
-    for key, value in build_settings(config, {}).as_dict().items():
-        click.echo(f"{key} = {json.dumps(value)}")
+@settings_options
+@set_option
+def config_show(config: str | None, model: str | None, set_values: tuple[str, ...]) -> None:
+    """Print every setting, its effective value and where it came from.
+
+    Precedence, highest first: --set and --model, WIRETRACE_<NAME> environment
+    variables, the --config TOML file (or WIRETRACE_CONFIG), the defaults. The
+    output is valid TOML: save it as a starting config file.
+    """
+    flags = {**_parse_set(set_values), "model": model}
+    layers = settings_layers(config, flags)
+    origin: dict[str, str] = {}
+    for where, layer in layers:
+        origin.update(dict.fromkeys(layer, where))
+    settings = build_settings(config, flags)
+    for key, value in settings.as_dict().items():
+        source = origin.get(key, "default")
+        if source == "environment":
+            source = f"environment WIRETRACE_{key.upper()}"
+        click.echo(f"{key} = {json.dumps(value)}  # {source}")
 
 
 def _register_corpus_commands() -> None:

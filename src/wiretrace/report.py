@@ -6,11 +6,14 @@ The JSON form is stable: schema ``wiretrace.comparison/1``, documented in
 
 from __future__ import annotations
 
+import textwrap
+from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
-from wiretrace.types import ArticleView, Comparison
+from wiretrace.types import ArticleView, Comparison, Link
 
-__all__ = ["SCHEMA", "comparison_to_dict", "comparison_to_text"]
+__all__ = ["SCHEMA", "comparison_to_dict", "comparison_to_text", "group_links"]
 
 SCHEMA = "wiretrace.comparison/1"
 
@@ -72,28 +75,100 @@ _KIND_COLOUR = {
     "merged": "cyan",
     "split": "blue",
 }
+_KINDS = tuple(_KIND_COLOUR)
+_BASIS = {"published": "publication dates", "text": "textual evidence"}
+# Terminal control characters from an article would be obeyed by the
+# terminal (colour, cursor moves, hidden text, right-to-left overrides), so
+# they are shown as U+FFFD instead.
+_CONTROL = dict.fromkeys(
+    [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)], "\ufffd"
+)
+
+
+def group_links(links: Sequence[Link]) -> list[int]:
+    """The alignment group of each link: links that share a sentence are one group.
+
+    A group is the part of the story the derived and the source text tell with
+    the same sentences: a source sentence split over two derived ones and merged
+    with a third source sentence makes one group of all four. Groups are
+    numbered from 1 in the order of their first link.
+
+    Args:
+        links: The comparison's alignment.
+
+    Returns:
+        One group number per link.
+
+    Example:
+        >>> group_links([Link((0,), (0,), "split", 1.0), Link((1,), (0, 3), "merged", 1.0),
+        ...              Link((2,), (5,), "paraphrase", 1.0)])
+        [1, 1, 2]
+    """
+    parent = list(range(len(links)))
+
+    def root(n: int) -> int:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    owner: dict[tuple[str, int], int] = {}
+    for n, link in enumerate(links):
+        for key in [("d", i) for i in link.derived] + [("s", j) for j in link.source]:
+            if key in owner:
+                parent[root(n)] = root(owner[key])
+            else:
+                owner[key] = n
+    numbers: dict[int, int] = {}
+    return [numbers.setdefault(root(n), len(numbers) + 1) for n in range(len(links))]
 
 
 def _name(view: ArticleView, side: str) -> str:
     art = view.article
-    return art.path or art.id or side
+    return _flat(art.path or art.id or art.title or side)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split()).translate(_CONTROL)
 
 
 def _clip(text: str, width: int) -> str:
-    flat = " ".join(text.split())
+    flat = _flat(text)
+    width = max(width, 10)
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
+def _label(side: str, index: int) -> str:
+    return f"{side.upper()}{index:02d}"
+
+
+def _dates(result: Comparison) -> str:
+    dates = [f"{side} {view.article.published or 'undated'}" for side, view in (("a", result.a), ("b", result.b))]
+    return f" ({', '.join(dates)})" if result.a.article.published or result.b.article.published else ""
+
+
 def comparison_to_text(result: Comparison, colour: bool = False, width: int = 100) -> str:
-    """A readable report: verdict line, sentence links, added, dropped, facts.
+    """A compact readable report: verdict, sentence links by group, added, dropped, facts.
+
+    Sentence links are listed by alignment group (see :func:`group_links`):
+    the derived sentences of a group, each with its kind and score, then once
+    the source sentences they came from. Article text is shown on one line per
+    sentence, clipped to ``width``, with control characters neutralised.
 
     Args:
         result: The comparison.
-        colour: Add ANSI colours (kinds colour-coded).
-        width: Longest line for quoted sentences.
+        colour: Add ANSI colours (verdict, kinds colour-coded, source lines dim).
+        width: Longest line, in characters (at least 60 is readable).
 
     Returns:
         The report, ending with a newline.
+
+    Example:
+        >>> from wiretrace import compare
+        >>> text = comparison_to_text(compare("Seoul has 450,000 troops. It plans a budget rise.",
+        ...                                   "Seoul has 450,000 troops. It plans a budget rise."))
+        >>> text.split(":")[0]
+        'REWRITE'
     """
     import click
 
@@ -101,59 +176,107 @@ def comparison_to_text(result: Comparison, colour: bool = False, width: int = 10
         return click.style(text, **kw) if colour else text
 
     views = {"a": result.a, "b": result.b}
-    lines = []
-    if result.relation == "rewrite":
-        d, s = result.derived or "b", result.source or "a"
-        verdict = (
-            f"{style('REWRITE', fg='red', bold=True)}: {d} ({_name(views[d], d)}) was written from "
-            f"{s} ({_name(views[s], s)})"
-        )
-        lines.append(verdict)
-        basis = "publication dates" if result.direction_basis == "published" else "textual evidence"
-        lines.append(
-            f"confidence {result.confidence:.2f} · {result.extent or ''} derived · direction by {basis} · "
-            f"coverage: {result.coverage['derived']:.0%} of {d}, {result.coverage['source']:.0%} of {s}"
+    is_rewrite = result.relation == "rewrite"
+    d, s = (result.derived or "b", result.source or "a") if is_rewrite else ("b", "a")
+    dv, sv = views[d], views[s]
+    head: list[str] = []
+    if is_rewrite:
+        verdict = "REWRITE"
+        head.append(f"{verdict}: {d} ({_name(dv, d)}) was written from {s} ({_name(sv, s)})")
+        facts = [f"confidence {_probability(result.confidence)}"]
+        if result.extent:
+            facts.append(f"{result.extent} derived")
+        if result.direction_basis:
+            facts.append(f"direction by {_BASIS.get(result.direction_basis, result.direction_basis)}{_dates(result)}")
+        head.append(" · ".join(facts))
+        head.append(
+            f"coverage: {result.coverage['derived']:.0%} of {d} comes from {s}, "
+            f"{result.coverage['source']:.0%} of {s} was reused"
         )
     else:
-        label = "SAME EVENT, reported independently" if result.relation == "same-event" else "UNRELATED"
-        lines.append(
-            f"{style(label, fg='green', bold=True)}: a ({_name(result.a, 'a')}) and b ({_name(result.b, 'b')})"
+        verdict = "SAME EVENT" if result.relation == "same-event" else "UNRELATED"
+        joined = ", reported independently" if result.relation == "same-event" else ""
+        head.append(f"{verdict}{joined}: a ({_name(result.a, 'a')}) and b ({_name(result.b, 'b')})")
+        shared = f"{result.coverage['derived']:.0%}"
+        head.append(f"confidence {_probability(result.confidence)} · shared: {shared} of b is linked to a")
+    kinds: Counter[str] = Counter(link.kind for link in result.alignment)
+    if is_rewrite:
+        counted = "".join(f"{kinds[k]} {k}, " for k in _KINDS if kinds[k])
+        head.append(
+            f"sentences: {len(dv.sentences)} in {d} ({counted}{len(result.added)} added), "
+            f"{len(sv.sentences)} in {s} ({len(result.dropped)} dropped)"
         )
-        lines.append(
-            f"confidence {result.confidence:.2f} · shared: {result.coverage['derived']:.0%} of b is linked to a"
+    else:
+        head.append(
+            f"sentences: {len(dv.sentences)} in {d} ({len(dv.sentences) - len(result.added)} linked to {s}), "
+            f"{len(sv.sentences)} in {s}"
         )
-        d, s = "b", "a"
+    lines: list[str] = []
+    for n, line in enumerate(head):
+        for k, piece in enumerate(_wrap(line, width)):
+            if n == 0 and k == 0:
+                # The verdict word stands out; the rest of the line stays plain.
+                piece = style(verdict, fg="red" if is_rewrite else "green", bold=True) + piece[len(verdict) :]
+            lines.append(piece)
     for side in ("a", "b"):
-        for r in views[side].removed:
-            n = len([x for x in r.text.split("\n") if x.strip()])
-            lines.append(style(f"cut from {side}: {r.reason} ({n} line{'s' * (n != 1)})", dim=True))
-    dv, sv = views[d], views[s]
+        if views[side].removed:
+            cuts = ", ".join(f"{r.reason} ({_plural(_count_lines(r.text), 'line')})" for r in views[side].removed)
+            lines.extend(style(piece, dim=True) for piece in _wrap(f"cut from {side}: {cuts}", width))
+    arrow = "←" if is_rewrite else "≈"
     if result.alignment:
         lines.append("")
-        lines.append(style(f"Sentence links ({d} ← {s}):", bold=True))
-        for link in result.alignment:
-            dn = "+".join(f"{d.upper()}{i:02d}" for i in link.derived)
-            sn = "+".join(f"{s.upper()}{j:02d}" for j in link.source)
-            kind = style(f"{link.kind:<13}", fg=_KIND_COLOUR.get(link.kind))
-            lines.append(
-                f"  {dn} ← {sn:<12} {kind} {link.score:.2f}  {_clip(dv.sentences[link.derived[0]].text, width)}"
-            )
-            for j in link.source:
-                lines.append(
-                    style(f"  {'':>{len(dn)}}   {s.upper()}{j:02d}: {_clip(sv.sentences[j].text, width)}", dim=True)
-                )
-    if result.added:
+        heading = (
+            f"Sentence links ({d} {arrow} {s}), by group:" if is_rewrite else f"Closest sentences ({d} {arrow} {s}):"
+        )
+        lines.append(style(heading, bold=True))
+        groups = group_links(result.alignment)
+        label_width = max(len("+".join(_label(s, j) for j in link.source)) for link in result.alignment)
+        for g in sorted(set(groups)):
+            members = [link for link, n in zip(result.alignment, groups, strict=True) if n == g]
+            for link in members:
+                dn = "+".join(_label(d, i) for i in link.derived)
+                sn = "+".join(_label(s, j) for j in link.source)
+                prefix = f"  {dn} {arrow} {sn:<{label_width}} {link.kind:<13} {link.score:.2f}  "
+                kind = style(f"{link.kind:<13}", fg=_KIND_COLOUR.get(link.kind))
+                text = _clip(dv.sentences[link.derived[0]].text, width - len(prefix))
+                lines.append(f"  {dn} {arrow} {sn:<{label_width}} {kind} {link.score:.2f}  {text}")
+            for j in sorted({j for link in members for j in link.source}):
+                prefix = f"        {_label(s, j)}  "
+                lines.append(style(f"{prefix}{_clip(sv.sentences[j].text, width - len(prefix))}", dim=True))
+    # Without a rewrite, what one article lacks of the other is no evidence of
+    # anything: the counts above say enough.
+    if result.added and is_rewrite:
         lines.append("")
         lines.append(style(f"Added in {d} (no source):", bold=True))
         for i in result.added:
-            lines.append(f"  {d.upper()}{i:02d}  {_clip(dv.sentences[i].text, width)}")
-    if result.dropped:
+            lines.append(f"  {_label(d, i)}  {_clip(dv.sentences[i].text, width - 7)}")
+    if result.dropped and is_rewrite:
         lines.append("")
         lines.append(style(f"Dropped from {s}:", bold=True))
         for j in result.dropped:
-            lines.append(f"  {s.upper()}{j:02d}  {_clip(sv.sentences[j].text, width)}")
+            lines.append(f"  {_label(s, j)}  {_clip(sv.sentences[j].text, width - 7)}")
     if result.carried_facts:
         lines.append("")
-        facts = ", ".join(f"{f.text}" for f in result.carried_facts)
-        lines.append(f"{style('Carried facts:', bold=True)} {_clip(facts, 4 * width)}")
+        title = f"{'Carried' if is_rewrite else 'Shared'} facts ({len(result.carried_facts)}):"
+        body = _wrap(f"{title} " + ", ".join(_flat(f.text) for f in result.carried_facts), width)
+        lines.append(style(title, bold=True) + body[0][len(title) :])
+        lines.extend(body[1:])
     return "\n".join(lines) + "\n"
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    # Break at spaces only: a file path or a hyphenated name stays whole.
+    return textwrap.wrap(text, width=width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False)
+
+
+def _probability(value: float) -> str:
+    # 0.996 is not certainty: never round a probability up to 1.00.
+    return f"{min(value, 0.99) if value < 1.0 else value:.2f}"
+
+
+def _count_lines(text: str) -> int:
+    return sum(1 for line in text.split("\n") if line.strip())
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"

@@ -1,0 +1,250 @@
+"""Properties of cleaning, segmenting and comparing, checked by Hypothesis.
+
+Offsets are checked on random Unicode (nothing a reader hands us may break
+them). Comparison properties are checked on articles composed of real
+sentences, from the seed pair and tests/data, since random text has no
+meaning to align.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from wiretrace.adapters.html_report import render_html
+from wiretrace.adapters.readers import read_article
+from wiretrace.core.clean import body_spans, find_furniture
+from wiretrace.core.normalize import fold, tokenize
+from wiretrace.core.sentences import split_sentences
+from wiretrace.errors import InputError
+from wiretrace.pipeline import Engine
+from wiretrace.report import comparison_to_dict, comparison_to_text
+from wiretrace.types import Article, ArticleView, Comparison
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+KINDS = {"verbatim", "near-verbatim", "paraphrase", "merged", "split"}
+
+# Modest counts: the whole suite must stay fast on two cores.
+FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Pieces of news layout, so random text also meets headings, PA markers,
+# furniture prompts, abbreviations and quotes, not only noise.
+LAYOUT = st.sampled_from(
+    [
+        "\n",
+        "\n\n",
+        "\r\n",
+        " ",
+        "\t",
+        "<",
+        " <\n",
+        ". ",
+        "? ",
+        "U.S. ",
+        "Mr. ",
+        '"',
+        "``",
+        "''",
+        "“",
+        "”",
+        "—",
+        "Read more\n",
+        "Share this article\n",
+        "14:58 27/01/00: Page 1 (HHH) SHOWBIZ\n",
+        "-----\n",
+        "Seoul Plans Budget Rise Amid Tensions\n",
+        "Trump Meets Lula In Brasilia\n",
+        "SOUTH KOREA TO INCREASE DEFENCE BUDGET\n",
+        "The minister said 28,500 troops would stay.",
+        "mf<",
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        # Characters that trip byte-offset splitters and str.split():
+        # astral emoji, combining marks, zero-width and odd line breaks.
+        "😀 ",
+        "e\u0301",
+        "\u200b",
+        "\ufeff",
+        "\u2028",
+        "\x85",
+        "\x0c",
+        "\x1c",
+        "\u00a0",
+        "\r",
+    ]
+)
+RANDOM_TEXT = st.one_of(
+    st.text(max_size=300),
+    st.lists(st.one_of(st.text(max_size=25), LAYOUT), max_size=40).map("".join),
+)
+
+
+def check_view(view: ArticleView) -> None:
+    """Sentences and cuts index the text, in order, apart, and lose no words."""
+    text, header = view.article.text, view.article.header
+    spans = []
+    for k, s in enumerate(view.sentences):
+        assert s.index == k
+        assert text[s.start : s.end] == s.text
+        assert header <= s.start < s.end <= len(text)
+        assert s.text == s.text.strip() and re.search(r"\w", s.text)
+        # Never a cut inside a word.
+        assert not (s.start > header and text[s.start - 1].isalnum() and text[s.start].isalnum()), s
+        assert not (s.end < len(text) and text[s.end - 1].isalnum() and text[s.end].isalnum()), s
+        spans.append((s.start, s.end))
+    for r in view.removed:
+        assert text[r.start : r.end] == r.text
+        assert header <= r.start < r.end <= len(text)
+        spans.append((r.start, r.end))
+    spans.sort()
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        assert end <= start, f"overlapping spans in {text!r}"
+    # Whatever no sentence and no cut holds is layout: whitespace, PA "<"
+    # paragraph markers, or a stretch without a letter or digit.
+    pos = header
+    for start, end in [*spans, (len(text), len(text))]:
+        gap = text[pos:start]
+        assert not re.search(r"\w", gap), f"lost {gap!r} from {text!r}"
+        pos = max(pos, end)
+
+
+@FAST
+@given(text=RANDOM_TEXT)
+def test_offsets_rebuild_any_text(engine: Engine, text: str) -> None:
+    check_view(engine.view(Article(text)))
+
+
+@FAST
+@given(text=RANDOM_TEXT, data=st.data())
+def test_offsets_rebuild_any_text_after_a_header(engine: Engine, text: str, data: st.DataObject) -> None:
+    header = data.draw(st.integers(0, len(text)))
+    check_view(engine.view(Article(text, header=header)))
+
+
+@FAST
+@given(text=st.text(max_size=200))
+def test_fold_keeps_length_and_tokens_index_the_text(text: str) -> None:
+    assert len(fold(text)) == len(text)
+    for tok in tokenize(text, str.lower, offset=3):
+        assert text[tok.start - 3 : tok.end - 3] == tok.surface
+        assert tok.norm and tok.stem
+
+
+# --- comparing articles composed of real sentences ------------------------------
+
+
+def _sentences() -> list[str]:
+    """Every sentence of five words or more from the seed pair and tests/data."""
+    seeds = sorted((Path(__file__).resolve().parents[3] / "shared" / "seeds").glob("*.txt"))
+    files = [*seeds, *sorted(DATA.glob("*.txt"))]
+    assert len(seeds) >= 2 and len(files) >= 6, "seed pair or tests/data missing"
+    out: list[str] = []
+    for path in files:
+        art = read_article(path)
+        body = body_spans(art.text, art.header, find_furniture(art.text, art.header))
+        for s in split_sentences(art.text, body):
+            flat = " ".join(s.text.split())
+            if len(flat.split()) >= 5 and flat not in out:
+                out.append(flat)
+    return out
+
+
+SENTENCES = _sentences()
+
+
+@st.composite
+def articles(draw: st.DrawFn, min_size: int = 2) -> str:
+    picked = draw(st.lists(st.sampled_from(SENTENCES), min_size=min_size, max_size=8, unique=True))
+    joins = draw(st.lists(st.sampled_from([" ", "\n", "\n\n"]), min_size=len(picked), max_size=len(picked)))
+    return "".join(s + j for s, j in zip(picked, joins, strict=True)).strip()
+
+
+def check_comparison(result: Comparison) -> None:
+    n_a, n_b = len(result.a.sentences), len(result.b.sentences)
+    sizes = {"a": n_a, "b": n_b}
+    d, s = (result.derived, result.source) if result.relation == "rewrite" else ("b", "a")
+    n_d, n_s = sizes[d or "b"], sizes[s or "a"]
+    assert 0.0 <= result.confidence <= 1.0
+    assert all(0.0 <= v <= 1.0 for v in result.coverage.values())
+    assert all(0.0 <= v <= 1.0 for v in result.probabilities.values())
+    assert sum(result.probabilities.values()) == pytest.approx(1.0, abs=1e-3)
+    linked: list[int] = []
+    used: set[int] = set()
+    for link in result.alignment:
+        assert link.kind in KINDS
+        assert 0.0 <= link.score <= 1.0
+        assert link.derived and link.source
+        assert list(link.source) == sorted(set(link.source))
+        assert all(0 <= i < n_d for i in link.derived) and all(0 <= j < n_s for j in link.source)
+        linked.extend(link.derived)
+        used.update(link.source)
+    assert len(linked) == len(set(linked)), "a derived sentence in two links"
+    assert not set(linked) & set(result.added), "a derived sentence both linked and added"
+    assert sorted([*linked, *result.added]) == list(range(n_d))
+    assert sorted([*used, *result.dropped]) == list(range(n_s))
+    for fact in result.carried_facts:
+        assert any(fact.derived in link.derived and fact.source in link.source for link in result.alignment)
+
+
+@SLOW
+@given(text=articles())
+def test_an_article_compared_with_itself_is_a_full_verbatim_rewrite(engine: Engine, text: str) -> None:
+    result = engine.compare(text, text)
+    check_comparison(result)
+    n = len(result.a.sentences)
+    assert result.relation == "rewrite"
+    assert [(link.derived, link.source) for link in result.alignment] == [((i,), (i,)) for i in range(n)]
+    assert {link.kind for link in result.alignment} == {"verbatim"}
+    assert result.added == () and result.dropped == ()
+    assert result.coverage == {"derived": 1.0, "source": 1.0}
+
+
+@SLOW
+@given(a=articles(min_size=1), b=articles(min_size=1))
+def test_any_comparison_keeps_its_invariants(engine: Engine, a: str, b: str) -> None:
+    check_comparison(engine.compare(a, b))
+
+
+@SLOW
+@given(a=articles(min_size=3), data=st.data())
+def test_a_cut_down_copy_links_only_to_its_own_sentences(engine: Engine, a: str, data: st.DataObject) -> None:
+    view = engine.view(Article(a))
+    keep = data.draw(st.lists(st.sampled_from(view.sentences), min_size=1, unique=True))
+    keep.sort(key=lambda s: s.index)
+    b = "\n\n".join(s.text for s in keep)
+    # A heading glued to the next sentence in ``a`` stands alone in ``b``:
+    # then ``b`` is not sentence for sentence a cut of ``a``.
+    assume([s.text for s in engine.view(Article(b)).sentences] == [s.text for s in keep])
+    result = engine.compare(a, b)
+    check_comparison(result)
+    # Every kept sentence is found, word for word, in the full article.
+    d, s = (result.derived, result.source) if result.relation == "rewrite" else ("b", "a")
+    if (d, s) == ("b", "a"):
+        assert result.added == ()
+        for link in result.alignment:
+            assert link.kind == "verbatim"
+            assert [keep[i].index for i in link.derived] == list(link.source)
+
+
+MIXED = st.lists(st.one_of(RANDOM_TEXT, st.sampled_from(SENTENCES)), min_size=1, max_size=5).map(" ".join)
+
+
+@SLOW
+@given(a=MIXED, b=MIXED)
+def test_any_text_compares_and_reports_or_says_why_not(engine: Engine, a: str, b: str) -> None:
+    try:
+        result = engine.compare(a, b)
+    except InputError as exc:
+        assert "no article text found" in str(exc)
+        return
+    check_comparison(result)
+    assert json.loads(json.dumps(comparison_to_dict(result), allow_nan=False))["relation"] == result.relation
+    assert comparison_to_text(result, colour=True, width=60).endswith("\n")
+    assert render_html(result).count("<script") == 1  # the page's own; article text is escaped
