@@ -138,6 +138,7 @@ class Engine:
             self.fitted.relation,
             self.fitted.extent,
             self.fitted.direction,
+            self.fitted.retelling,
         )
         derived_first = verdict.derived_first
         derived, source, al = (da, db, al_ab) if derived_first else (db, da, al_ba)

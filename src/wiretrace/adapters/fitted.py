@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from wiretrace.core.align import PAIR_FEATURES, LinkModel
-from wiretrace.core.decide import DirectionModel, ExtentModel, RelationModel
+from wiretrace.core.decide import DirectionModel, ExtentModel, RelationModel, RetellingRule
 from wiretrace.errors import ModelError
 
 __all__ = ["Fitted", "load_fitted"]
@@ -28,6 +28,7 @@ class Fitted:
     extent: ExtentModel
     direction: DirectionModel
     fitted_on: str
+    retelling: RetellingRule | None = None
 
 
 def _tuple(value: Any) -> Any:
@@ -56,6 +57,7 @@ def load_fitted(path: str | Path | None = None) -> Fitted:
             extent=ExtentModel(*(_tuple(ext[k]) for k in binary)),
             direction=DirectionModel(*(_tuple(dirn[k]) for k in binary)),
             fitted_on=str(raw.get("fitted_on", "")),
+            retelling=RetellingRule(**raw["retelling"]) if "retelling" in raw else None,
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"{where}: cannot read fitted models ({exc}); reinstall wiretrace") from exc

@@ -68,7 +68,7 @@ def _classify(engine: Engine, prep: _Prepared) -> dict[str, Any]:
             pred.append("non-derived")
             continue
         e = evidence(derived, source, engine.align(derived, source))
-        relation, _, extent, _ = classify(e, engine.fitted.relation, engine.fitted.extent)
+        relation, _, extent, _ = classify(e, engine.fitted.relation, engine.fitted.extent, engine.fitted.retelling)
         pred.append(_TERNARY.get(extent or "", "non-derived") if relation == "rewrite" else "non-derived")
     gold_b = [g != "non-derived" for g in gold]
     pred_b = [p != "non-derived" for p in pred]
