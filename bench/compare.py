@@ -283,6 +283,7 @@ def run_worker(name: str, pairs_file: str, model: str, warmup: int, min_time_s: 
     """Load one pipeline, warm it up, time every pair; runs in a process of its own."""
     data = json.loads(Path(pairs_file).read_text(encoding="utf-8"))
     pairs = [(p["a"].encode(), p["b"].encode()) for p in data["pairs"]]
+    sets = [p["set"] for p in data["pairs"]]
     rss_start = _rss_mib()
     t = time.perf_counter()
     if name == "baseline":
@@ -315,6 +316,10 @@ def run_worker(name: str, pairs_file: str, model: str, warmup: int, min_time_s: 
         "stage_mean_ms": {s: round(statistics.fmean(p[k] for p in stage_ms), 2) for k, s in enumerate(STAGES)},
         "p50_ms": round(_percentile(totals, 50), 2),
         "p95_ms": round(_percentile(totals, 95), 2),
+        "p50_ms_by_set": {
+            name: round(_percentile([t for t, k in zip(totals, sets, strict=True) if k == name], 50), 2)
+            for name in sorted(set(sets))
+        },
         "pairs_per_s": round(rounds * len(pairs) / wall, 2),
         "rss_start_mib": round(rss_start, 1),
         "rss_loaded_mib": round(rss_loaded, 1),
