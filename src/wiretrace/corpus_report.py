@@ -9,12 +9,15 @@ order, ``roots``, ``edges`` source -> derived). Articles are named by their ids.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from wiretrace.adapters.store.base import PairRecord, StoredArticle
 from wiretrace.core.provenance import Story
+
+_WORDS = re.compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}\W+[^\W\d_]{2,}")
 
 __all__ = ["pairs_to_jsonl", "stories_to_dot", "stories_to_graphml", "stories_to_jsonl", "stories_to_text"]
 
@@ -87,7 +90,7 @@ def _label(articles: dict[int, StoredArticle], rowid: int) -> str:
     if not item:
         return str(rowid)
     a = item.article
-    title = a.title or next((line.strip() for line in a.text[a.header :].splitlines() if line.strip()), "")
+    title = a.title or next((line.strip() for line in a.text[a.header :].splitlines() if _WORDS.search(line)), "")
     return " · ".join(x for x in (a.published, a.outlet, title[:60]) if x)
 
 
@@ -117,13 +120,12 @@ def stories_to_text(stories: Sequence[Story], articles: dict[int, StoredArticle]
     for n, story in enumerate(stories[:limit], 1):
         lines.append("")
         lines.append(f"Story {n}: {len(story.articles)} articles, {len(story.edges)} rewrites")
-        for root in story.roots:
-            lines.append(f"  ● {_name(articles, root)}  {_label(articles, root)}")
         children: dict[int, list[Any]] = {}
         for e in story.edges:
             children.setdefault(e.source or 0, []).append(e)
         seen: set[int] = set()
         for root in story.roots:
+            lines.append(f"  ● {_name(articles, root)}  {_label(articles, root)}")
             _walk(root, 1, children, seen, articles, lines)
     if len(stories) > limit:
         lines.append(f"\n… {len(stories) - limit} more (see --jsonl)")
