@@ -15,6 +15,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from wiretrace.adapters.store.base import PairRecord, StoredArticle
+from wiretrace.core.clean import body_spans, find_furniture
 from wiretrace.core.provenance import Story
 
 _WORDS = re.compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}\W+[^\W\d_]{2,}")
@@ -90,7 +91,11 @@ def _label(articles: dict[int, StoredArticle], rowid: int) -> str:
     if not item:
         return str(rowid)
     a = item.article
-    title = a.title or next((line.strip() for line in a.text[a.header :].splitlines() if _WORDS.search(line)), "")
+    title = a.title
+    if not title:
+        spans = body_spans(a.text, a.header, find_furniture(a.text, a.header))
+        body = "\n".join(a.text[x:y] for x, y in spans)
+        title = next((line.strip() for line in body.splitlines() if _WORDS.search(line)), "")
     return " · ".join(x for x in (a.published, a.outlet, title[:60]) if x)
 
 
