@@ -218,7 +218,8 @@ def scan(
     if graph_path and not graph_path.endswith((".graphml", ".dot")):
         raise click.BadParameter("use a .graphml or .dot file name", param_hint="--graph")
     with open_corpus(db, config, model, create=False) as corpus:
-        report = corpus.scan(progress=_progress("scanned"))
+        workers = corpus.settings.workers or os.cpu_count() or 1
+        report = corpus.scan(progress=_progress("scanned"), workers=workers)
         stories = corpus.stories()
         pairs = corpus.store.pairs()
         rowids = sorted({r for s in stories for r in s.articles} | {p.a for p in pairs} | {p.b for p in pairs})

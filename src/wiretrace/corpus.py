@@ -14,6 +14,7 @@ import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -213,14 +214,16 @@ class Corpus:
         Only candidates scoring at least ``min_candidate_score`` are kept, and,
         when both publication dates are known, only those within ``window_days``.
         """
-        keys = fingerprint(doc, self._fp)
+        return self._rank(fingerprint(doc, self._fp), doc.view.article.published, exclude)
+
+    def _rank(self, keys: Sequence[str], published: str | None, exclude: int | None) -> list[tuple[int, float]]:
         postings = self.store.postings(keys, self.max_df())
         limit = self.settings.candidates
         n = self.store.count()
         ranked = rank_candidates(keys, postings, n, exclude=exclude, limit=2 * limit)
         floor = self.settings.min_candidate_score * idf(1, n)
         ranked = [(r, s) for r, s in ranked if s >= floor]
-        day = _day(doc.view.article.published)
+        day = _day(published)
         if day is not None and self.settings.window_days and ranked:
             stored = {s.rowid: s for s in self.store.get_many([r for r, _ in ranked])}
             ranked = [
@@ -275,42 +278,87 @@ class Corpus:
 
     # -- scan ----------------------------------------------------------------
 
-    def scan(self, progress: Progress | None = None) -> ScanReport:
+    def candidates_of(self, rowid: int) -> list[tuple[int, float]]:
+        """:meth:`candidates` of a stored article, from its stored keys (nothing to prepare)."""
+        item = self.store.get(rowid)
+        if item is None:
+            return []
+        return self._rank(self.store.keys_of(rowid), item.article.published, exclude=rowid)
+
+    def scan(self, progress: Progress | None = None, workers: int = 1) -> ScanReport:
         """Decide every candidate pair of the articles not yet scanned.
 
         Incremental: articles scanned before are not scanned again, but a new
         article is compared with old ones, so its pairs with them are found.
         Each batch of results is committed with its articles marked scanned, so
         a killed scan resumes where it stopped.
+
+        Args:
+            progress: Called with the number of articles done after each batch.
+            workers: Processes deciding pairs; more than 1 needs a store on disk
+                (each worker opens it read-only) and an engine built from its
+                settings.
         """
         started = time.perf_counter()
         report = ScanReport()
         todo = self.store.unscanned()
         batch = self.settings.scan_batch
         done: set[tuple[int, int]] = set()
-        for start in range(0, len(todo), batch):
-            chunk = todo[start : start + batch]
-            pairs: list[PairRecord] = []
-            docs = self.documents(chunk)
-            for rowid in chunk:
-                cands = [r for r, _ in self.candidates(docs[rowid], exclude=rowid)]
-                cands = [r for r in cands if (min(r, rowid), max(r, rowid)) not in done]
-                others = self.documents(cands)
-                pool = {**others, rowid: docs[rowid]}
-                for r in cands:
-                    a, b = min(r, rowid), max(r, rowid)
-                    done.add((a, b))
-                    result = self.engine.compare_documents(pool[a], pool[b])
-                    report.compared += 1
-                    if result.relation != "unrelated":
-                        pairs.append(_record(a, b, result))
-                        report.found[result.relation] = report.found.get(result.relation, 0) + 1
-            self.store.record_scan(chunk, pairs)
-            report.scanned += len(chunk)
-            if progress:
-                progress(len(chunk))
+        pool = self._pool(workers)
+        try:
+            for start in range(0, len(todo), batch):
+                chunk = todo[start : start + batch]
+                jobs: list[list[tuple[int, int]]] = []
+                for rowid in chunk:
+                    pairs = []
+                    for r, _ in self.candidates_of(rowid):
+                        key = (min(r, rowid), max(r, rowid))
+                        if key not in done:
+                            done.add(key)
+                            pairs.append(key)
+                    if pairs:
+                        jobs.append(pairs)
+                report.compared += sum(len(j) for j in jobs)
+                if pool is not None and len(jobs) > 1:
+                    size = -(-len(jobs) // workers)
+                    shares = [[p for job in jobs[k : k + size] for p in job] for k in range(0, len(jobs), size)]
+                    records = [r for part in pool.map(_decide_in_worker, shares) for r in part]
+                else:
+                    records = self.decide_pairs([p for job in jobs for p in job])
+                for record in records:
+                    report.found[record.relation] = report.found.get(record.relation, 0) + 1
+                self.store.record_scan(chunk, records)
+                report.scanned += len(chunk)
+                if progress:
+                    progress(len(chunk))
+        finally:
+            if pool is not None:
+                pool.shutdown()
         report.wall_s = time.perf_counter() - started
         return report
+
+    def decide_pairs(self, pairs: Sequence[tuple[int, int]]) -> list[PairRecord]:
+        """Compare stored article pairs; the related ones as :class:`PairRecord`."""
+        docs = self.documents(sorted({r for pair in pairs for r in pair}))
+        out = []
+        for a, b in pairs:
+            result = self.engine.compare_documents(docs[a], docs[b])
+            if result.relation != "unrelated":
+                out.append(_record(a, b, result))
+        return out
+
+    def _pool(self, workers: int) -> ProcessPoolExecutor | None:
+        path = getattr(self.store, "path", None)
+        if workers <= 1 or not path or path == ":memory:":
+            return None
+        import multiprocessing
+
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(path, self.settings),
+        )
 
     def stories(self) -> list[Story]:
         """Stories (connected related articles) with their provenance graphs, largest first.
@@ -319,7 +367,17 @@ class Corpus:
         """
         pairs = self.store.pairs()
         edges = [
-            Edge(p.a, p.b, p.relation, p.confidence, p.source, p.derived, p.coverage_derived, p.direction_basis)
+            Edge(
+                p.a,
+                p.b,
+                p.relation,
+                p.confidence,
+                p.source,
+                p.derived,
+                p.coverage_derived,
+                p.direction_basis,
+                float(p.summary.get("direction_p", 1.0)),
+            )
             for p in pairs
         ]
         members = sorted({e.a for e in edges} | {e.b for e in edges})
@@ -340,6 +398,32 @@ class Corpus:
         return sorted(stories, key=lambda s: (-len(s.articles), s.articles[0]))
 
 
+# One corpus per worker process: the engine loads once per process, not per pair.
+_WORKER: dict[str, Corpus] = {}
+
+
+def _start_worker(path: str, settings: Settings) -> None:
+    import os
+    import threading
+
+    from wiretrace.adapters.store.sqlite import SQLiteStore
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        # A scan killed with SIGKILL cannot stop its workers; they stop themselves.
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+    _WORKER["corpus"] = Corpus(SQLiteStore(path, store_fingerprint(settings)), Engine(settings))
+
+
+def _decide_in_worker(pairs: list[tuple[int, int]]) -> list[PairRecord]:
+    return _WORKER["corpus"].decide_pairs(pairs)
+
+
 def _record(a: int, b: int, result: Comparison) -> PairRecord:
     side = {"a": a, "b": b}
     return PairRecord(
@@ -354,6 +438,7 @@ def _record(a: int, b: int, result: Comparison) -> PairRecord:
         coverage_source=result.coverage["source"],
         summary={
             "extent": result.extent,
+            "direction_p": result.probabilities.get("direction", 1.0),
             "links": len(result.alignment),
             "kinds": sorted({link.kind for link in result.alignment}),
             "facts": [f.text for f in result.carried_facts[:12]],

@@ -50,6 +50,7 @@ class Settings:
         batch_size: Articles per ingest transaction.
         scan_batch: Articles per scan transaction (a killed scan resumes
             after the last one committed).
+        workers: Processes deciding pairs in a scan; 0 means one per CPU.
     """
 
     model: str = "bundled"
@@ -68,6 +69,7 @@ class Settings:
     window_days: int = 30
     batch_size: int = 500
     scan_batch: int = 200
+    workers: int = 0
 
     def __post_init__(self) -> None:
         checks = {
@@ -86,6 +88,7 @@ class Settings:
             "window_days": self.window_days >= 0,
             "batch_size": self.batch_size >= 1,
             "scan_batch": self.scan_batch >= 1,
+            "workers": self.workers >= 0,
         }
         for name, ok in checks.items():
             if not ok:

@@ -174,7 +174,9 @@ def check_comparison(result: Comparison) -> None:
     assert 0.0 <= result.confidence <= 1.0
     assert all(0.0 <= v <= 1.0 for v in result.coverage.values())
     assert all(0.0 <= v <= 1.0 for v in result.probabilities.values())
-    assert sum(result.probabilities.values()) == pytest.approx(1.0, abs=1e-3)
+    relations = ("rewrite", "same-event", "unrelated")
+    assert sum(result.probabilities[k] for k in relations) == pytest.approx(1.0, abs=1e-3)
+    assert 0.5 <= result.probabilities["direction"] <= 1.0
     linked: list[int] = []
     used: set[int] = set()
     for link in result.alignment:

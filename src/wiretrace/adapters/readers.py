@@ -29,7 +29,7 @@ from typing import Any, BinaryIO
 from wiretrace.errors import InputError
 from wiretrace.types import Article
 
-__all__ = ["article_from_record", "parse_published", "read_article", "read_bytes", "read_jsonl"]
+__all__ = ["article_from_record", "article_from_text", "parse_published", "read_article", "read_bytes", "read_jsonl"]
 
 _META_KEYS = {
     "date": "published",
@@ -86,6 +86,44 @@ def _decode(data: bytes, where: str) -> str:
         return str(best)
 
 
+# A wire-copy slug: "14:58 27/01/00: Page 1 (HHH) SHOWBIZ Oasis" (time, then day/month/year).
+_SLUG_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s+(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\b")
+
+
+def _slug_time(text: str, max_lines: int = 8) -> str | None:
+    """The filing time of wire copy, from a slug line near the top (day/month order, as UK wires write it).
+
+    Example:
+        >>> _slug_time("  ---\n   14:58 27/01/00: Page 1 (HHH) SHOWBIZ Oasis\n")
+        '2000-01-27T14:58:00'
+    """
+    for line in text.split("\n", max_lines)[:max_lines]:
+        m = _SLUG_TIME.match(line)
+        if not m:
+            continue
+        hour, minute, day, month, year = (int(g) for g in m.groups())
+        if year < 100:
+            year += 2000 if year < 70 else 1900
+        try:
+            return datetime(year, month, day, hour, minute).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def article_from_text(text: str, where: str) -> Article:
+    """An article from plain text: leading metadata lines and a wire slug's time are read.
+
+    Raises:
+        InputError: No article text, or a bad ``date`` line.
+
+    Example:
+        >>> article_from_text(" date 2025-11-03 Seoul plans a record budget.", "a.txt").published
+        '2025-11-03'
+    """
+    return _plain(text, where)
+
+
 def _plain(text: str, where: str) -> Article:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     meta: dict[str, str] = {}
@@ -106,6 +144,8 @@ def _plain(text: str, where: str) -> Article:
     header = min(header, len(text))
     if not text[header:].strip():
         raise InputError(where, "no article text (empty, or only metadata lines)")
+    if "published" not in meta and (slug := _slug_time(text[header:])):
+        meta["published"] = slug
     return Article(
         text=text,
         id=meta.get("id"),

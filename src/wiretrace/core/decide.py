@@ -358,17 +358,23 @@ def decide(
 
     Returns:
         The :class:`Verdict`; ``derived_first`` says whether ``a`` is the
-        derived text (meaningful only for a rewrite).
+        derived text (meaningful only for a rewrite); ``probabilities`` holds
+        each relation's and ``direction``, the probability that the direction
+        is right (1 when publication times decided it).
     """
     if time_order:
         derived_first = time_order > 0
         basis = "published"
+        direction_p = 1.0
     else:
-        derived_first = direction_model.probability_first_derived(e_ab, e_ba) >= 0.5
+        p_first = direction_model.probability_first_derived(e_ab, e_ba)
+        derived_first = p_first >= 0.5
         basis = "text"
+        direction_p = p_first if derived_first else 1.0 - p_first
     relation, confidence, extent, probs = classify(
         e_ab if derived_first else e_ba, relation_model, extent_model, retelling
     )
+    probs = {**probs, "direction": direction_p}
     return Verdict(
         relation=relation,
         confidence=confidence,

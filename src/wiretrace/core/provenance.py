@@ -7,7 +7,9 @@ every rewrite pair is a provenance edge: two papers that both copied the same
 wire story share its sentences and look like rewrites of each other, and a
 paper that used the second version of a wire story also matches the first.
 Each derived article therefore keeps as parent the source that accounts for
-most of it (highest ``coverage_derived``), and a further source only when it
+most of it (highest ``coverage_derived``, discounted by the doubt about the
+pair's direction: a direction read from publication times is certain, one read
+from the text is not), and a further source only when it
 accounts for nearly as much (within ``keep_within``) and is not itself in the
 best parent's own ancestry or descent.
 """
@@ -33,6 +35,7 @@ class Edge:
         derived: The derived article, for a rewrite.
         coverage: Share of the derived text accounted for by the source.
         basis: How the direction was decided (``published`` or ``text``).
+        direction_p: Probability that the direction is right (1 for dates).
     """
 
     a: int
@@ -43,6 +46,12 @@ class Edge:
     derived: int | None = None
     coverage: float = 0.0
     basis: str | None = None
+    direction_p: float = 1.0
+
+    @property
+    def weight(self) -> float:
+        """How well the source explains the derived article, discounted by doubt about the direction."""
+        return self.coverage * self.direction_p
 
 
 @dataclass(frozen=True)
@@ -124,7 +133,7 @@ def _prefer_common_sources(
                 if node == d:
                     break
                 e = by_source.get(node)
-                if e is not None and e.coverage >= top.coverage - margin:
+                if e is not None and e.weight >= top.weight - margin:
                     choice = e
             if choice is not top:
                 new = int(choice.source)  # type: ignore[arg-type]  # idem
@@ -175,8 +184,8 @@ def trace_provenance(
     best: dict[int, Edge] = {}
     # Strongest evidence first; a parent that would close a cycle is passed over for the next best.
     ranked = sorted(
-        ((d, sorted(es, key=lambda e: (-e.coverage, -e.confidence))) for d, es in by_derived.items()),
-        key=lambda item: (-item[1][0].coverage, item[0]),
+        ((d, sorted(es, key=lambda e: (-e.weight, -e.confidence))) for d, es in by_derived.items()),
+        key=lambda item: (-item[1][0].weight, item[0]),
     )
     for d, es in ranked:
         for e in es:
@@ -197,7 +206,7 @@ def trace_provenance(
         related = _reachable(top_src, children) | _reachable(top_src, parents_of)
         for e in es:
             src = int(e.source)  # type: ignore[arg-type]  # not None, checked above
-            if e is top or e.coverage < top.coverage - keep_within or src in related:
+            if e is top or e.weight < top.weight - keep_within or src in related:
                 continue
             if src in _reachable(d, children):
                 continue

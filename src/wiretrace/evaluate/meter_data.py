@@ -12,12 +12,14 @@ A *group* is ``domain/date/catchline``. The texts are Latin-1 (1999-2000).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from wiretrace.adapters.readers import article_from_text
 from wiretrace.errors import InputError
 from wiretrace.types import Article
 
@@ -66,8 +68,13 @@ def _read_latin1(path: Path) -> str:
 
 
 def _article(path: Path, root: Path, text: str, outlet: str) -> Article:
+    """The text as the plain-text reader reads it (a PA slug gives the filing time), with METER's id."""
     rel = path.relative_to(root).as_posix()
-    return Article(text=text, id=rel, path=str(path), outlet=outlet)
+    try:
+        read = article_from_text(text, str(path))
+    except InputError:
+        read = Article(text=text)
+    return dataclasses.replace(read, id=rel, path=str(path), outlet=outlet)
 
 
 _TAG = re.compile(r"<(Verbatim|Rewrite|New)\b[^>]*>(.*?)</\1\s*>", re.S)

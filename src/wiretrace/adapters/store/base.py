@@ -83,6 +83,10 @@ class Store(Protocol):
         """Several stored articles by rowid, in the order asked (missing ones left out)."""
         ...
 
+    def keys_of(self, rowid: int) -> list[str]:
+        """The index keys of one stored article."""
+        ...
+
     def find_digest(self, digest: str) -> int | None:
         """The rowid of the article with this content digest, or None."""
         ...
