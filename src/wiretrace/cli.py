@@ -288,6 +288,33 @@ def eval_clough(data: str, as_json: bool, config: str | None, model: str | None)
     _print_report(evaluate_clough(data, engine, _progress), as_json)
 
 
+@eval_group.command(name="extraction")
+@click.option(
+    "--data",
+    required=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="The extraction data folder (both sets), or the zyte-article-benchmark or trafilatura-eval folder.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--limit", type=click.IntRange(min=1), help="Score only this many pages of each set (a fixed sample).")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes that read pages (default: one per CPU).")
+def eval_extraction(data: str, as_json: bool, limit: int | None, workers: int | None) -> None:
+    """HTML extraction: wiretrace's reader against trafilatura's defaults, same pages, same run.
+
+    Zyte article benchmark: token precision, recall and F1 of the extracted
+    body against articleBody. trafilatura's evaluation pages: share of 'with'
+    snippets found and 'without' snippets absent, and precision, recall and F1
+    over snippets.
+    """
+    from wiretrace.evaluate.extraction import evaluate_extraction, extraction_table
+
+    report = evaluate_extraction(data, _progress, limit=limit, workers=workers)
+    if as_json:
+        click.echo(json.dumps(report, indent=1))
+    else:
+        click.echo(extraction_table(report), nl=False)
+
+
 @cli.group(name="config")
 def config_group() -> None:
     """Show the settings in effect."""

@@ -108,7 +108,7 @@ def test_dash_reads_an_article_from_stdin(runner, seed_source_path, seed_rewrite
     result = runner.invoke(cli, ["compare", "-", str(seed_rewrite_path), "--json"], input=text)
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["articles"]["a"]["path"] == "-"
+    assert data["articles"]["a"]["path"] == "<stdin>"
     assert data["articles"]["a"]["published"] == "2025-11-03"
     assert (data["relation"], data["source"]) == ("rewrite", "a")
 

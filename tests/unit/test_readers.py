@@ -1,0 +1,239 @@
+"""Readers: text, HTML pages and JSONL become Articles; bad bytes become one-line errors.
+
+Fixtures are small files written for these tests (tests/data), plus the real
+seed pair; bytes that must never sit in the repository (binary, gzip, broken
+encodings) are made here in tmp_path.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+from wiretrace.adapters.html import decode_html, extract_article, has_article_text
+from wiretrace.adapters.readers import read_article, read_bytes, read_jsonl
+from wiretrace.errors import InputError
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+STORY = [
+    "The Port of Eastholm's harbour board on Wednesday approved a €48 million expansion",
+    "The plan adds a second loading ramp and a covered waiting hall for 1,200 passengers",
+    '"We have outgrown a terminal built for half the traffic we now handle," Sallinen said.',
+    "Passenger numbers through Eastholm rose to 2.3 million last year",
+    "Residents of the harbour district had opposed an earlier design",
+    "The regional government will pay €20 million of the cost",
+]
+FURNITURE = [
+    "We use cookies",
+    "Accept all",
+    "Subscribe",
+    "Share on Facebook",
+    "Read more",
+    "Most read",
+    "Eastholm FC Through To Cup Semi-Final",
+    "All rights reserved",
+    "Privacy policy",
+    "Transport Correspondent",
+]
+
+
+@pytest.fixture(scope="module")
+def page():
+    return read_article(DATA / "news_page.html")
+
+
+def test_html_page_keeps_each_paragraph_on_its_own_line(page):
+    lines = page.text.split("\n")
+    assert len(lines) == len(STORY)
+    for line, start in zip(lines, STORY, strict=True):
+        assert line.startswith(start)
+
+
+@pytest.mark.parametrize("junk", FURNITURE)
+def test_html_page_furniture_is_left_out(page, junk):
+    assert junk not in page.text
+
+
+def test_html_page_metadata(page):
+    assert page.title == "Harbour board approves €48 million ferry terminal expansion"
+    assert page.published == "2024-03-14"
+    assert page.outlet == "The Coastal Ledger"
+    assert page.url == "https://coastal-ledger.example/news/2024/03/harbour-ferry-terminal"
+    assert page.path.endswith("news_page.html")
+    assert page.header == 0
+
+
+def test_html_is_recognised_by_content_whatever_the_suffix(tmp_path):
+    renamed = tmp_path / "saved-page.txt"
+    renamed.write_bytes((DATA / "news_page.html").read_bytes())
+    assert read_article(renamed).text.split("\n")[0].startswith(STORY[0])
+
+
+def test_html_page_with_a_bom_and_a_comment_first_is_html():
+    data = b"\xef\xbb\xbf<!-- saved by a crawler -->\n" + (DATA / "news_page.html").read_bytes()
+    assert read_bytes(data, "page").text.startswith(STORY[0])
+
+
+def test_html_page_declared_latin1_is_decoded_by_its_meta_charset():
+    article = read_article(DATA / "news_page_latin1.html")
+    assert article.title == "Zürcher Stadtrat billigt neues Tramdepot"
+    # Pages labelled ISO-8859-1 are read as cp1252, as browsers do: „…“ survive.
+    assert "„Ohne das Depot können wir den Fahrplan nicht verdichten.“" in article.text
+    assert "Startseite" not in article.text
+
+
+def test_decode_html_keeps_utf8_with_one_stray_byte():
+    page = '<meta charset="utf-8"><p>Zürich, Genève, Kraków und Łódź: größer als gedacht.</p>'.encode()
+    broken = page.replace("größer".encode(), b"gr\xf6\xdfer")
+    text = decode_html(broken)
+    assert text is not None
+    assert "Zürich, Genève, Kraków und Łódź" in text
+    assert text.count("\ufffd") == 2
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<html><p>caf\xe9 cr\xe8me</p></html>",  # nothing declared
+        b'<meta charset="no-such-charset"><p>caf\xe9</p>',
+        b'<meta charset="utf-8"><p>\xe9\xe8\xe0\xf9 \xe9\xe8\xe0</p>',  # says UTF-8, is not
+    ],
+)
+def test_decode_html_leaves_undeclared_or_wrong_charsets_to_detection(data):
+    assert decode_html(data) is None
+
+
+def test_page_without_article_text_is_refused():
+    with pytest.raises(InputError) as err:
+        read_article(DATA / "menu_only.html")
+    assert str(err.value) == f"{DATA / 'menu_only.html'}: no article text found in the HTML page"
+
+
+def test_page_with_empty_body_is_refused():
+    with pytest.raises(InputError, match="no article text found in the HTML page"):
+        extract_article("<html><head><title>Empty</title></head><body></body></html>", "empty.html")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Home\nNews\nSport\nWe use cookies.", False),
+        ("| 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 |\n| Su | Mo | Tu | We |", False),
+        ("Seoul will take wartime control of its forces from the U.S. army.", True),
+        ("|  | Beate und Norbert Olschewski gründeten 1990 in ihrem Wohnzimmer den Verein. |", True),
+        ("一个约定信守十五年感人至深一段真情延续十五年催人泪下", True),
+    ],
+)
+def test_has_article_text(text, expected):
+    assert has_article_text(text) is expected
+
+
+def test_plain_text_seed_keeps_its_date_header(seed_source_path):
+    article = read_article(seed_source_path)
+    assert article.published == "2025-11-03"
+    assert article.text[article.header :].startswith("U.S. Defense Secretary")
+
+
+def test_latin1_text_is_decoded_by_detection():
+    article = read_article(DATA / "wire_latin1.txt")
+    assert article.published == "2000-01-27"
+    assert "Zürich-based bank" in article.text
+    assert "£12 million" in article.text
+    assert "Genève" in article.text
+
+
+def test_utf16_text_with_a_bom_is_read(tmp_path):
+    path = tmp_path / "utf16.txt"
+    path.write_bytes("Seoul agreed on Tuesday to raise its defence budget by 7.5%.".encode("utf-16"))
+    assert read_article(path).text == "Seoul agreed on Tuesday to raise its defence budget by 7.5%."
+
+
+def test_jsonl_reads_every_line_with_its_fields():
+    first, second = read_jsonl(DATA / "feed.jsonl")
+    assert first.id == "ledger-001"
+    assert first.title == "Harbour board approves ferry terminal expansion"
+    assert first.published == "2024-03-14"
+    assert first.outlet == "The Coastal Ledger"
+    assert first.text.split("\n")[1].startswith("The plan adds a second loading ramp")
+    assert second.outlet == "Nordic Wire"
+    assert second.published == "2024-03-14T11:05:00+00:00"
+    assert second.path.endswith("feed.jsonl:3")
+
+
+def test_read_article_takes_the_first_jsonl_line():
+    assert read_article(DATA / "feed.jsonl").id == "ledger-001"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ('{"text": "ok"}\n{"text": "cut off', ":2: malformed JSON at column 10: unterminated string"),
+        ('{"title": "no body"}\n', ':1: missing field "text"'),
+        ('{"text": "   "}\n', ':1: missing field "text"'),
+        ('["a", "list"]\n', ':1: each line must be a JSON object with "text"'),
+        ('{"text": "ok", "published": "yesterday"}\n', ":1: published 'yesterday' is not an ISO 8601 date"),
+        ("\n\n", ": file holds only whitespace"),
+    ],
+)
+def test_bad_jsonl_names_file_and_line(tmp_path, content, problem):
+    path = tmp_path / "feed.jsonl"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        list(read_jsonl(path))
+    assert str(err.value).startswith(f"{path}{problem}")
+
+
+def _bad_bytes() -> dict[str, bytes]:
+    return {
+        "empty": b"",
+        "whitespace": b" \n\t \r\n",
+        "binary": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01",
+        "gzip": gzip.compress(b"<html><body><p>A story.</p></body></html>"),
+        "undecodable": bytes(range(128, 256)) * 4,
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("empty", "file is empty"),
+        ("whitespace", "file holds only whitespace, no text"),
+        ("binary", "binary data, not text (NUL bytes found)"),
+        ("gzip", "gzip-compressed data, not text (decompress it first, e.g. with gunzip)"),
+        ("undecodable", "undecodable bytes at offset 0 (not UTF-8, and no other encoding fits)"),
+    ],
+)
+def test_bad_bytes_give_a_reason(tmp_path, name, problem):
+    path = tmp_path / f"{name}.txt"
+    path.write_bytes(_bad_bytes()[name])
+    with pytest.raises(InputError) as err:
+        read_article(path)
+    assert str(err.value) == f"{path}: {problem}"
+
+
+def test_missing_file_and_directory(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        read_article(tmp_path / "nope.txt")
+    with pytest.raises(InputError, match="is a directory, not an article file"):
+        read_article(tmp_path)
+
+
+def test_unknown_kind_is_refused():
+    with pytest.raises(InputError, match="unknown kind 'pdf'"):
+        read_bytes(b"Some text.", "a.txt", kind="pdf")
+
+
+def test_stdin_is_read_and_named(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b" date 2024-03-14\nA ferry story.\n")))
+    article = read_article("-")
+    assert article.path == "<stdin>"
+    assert article.published == "2024-03-14"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    with pytest.raises(InputError) as err:
+        read_article("-")
+    assert str(err.value) == "<stdin>: file is empty"
