@@ -80,8 +80,11 @@ def test_no_line_is_wider_than_asked(seed, width):
 
 def test_long_lines_wrap_at_spaces_keeping_paths_whole(seed):
     lines = comparison_to_text(seed, width=80).splitlines()
-    assert re.fullmatch(r"REWRITE: b \(\S+/002_\w+\.txt\) was written from a", lines[0])
-    assert re.fullmatch(r"  \(\S+/000_\w+\.txt\)", lines[1])
+    verdict = " ".join(line.strip() for line in lines[:3])
+    assert verdict.startswith("REWRITE: b (")
+    for view in (seed.a, seed.b):
+        path = view.article.path
+        assert len(path) > 80 or any(f"({path})" in line for line in lines[:3]), path
 
 
 def test_compact_one_line_per_sentence_or_link(seed):
