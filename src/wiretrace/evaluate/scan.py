@@ -19,6 +19,7 @@ its provenance edges (who was written from whom) are scored:
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -91,7 +92,8 @@ def evaluate_scan(
             corpus.ingest(iter_articles(seed_files))
         ingest_s = time.perf_counter() - started
         progress(f"scan {store.count()} articles")
-        report = corpus.scan()
+        workers = engine.settings.workers or os.cpu_count() or 1
+        report = corpus.scan(workers=workers)
         stories = corpus.stories()
         names = {s.rowid: str(s.article.id) for s in store.get_many(store.iter_rowids())}
         n_articles = store.count()
