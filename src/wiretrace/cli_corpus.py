@@ -87,7 +87,8 @@ def ingest(paths: tuple[str, ...], db: str, config: str | None, model: str | Non
     from wiretrace.adapters.inputs import iter_articles
 
     with open_corpus(db, config, model, create=True) as corpus:
-        report = corpus.ingest(iter_articles(paths), progress=_progress("ingested"))
+        workers = corpus.settings.workers or os.cpu_count() or 1
+        report = corpus.ingest(iter_articles(paths), progress=_progress("ingested"), workers=workers)
         total = corpus.store.count()
     for r in report.rejected:
         click.echo(f"rejected: {r.where}: {r.reason}", err=True)

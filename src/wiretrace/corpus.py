@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from wiretrace.adapters.inputs import Rejected
 from wiretrace.adapters.store.base import PairRecord, Store, StoredArticle
@@ -57,6 +58,16 @@ class IngestReport:
     duplicates: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     wall_s: float = 0.0
+
+
+@dataclass
+class _Prepared:
+    """A batch ready to write: its articles with keys, what was rejected, duplicates within it."""
+
+    size: int
+    items: list[StoredArticle] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    duplicates: int = 0
 
 
 @dataclass(frozen=True)
@@ -111,12 +122,16 @@ class Corpus:
 
     # -- ingest -------------------------------------------------------------
 
-    def ingest(self, items: Iterable[Article | Rejected], progress: Progress | None = None) -> IngestReport:
+    def ingest(
+        self, items: Iterable[Article | Rejected], progress: Progress | None = None, workers: int = 1
+    ) -> IngestReport:
         """Add articles in batches, one transaction each; duplicates (same text) are skipped.
 
         Args:
             items: Articles (with ids) and rejections, as :func:`iter_articles` yields them.
             progress: Called with the number of items handled after each batch.
+            workers: Processes preparing batches (cleaning, sentences, index
+                keys); the store is written by this process alone, in order.
 
         Returns:
             The :class:`IngestReport`. A batch that fails to write raises
@@ -125,26 +140,48 @@ class Corpus:
         """
         started = time.perf_counter()
         report = IngestReport()
-        batch: list[Article] = []
-        for item in items:
-            if isinstance(item, Rejected):
-                report.rejected.append(item)
-            else:
-                batch.append(item)
-            if len(batch) >= self.settings.batch_size:
-                self._ingest_batch(batch, report)
-                if progress:
-                    progress(len(batch))
-                batch = []
-        if batch:
-            self._ingest_batch(batch, report)
+        pool = self._pool(workers, ingest=True)
+        pending: deque[Future[_Prepared]] = deque()
+
+        def write(prepared: _Prepared, size: int) -> None:
+            self._write_batch(prepared, report)
             if progress:
-                progress(len(batch))
+                progress(size)
+
+        def batches() -> Iterator[list[Article]]:
+            batch: list[Article] = []
+            for item in items:
+                if isinstance(item, Rejected):
+                    report.rejected.append(item)
+                    continue
+                batch.append(item)
+                if len(batch) >= self.settings.batch_size:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
+
+        try:
+            for batch in batches():
+                if pool is None:
+                    write(self.prepare_batch(batch), len(batch))
+                    continue
+                pending.append(pool.submit(_prepare_in_worker, batch))
+                while len(pending) > 2 * workers:  # bounded: a huge input never sits in memory
+                    done = pending.popleft().result()
+                    write(done, done.size)
+            while pending:
+                done = pending.popleft().result()
+                write(done, done.size)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
         report.wall_s = time.perf_counter() - started
         return report
 
-    def _ingest_batch(self, batch: Sequence[Article], report: IngestReport) -> None:
-        ready: list[StoredArticle] = []
+    def prepare_batch(self, batch: Sequence[Article]) -> _Prepared:
+        """Clean, split and fingerprint a batch of articles (nothing written)."""
+        prepared = _Prepared(size=len(batch))
         views = []
         seen: set[str] = set()
         for article in batch:
@@ -152,24 +189,30 @@ class Corpus:
             try:
                 view = self.engine.view(article)
             except InputError as exc:
-                report.rejected.append(Rejected(exc.where, exc.problem))
+                prepared.rejected.append(Rejected(exc.where, exc.problem))
                 continue
             if not view.sentences:
-                report.rejected.append(Rejected(where, "no article text found (empty or only page furniture)"))
+                prepared.rejected.append(Rejected(where, "no article text found (empty or only page furniture)"))
                 continue
             digest = content_digest(article)
             if digest in seen:
-                report.duplicates += 1
+                prepared.duplicates += 1
                 continue
             seen.add(digest)
-            ready.append(StoredArticle(article, digest, (), len(view.sentences)))
+            prepared.items.append(StoredArticle(article, digest, (), len(view.sentences)))
             views.append(view)
-        docs = self.engine.represent_views(views)
-        items = [
+        # The index keys need words, not vectors: embedding waits for the scan.
+        docs = self.engine.describe_views(views)
+        prepared.items = [
             StoredArticle(r.article, r.digest, tuple(fingerprint(d, self._fp)), r.n_sentences)
-            for r, d in zip(ready, docs, strict=True)
+            for r, d in zip(prepared.items, docs, strict=True)
         ]
-        result = self.store.add(items)
+        return prepared
+
+    def _write_batch(self, prepared: _Prepared, report: IngestReport) -> None:
+        report.rejected.extend(prepared.rejected)
+        report.duplicates += prepared.duplicates
+        result = self.store.add(prepared.items)
         report.added += len(result.added)
         report.duplicates += len(result.duplicates)
         for item in result.conflicts:
@@ -177,10 +220,6 @@ class Corpus:
             report.rejected.append(
                 Rejected(a.path or str(a.id), f"id {a.id!r} is already stored with another text (forget it first)")
             )
-        for item, doc in zip(items, docs, strict=True):
-            for added in result.added:
-                if added.digest == item.digest:
-                    self._remember(added.rowid, doc)
 
     # -- documents and candidates --------------------------------------------
 
@@ -347,9 +386,9 @@ class Corpus:
                 out.append(_record(a, b, result))
         return out
 
-    def _pool(self, workers: int) -> ProcessPoolExecutor | None:
+    def _pool(self, workers: int, ingest: bool = False) -> ProcessPoolExecutor | None:
         path = getattr(self.store, "path", None)
-        if workers <= 1 or not path or path == ":memory:":
+        if workers <= 1 or (not ingest and (not path or path == ":memory:")):
             return None
         import multiprocessing
 
@@ -357,7 +396,7 @@ class Corpus:
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(path, self.settings),
+            initargs=(None if ingest else path, self.settings),
         )
 
     def stories(self) -> list[Story]:
@@ -402,7 +441,7 @@ class Corpus:
 _WORKER: dict[str, Corpus] = {}
 
 
-def _start_worker(path: str, settings: Settings) -> None:
+def _start_worker(path: str | None, settings: Settings) -> None:
     import os
     import threading
 
@@ -417,7 +456,25 @@ def _start_worker(path: str, settings: Settings) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
-    _WORKER["corpus"] = Corpus(SQLiteStore(path, store_fingerprint(settings)), Engine(settings))
+    if path is None:  # an ingest worker only prepares batches; it needs no store and no vectors
+        from wiretrace.adapters.store.memory import MemoryStore
+
+        _WORKER["corpus"] = Corpus(MemoryStore(), Engine(settings, embedder=_NoEmbedder()))
+    else:
+        _WORKER["corpus"] = Corpus(SQLiteStore(path, store_fingerprint(settings)), Engine(settings))
+
+
+class _NoEmbedder:
+    """Ingest workers never embed; this keeps them from loading the model."""
+
+    name = "none"
+
+    def encode(self, texts: Sequence[str]) -> Any:
+        raise RuntimeError("an ingest worker does not embed")
+
+
+def _prepare_in_worker(batch: list[Article]) -> _Prepared:
+    return _WORKER["corpus"].prepare_batch(batch)
 
 
 def _decide_in_worker(pairs: list[tuple[int, int]]) -> list[PairRecord]:

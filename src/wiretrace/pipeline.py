@@ -87,6 +87,10 @@ class Engine:
         """:meth:`prepare` for many articles, embedding all sentences in one batch."""
         return self.represent_views([self.view(a) for a in articles])
 
+    def describe_views(self, views: Sequence[ArticleView]) -> list[Document]:
+        """Lexical features only (vectors left empty): enough for index keys, not for aligning."""
+        return [represent(v, self.lexicon, _NoVectors()) for v in views]
+
     def represent_views(self, views: Sequence[ArticleView]) -> list[Document]:
         """Represent already segmented articles, embedding all sentences in one batch."""
         texts = [s.text for v in views for s in v.sentences]
@@ -220,6 +224,13 @@ def merge_documents(docs: Sequence[Document], article: Article) -> Document:
         np.vstack([d.vectors for d in docs if len(d.sentences)]) if feats else np.zeros((0, dim), dtype=np.float32)
     )
     return Document(ArticleView(article, (), tuple(sentences)), feats, vectors)
+
+
+class _NoVectors:
+    """An ``encode`` that gives every sentence an empty vector."""
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        return np.zeros((len(texts), 0), dtype=np.float32)
 
 
 class _Precomputed:
