@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from wiretrace.core.align import Alignment, AlignSettings, align
+from wiretrace.core.align import Alignment, AlignSettings, align, pair_matrices
 from wiretrace.core.clean import body_spans, find_furniture
 from wiretrace.core.decide import decide, evidence, order_by_time
 from wiretrace.core.represent import Document, Embedder, Lexicon, represent
@@ -131,8 +131,9 @@ class Engine:
                 raise InputError(
                     art.path or art.id or "article", "no article text found (empty or only page furniture)"
                 )
-        al_ab = self.align(da, db)
-        al_ba = self.align(db, da)
+        pm_ab, pm_ba = pair_matrices(da, db, self.fitted.link)
+        al_ab = align(da, db, self.fitted.link, self.align_settings, pm_ab)
+        al_ba = align(db, da, self.fitted.link, self.align_settings, pm_ba)
         e_ab = evidence(da, db, al_ab)
         e_ba = evidence(db, da, al_ba)
         verdict = decide(

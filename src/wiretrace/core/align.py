@@ -48,7 +48,16 @@ import numpy as np
 from wiretrace.core.represent import Document, SentenceFeatures
 from wiretrace.types import Link
 
-__all__ = ["PAIR_FEATURES", "AlignSettings", "Alignment", "LinkModel", "PairMatrix", "align", "pair_matrix"]
+__all__ = [
+    "PAIR_FEATURES",
+    "AlignSettings",
+    "Alignment",
+    "LinkModel",
+    "PairMatrix",
+    "align",
+    "pair_matrices",
+    "pair_matrix",
+]
 
 PAIR_FEATURES = ("cos", "cover", "cover_src", "bigram", "facts", "fact_clash", "margin", "zscore")
 
@@ -183,34 +192,49 @@ def pair_matrix(derived: Document, source: Document, model: LinkModel) -> PairMa
     Returns:
         The :class:`PairMatrix`; empty arrays when either text has no sentences.
     """
-    fd, fs = derived.features, source.features
-    n, m = len(fd), len(fs)
+    return pair_matrices(derived, source, model)[0]
+
+
+def pair_matrices(a: Document, b: Document, model: LinkModel) -> tuple[PairMatrix, PairMatrix]:
+    """:func:`pair_matrix` both ways, ``(a onto b, b onto a)``, sharing the work.
+
+    The overlaps of every sentence pair are counted once; the two directions
+    differ only in what each overlap is divided by, and in each sentence's
+    runner-up.
+    """
+    fa, fb = a.features, b.features
+    n, m = len(fa), len(fb)
     x = np.zeros((n, m, len(PAIR_FEATURES)), dtype=np.float64)
+    y = np.zeros((m, n, len(PAIR_FEATURES)), dtype=np.float64)
     if n == 0 or m == 0:
-        return PairMatrix(x, np.zeros((n, m)))
-    vocab = _vocab([f.content for f in fd], [f.content for f in fs])
-    wd, ws = _weight_matrix(fd, vocab), _weight_matrix(fs, vocab)
-    bd, bs = (wd > 0).astype(np.float64), (ws > 0).astype(np.float64)
-    total_d = np.maximum(wd.sum(1), 1e-9)[:, None]
-    total_s = np.maximum(ws.sum(1), 1e-9)[None, :]
-    x[..., 0] = np.clip(derived.vectors @ source.vectors.T, 0.0, 1.0)
-    x[..., 1] = (wd @ bs.T) / total_d
-    x[..., 2] = (bd @ ws.T) / total_s
-    bigram_vocab = _vocab([f.bigrams for f in fd], [f.bigrams for f in fs])
-    gd = _set_matrix([f.bigrams for f in fd], bigram_vocab)
-    gs = _set_matrix([f.bigrams for f in fs], bigram_vocab)
-    x[..., 3] = (gd @ gs.T) / np.maximum(gd.sum(1), 1.0)[:, None]
-    fact_vocab = _vocab([_facts(f) for f in fd], [_facts(f) for f in fs])
-    kd = _set_matrix([_facts(f) for f in fd], fact_vocab)
-    ks = _set_matrix([_facts(f) for f in fs], fact_vocab)
-    x[..., 4] = (kd @ ks.T) / np.maximum(kd.sum(1), 1.0)[:, None]
-    num_vocab = _vocab([f.numbers for f in fd], [f.numbers for f in fs])
-    nd = _set_matrix([f.numbers for f in fd], num_vocab)
-    ns = _set_matrix([f.numbers for f in fs], num_vocab)
-    both = (nd.sum(1)[:, None] > 0) & (ns.sum(1)[None, :] > 0)
-    x[..., 5] = (both & ((nd @ ns.T) == 0)).astype(np.float64)
-    _context(x, source.vectors)
-    return PairMatrix(x, model.probability(x))
+        return PairMatrix(x, np.zeros((n, m))), PairMatrix(y, np.zeros((m, n)))
+    vocab = _vocab([f.content for f in fa], [f.content for f in fb])
+    wa, wb = _weight_matrix(fa, vocab), _weight_matrix(fb, vocab)
+    ba, bb = (wa > 0).astype(np.float64), (wb > 0).astype(np.float64)
+    total_a = np.maximum(wa.sum(1), 1e-9)[:, None]
+    total_b = np.maximum(wb.sum(1), 1e-9)[None, :]
+    cos = np.clip(a.vectors @ b.vectors.T, 0.0, 1.0)
+    cover_a = (wa @ bb.T) / total_a  # share of a's sentence found in b's
+    cover_b = (ba @ wb.T) / total_b  # share of b's sentence found in a's
+    x[..., 0], y[..., 0] = cos, cos.T
+    x[..., 1], y[..., 2] = cover_a, cover_a.T
+    x[..., 2], y[..., 1] = cover_b, cover_b.T
+    for k, sets in ((3, lambda f: f.bigrams), (4, _facts)):
+        set_vocab = _vocab([sets(f) for f in fa], [sets(f) for f in fb])
+        ga = _set_matrix([sets(f) for f in fa], set_vocab)
+        gb = _set_matrix([sets(f) for f in fb], set_vocab)
+        shared = ga @ gb.T
+        x[..., k] = shared / np.maximum(ga.sum(1), 1.0)[:, None]
+        y[..., k] = shared.T / np.maximum(gb.sum(1), 1.0)[:, None]
+    num_vocab = _vocab([f.numbers for f in fa], [f.numbers for f in fb])
+    na = _set_matrix([f.numbers for f in fa], num_vocab)
+    nb = _set_matrix([f.numbers for f in fb], num_vocab)
+    both = (na.sum(1)[:, None] > 0) & (nb.sum(1)[None, :] > 0)
+    clash = (both & ((na @ nb.T) == 0)).astype(np.float64)
+    x[..., 5], y[..., 5] = clash, clash.T
+    _context(x, b.vectors)
+    _context(y, a.vectors)
+    return PairMatrix(x, model.probability(x)), PairMatrix(y, model.probability(y))
 
 
 def _context(x: np.ndarray, source_vectors: np.ndarray, duplicate_cos: float = 0.9) -> None:
@@ -300,7 +324,13 @@ def _keep_anchored(
     return kept
 
 
-def align(derived: Document, source: Document, model: LinkModel, settings: AlignSettings) -> Alignment:
+def align(
+    derived: Document,
+    source: Document,
+    model: LinkModel,
+    settings: AlignSettings,
+    pairs: PairMatrix | None = None,
+) -> Alignment:
     """Map each derived sentence to the source sentence(s) it was written from.
 
     Args:
@@ -308,6 +338,7 @@ def align(derived: Document, source: Document, model: LinkModel, settings: Align
         source: The candidate original.
         model: The pair link model.
         settings: Thresholds and limits.
+        pairs: ``pair_matrix(derived, source, model)`` when already computed.
 
     Returns:
         The :class:`Alignment`. Each derived sentence is in at most one link;
@@ -316,7 +347,8 @@ def align(derived: Document, source: Document, model: LinkModel, settings: Align
     Example:
         See ``wiretrace.compare``, which prepares the documents.
     """
-    pairs = pair_matrix(derived, source, model)
+    if pairs is None:
+        pairs = pair_matrix(derived, source, model)
     n, m = pairs.prob.shape
     df: dict[str, int] = {}
     for f in source.features:
