@@ -1,0 +1,84 @@
+"""Corpus mode through the Python API: WARC input, the time window, incremental scans."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+
+import pytest
+
+from wiretrace.adapters.inputs import Rejected, iter_articles
+from wiretrace.adapters.store import MemoryStore, SQLiteStore
+from wiretrace.corpus import Corpus, store_fingerprint
+from wiretrace.types import Article
+
+
+@pytest.fixture
+def corpus(engine):
+    return Corpus(MemoryStore(), engine)
+
+
+def test_a_warc_file_is_read_record_by_record(tmp_path):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "crawl.warc.gz"
+    page = (
+        "<html><head><title>Port strike vote</title></head><body><nav>Home | News | Sport</nav>"
+        "<article><h1>Port strike vote</h1><p>Dockworkers at Port Malvern voted on Tuesday to strike for "
+        "72 hours from next Monday, escalating a dispute over automation of three container berths.</p>"
+        "<p>The union said 1,840 members took part in the ballot and 91 percent backed the walkout, "
+        "the highest turnout in its history.</p></article></body></html>"
+    )
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for n, body in enumerate([page, "<html><body><nav>only a menu</nav></body></html>"]):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            record = writer.create_warc_record(
+                f"https://example.org/story/{n}", "response", payload=io.BytesIO(body.encode()), http_headers=headers
+            )
+            writer.write_record(record)
+    found = list(iter_articles([path]))
+    articles = [f for f in found if isinstance(f, Article)]
+    rejected = [f for f in found if isinstance(f, Rejected)]
+    assert [a.id for a in articles] == ["https://example.org/story/0"]
+    assert "1,840 members" in articles[0].text
+    assert len(rejected) == 1 and "no article text" in rejected[0].reason
+
+
+def test_candidates_outside_the_time_window_are_not_compared(engine, seed_source, seed_rewrite):
+    corpus = Corpus(MemoryStore(), engine)
+    far = dataclasses.replace(seed_rewrite, id="rewrite", published="2026-06-01")
+    corpus.ingest([dataclasses.replace(seed_source, id="source"), far])
+    assert corpus.scan().compared == 0
+    near = Corpus(MemoryStore(), engine)
+    near.ingest([dataclasses.replace(seed_source, id="source"), dataclasses.replace(far, published="2025-11-04")])
+    report = near.scan()
+    assert report.compared == 1
+    (pair,) = near.store.pairs()
+    assert (pair.relation, pair.direction_basis) == ("rewrite", "published")
+
+
+def test_a_second_scan_examines_only_what_was_added(tmp_path, engine, seed_source, seed_rewrite):
+    store = SQLiteStore(tmp_path / "w.db", store_fingerprint(engine.settings))
+    corpus = Corpus(store, engine)
+    corpus.ingest([dataclasses.replace(seed_source, id="source")])
+    first = corpus.scan()
+    assert (first.scanned, first.compared) == (1, 0)
+    corpus.ingest([dataclasses.replace(seed_rewrite, id="rewrite")])
+    second = corpus.scan()
+    assert (second.scanned, second.compared) == (1, 1)
+    assert corpus.scan().scanned == 0
+    (story,) = corpus.stories()
+    names = {s.rowid: s.article.id for s in store.get_many(list(story.articles))}
+    assert [(names[e.source], names[e.derived]) for e in story.edges] == [("source", "rewrite")]
+    store.close()
+
+
+def test_sources_ranks_the_true_source_first(corpus, seed_source, seed_rewrite, engine):
+    corpus.ingest([dataclasses.replace(seed_source, id="source"), dataclasses.replace(seed_rewrite, id="rewrite")])
+    (match,) = corpus.sources("rewrite")
+    assert match.article.article.id == "source"
+    assert match.comparison.source == "a"
+    assert corpus.sources("source") == []
+    assert [m.article.article.id for m in corpus.copies("source")] == ["rewrite"]
