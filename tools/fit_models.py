@@ -33,10 +33,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import random
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +42,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import GroupKFold
 
+from wiretrace.adapters.files import write_text_atomic
 from wiretrace.adapters.fitted import Fitted
 from wiretrace.core.align import PAIR_FEATURES, LinkModel, initial_link_model, pair_matrix
 from wiretrace.core.decide import EVIDENCE, RELATION_CLASSES, DirectionModel, ExtentModel, RelationModel, evidence
@@ -364,11 +363,7 @@ def main(argv: list[str] | None = None) -> int:
         },
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=args.out.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(out, fh, indent=1)
-        fh.write("\n")
-    os.replace(tmp, args.out)
+    write_text_atomic(args.out, json.dumps(out, indent=1) + "\n")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from wiretrace.adapters.files import write_text_atomic
 from wiretrace.evaluate.msrp import FOLDS, L2, SEED, cv_folds, figures, load_msrp, score_pairs, sha256_file
 from wiretrace.evaluate.paraphrase import PARAPHRASE_FEATURES, fit_logistic
 from wiretrace.pipeline import Engine
@@ -64,11 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         "coef": [round(v, 6) for v in model.coef],
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=args.out.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(out, fh, indent=1)
-        fh.write("\n")
-    os.replace(tmp, args.out)
+    write_text_atomic(args.out, json.dumps(out, indent=1) + "\n")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 

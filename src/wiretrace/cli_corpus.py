@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 import click
 
+from wiretrace.adapters.files import write_text_atomic
 from wiretrace.errors import InputError
 
 __all__ = ["register"]
@@ -181,14 +181,6 @@ def copies(article: str, as_json: bool, db: str, config: str | None, model: str 
         _print_matches(corpus.copies(_query(article)), as_json, "copy")
 
 
-def _write(path: str, text: str) -> None:
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, target)
-
-
 @click.command()
 @click.option("--jsonl", "jsonl_path", type=click.Path(dir_okay=False), help="Write pairs and stories as JSON lines.")
 @click.option(
@@ -233,11 +225,11 @@ def scan(
     click.echo(stories_to_text(stories, articles, limit), nl=False)
     if jsonl_path:
         lines = list(pairs_to_jsonl(pairs, articles)) + list(stories_to_jsonl(stories, articles))
-        _write(jsonl_path, "\n".join(lines) + ("\n" if lines else ""))
+        write_text_atomic(jsonl_path, "\n".join(lines) + ("\n" if lines else ""))
         click.echo(f"wrote {jsonl_path}", err=True)
     if graph_path:
         render = stories_to_graphml if graph_path.endswith(".graphml") else stories_to_dot
-        _write(graph_path, render(stories, articles))
+        write_text_atomic(graph_path, render(stories, articles))
         click.echo(f"wrote {graph_path}", err=True)
 
 

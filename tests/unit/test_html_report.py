@@ -289,7 +289,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp(harbour, tmp_path, monke
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(html_report.os, "replace", refuse)
-    with pytest.raises(InputError, match=r"report\.html: cannot write the page"):
+    with pytest.raises(InputError, match=r"report\.html: cannot write the file"):
         write_html(harbour, target)
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]

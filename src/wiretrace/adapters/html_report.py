@@ -28,20 +28,18 @@ the page's own script, read from the package.
 from __future__ import annotations
 
 import base64
-import errno
 import hashlib
 import os
 import re
-import secrets
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
+from wiretrace.adapters.files import write_text_atomic
 from wiretrace.core.normalize import fold
-from wiretrace.errors import InputError
 from wiretrace.report import comparison_to_dict, group_links
 from wiretrace.types import ArticleView, Comparison, Fact
 
@@ -402,32 +400,4 @@ def write_html(result: Comparison, path: str | os.PathLike[str], model: str | No
         >>> from wiretrace import compare
         >>> write_html(compare("Seoul has 450,000 troops.", "Seoul has 450,000 troops."), "out.html")  # doctest: +SKIP
     """
-    target = Path(path)
-    page = render_html(result, model)
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, tmp = _create_temp(folder, target.name)
-    except OSError as exc:
-        raise InputError(str(path), f"cannot write here ({exc.strerror}); check that the folder exists") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(str(path), f"cannot write the page ({exc.strerror})") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _create_temp(folder: Path, name: str) -> tuple[int, Path]:
-    # Not tempfile.mkstemp: its file is readable by the owner only, and the
-    # page should get the permissions any new file gets (0666 less the umask).
-    for _ in range(100):
-        tmp = folder / f".{name}.{secrets.token_hex(4)}.tmp"
-        try:
-            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
-        except FileExistsError:
-            continue
-    raise FileExistsError(errno.EEXIST, "no free temporary file name")
+    write_text_atomic(path, render_html(result, model))
