@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import socket
 
 import click
 
@@ -96,6 +97,7 @@ def serve(
     except ImportError as exc:
         missing = exc.name or "a package"
         raise ConfigError(f"the web app needs its extra ({missing} is missing): pip install 'wiretrace[web]'") from None
+    _check_port_free(host, port)
     settings = build_settings(config, {"model": model})
     app = create_app(
         WebConfig(
@@ -109,6 +111,19 @@ def serve(
     )
     click.echo(f"wiretrace: serving {db} on http://{host}:{port}/ (Ctrl+C stops)", err=True)
     uvicorn.run(app, host=host, port=port, log_level=os.environ.get("WIRETRACE_LOG_LEVEL", "warning"))
+
+
+def _check_port_free(host: str, port: int) -> None:
+    # uvicorn would report a taken port as a log line after the model loaded; say it first, in one line.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as exc:
+            raise ConfigError(
+                f"--host {host} --port {port}: cannot listen there ({exc.strerror}); choose another --port"
+            ) from None
 
 
 def register(group: click.Group) -> None:

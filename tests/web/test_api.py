@@ -300,3 +300,37 @@ def test_json_errors_are_not_html(client):
     response = client.get(api("nope"))
     assert response.headers["content-type"].startswith("application/json")
     json.loads(response.text)
+
+
+def test_concurrent_requests_agree_with_one_at_a_time(client, seed_source, seed_rewrite, seed_rewrite_path):
+    """Many server threads share one engine and open a store each: results do not depend on the load."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    body = {"a": {"text": seed_source.text}, "b": {"text": seed_rewrite.text}}
+    alone = client.post("/api/compare", json=body).json()
+    sources_alone = client.get(api(str(seed_rewrite_path)) + "/sources").json()
+
+    def compare(_: int) -> dict:
+        return client.post("/api/compare", json=body).json()
+
+    def sources(_: int) -> list:
+        return client.get(api(str(seed_rewrite_path)) + "/sources").json()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        compares = list(pool.map(compare, range(16)))
+        found = list(pool.map(sources, range(16)))
+    assert all(c == alone for c in compares)
+    assert all(f == sources_alone for f in found)
+
+
+def test_serve_says_when_the_port_is_taken(tmp_path, capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--db", str(tmp_path / "x.db"), "--port", str(port)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"error: --host 127.0.0.1 --port {port}: cannot listen there (")
+    assert err.endswith("choose another --port") and "\n" not in err
