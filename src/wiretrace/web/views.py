@@ -8,6 +8,7 @@ hand them to Jinja (autoescaped). Verdicts come from
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -15,11 +16,15 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from wiretrace.adapters.store.base import StoredArticle
+from wiretrace.core.clean import body_spans, find_furniture
 from wiretrace.core.provenance import Story
 from wiretrace.corpus import Corpus, Match
 from wiretrace.corpus_report import story_dict
 from wiretrace.errors import InputError
 from wiretrace.report import comparison_to_dict
+
+# Three words in a row: a line of prose, not a rule, a slug or a date line.
+_WORDS = re.compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}\W+[^\W\d_]{2,}")
 
 __all__ = [
     "GraphLayout",
@@ -46,10 +51,18 @@ def compare_url(source_id: str, derived_id: str) -> str:
 
 
 def headline(item: StoredArticle, width: int = 90) -> str:
-    """The title, or else the article's first line, clipped to ``width`` characters."""
+    """The title, or else the first line of the body that has three words, clipped to ``width`` characters.
+
+    Page furniture and wire rules (a PA text starts with a line of dashes) are
+    skipped, as the CLI's story summary skips them.
+    """
     a = item.article
-    text = a.title or next((line.strip() for line in a.text[a.header :].splitlines() if line.strip()), "")
-    text = " ".join(text.split())
+    text = a.title or ""
+    if not text:
+        spans = body_spans(a.text, a.header, find_furniture(a.text, a.header))
+        body = "\n".join(a.text[x:y] for x, y in spans)
+        text = next((line for line in body.splitlines() if _WORDS.search(line)), "") or a.text[a.header :]
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
@@ -118,6 +131,7 @@ def story_summary(n: int, story: Story, articles: dict[int, StoredArticle]) -> d
         "rewrites": len(story.edges),
         "originals": [headline(articles[r], 70) for r in story.roots if r in articles],
         "latest": max(dates) if dates else None,
+        "latest_label": _when(max(dates)) if dates else "undated",
         "url": f"/stories/{n}",
     }
 
@@ -160,8 +174,17 @@ class GraphLayout:
 _NODE_W, _NODE_H, _COL_GAP, _ROW_GAP, _MARGIN, _AXIS_H = 210.0, 58.0, 90.0, 26.0, 20.0, 34.0
 
 
+def _when(published: str) -> str:
+    """An axis label: the day, and the time when there is one (seconds dropped)."""
+    day, _, clock = published.partition("T")
+    return f"{day} {clock[:5]}" if clock else day
+
+
 def layout_story(story: Story, articles: dict[int, StoredArticle]) -> GraphLayout:
-    """Columns by publication day, originals first; an undated article one column right of its source.
+    """Time as the x axis: one column per publication time, oldest left; undated articles in a last column.
+
+    Undated articles are ordered top to bottom by the height of their sources,
+    so their arrows cross less.
 
     Args:
         story: The story (articles in time order, provenance edges).
@@ -170,36 +193,34 @@ def layout_story(story: Story, articles: dict[int, StoredArticle]) -> GraphLayou
     Returns:
         Node boxes, edge paths (source to derived) and the time axis, in SVG units.
     """
-    day = {r: (articles[r].article.published or "")[:10] for r in story.articles if r in articles}
-    days = sorted({d for d in day.values() if d})
-    column = {r: days.index(d) for r, d in day.items() if d}
+    members = [r for r in story.articles if r in articles]
+    when = {r: articles[r].article.published or "" for r in members}
+    times = sorted({w for w in when.values() if w})
+    column = {r: times.index(w) if w else len(times) for r, w in when.items()}
     parents: dict[int, list[int]] = {}
     for e in story.edges:
         if e.source is not None and e.derived is not None:
             parents.setdefault(e.derived, []).append(e.source)
-    first_undated = len(days)
-    for _ in story.articles:  # undated articles follow their sources, in as many passes as needed
-        for r in story.articles:
-            if r in column and day.get(r):
-                continue
-            placed = [column[p] for p in parents.get(r, []) if p in column]
-            want = max([*placed, first_undated - 1]) + 1 if placed else first_undated
-            if r not in column or column[r] < want:
-                column[r] = want
-    rows: Counter[int] = Counter()
     pos: dict[int, tuple[float, float]] = {}
-    for r in story.articles:
-        c = column.get(r, first_undated)
-        pos[r] = (_MARGIN + c * (_NODE_W + _COL_GAP), _MARGIN + rows[c] * (_NODE_H + _ROW_GAP))
-        rows[c] += 1
+    rows: Counter[int] = Counter()
+    for c in sorted(set(column.values())):
+        in_col = [r for r in members if column[r] == c]
+        if c == len(times):
+
+            def parent_y(r: int) -> float:
+                ys = [pos[p][1] for p in parents.get(r, []) if p in pos]
+                return sum(ys) / len(ys) if ys else float("inf")
+
+            in_col.sort(key=parent_y)
+        for r in in_col:
+            pos[r] = (_MARGIN + c * (_NODE_W + _COL_GAP), _MARGIN + rows[c] * (_NODE_H + _ROW_GAP))
+            rows[c] += 1
     n_cols = max(column.values(), default=0) + 1
-    width = 2 * _MARGIN + n_cols * _NODE_W + (n_cols - 1) * _COL_GAP
+    width = 2 * _MARGIN + n_cols * _NODE_W + (n_cols - 1) * _COL_GAP + _COL_GAP / 2
     height = 2 * _MARGIN + max(rows.values(), default=1) * (_NODE_H + _ROW_GAP) - _ROW_GAP + _AXIS_H
     roots = set(story.roots)
     nodes = []
-    for r in story.articles:
-        if r not in articles:
-            continue
+    for r in members:
         a = articles[r].article
         x, y = pos[r]
         nodes.append(
@@ -208,7 +229,7 @@ def layout_story(story: Story, articles: dict[int, StoredArticle]) -> GraphLayou
                 x,
                 y,
                 headline(articles[r], 30),
-                a.published or "undated",
+                _when(a.published) if a.published else "undated",
                 a.outlet or "",
                 r in roots,
                 article_url(str(a.id)),
@@ -216,33 +237,41 @@ def layout_story(story: Story, articles: dict[int, StoredArticle]) -> GraphLayou
         )
     edges = []
     for e in story.edges:
-        if e.source not in pos or e.derived not in pos or e.source not in articles or e.derived not in articles:
+        if e.source not in pos or e.derived not in pos:
             continue
         (sx, sy), (dx, dy) = pos[e.source], pos[e.derived]
-        x1, y1 = sx + _NODE_W, sy + _NODE_H / 2
-        if dx > sx:
-            x2, y2 = dx, dy + _NODE_H / 2
+        y1, y2 = sy + _NODE_H / 2, dy + _NODE_H / 2
+        if dx > sx:  # forward in time: right side of the source to left side of the derived
+            x1, x2 = sx + _NODE_W, dx
             bend = (x2 - x1) / 2
             path = f"M{x1:.0f},{y1:.0f} C{x1 + bend:.0f},{y1:.0f} {x2 - bend:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
-        else:  # same day: loop round the right-hand side into the lower box
-            x2, y2 = dx + _NODE_W, dy + _NODE_H / 2
-            reach = max(x1, x2) + _COL_GAP * 0.6
-            path = f"M{x1:.0f},{y1:.0f} C{reach:.0f},{y1:.0f} {reach:.0f},{y2:.0f} {x2 + 6:.0f},{y2:.0f}"
+            label = ((x1 + x2) / 2, (y1 + y2) / 2 - 6)
+        elif dx < sx:  # the text says the earlier one was derived: left side to right side
+            x1, x2 = sx, dx + _NODE_W
+            bend = (x1 - x2) / 2
+            path = f"M{x1:.0f},{y1:.0f} C{x1 - bend:.0f},{y1:.0f} {x2 + bend:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
+            label = ((x1 + x2) / 2, (y1 + y2) / 2 - 6)
+        else:  # same column: a loop round the right-hand side
+            x1 = x2 = sx + _NODE_W
+            reach = x1 + _COL_GAP * 0.6
+            path = f"M{x1:.0f},{y1:.0f} C{reach:.0f},{y1:.0f} {reach:.0f},{y2:.0f} {x2 + 2:.0f},{y2:.0f}"
+            label = (x1 + _COL_GAP * 0.45, (y1 + y2) / 2)
         s_id, d_id = str(articles[e.source].article.id), str(articles[e.derived].article.id)
-        how = "publication dates" if e.basis == "published" else "textual evidence"
+        how = "publication times" if e.basis == "published" else "textual evidence"
         edges.append(
             GraphEdge(
                 path,
-                (x1 + x2) / 2 if dx > sx else max(x1, x2) + _COL_GAP * 0.35,
-                (y1 + y2) / 2 - 6,
+                label[0],
+                label[1],
                 f"{e.confidence:.0%} · {e.coverage:.0%}",
-                f"rewrite, confidence {e.confidence:.0%}; {e.coverage:.0%} of the derived text from its source; "
-                f"direction by {how}",
+                f"{d_id} rewritten from {s_id}: confidence {e.confidence:.0%}; {e.coverage:.0%} of the derived "
+                f"text from its source; direction by {how}",
                 compare_url(s_id, d_id),
             )
         )
     axis = tuple(
-        (_MARGIN + c * (_NODE_W + _COL_GAP) + _NODE_W / 2, days[c] if c < len(days) else "undated")
+        (_MARGIN + c * (_NODE_W + _COL_GAP) + _NODE_W / 2, _when(times[c]) if c < len(times) else "undated")
         for c in range(n_cols)
+        if c in set(column.values())
     )
     return GraphLayout(width, height, _NODE_W, _NODE_H, tuple(nodes), tuple(edges), axis)
