@@ -145,3 +145,11 @@ def test_ingest_form_on_a_token_server_asks_for_it(tmp_path, web_db, engine):
     assert refused.status_code == 401
     accepted = client.post("/ingest", files=files, data={"token": "s3cret"}, follow_redirects=False)
     assert accepted.status_code == 303 and accepted.headers["location"].startswith("/jobs/")
+
+
+def test_too_large_upload_on_a_page_is_an_error_page(web_db, engine):
+    client = TestClient(create_app(WebConfig(db=str(web_db), max_body_bytes=4096), engine))
+    response = client.post("/compare", data={"a_text": "word " * 2000, "b_text": "x"})
+    assert response.status_code == 413
+    line = soup(response).select_one(".error-line").text
+    assert line == "error: request body larger than 4 KiB (the server's limit for this endpoint)"

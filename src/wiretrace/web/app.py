@@ -15,6 +15,7 @@ route reads or writes a path the client names: uploads are read in memory.
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
@@ -29,6 +30,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from wiretrace.adapters.inputs import Rejected
 from wiretrace.errors import ConfigError, InputError, WiretraceError
 from wiretrace.report import comparison_to_dict
 from wiretrace.types import Article
@@ -99,10 +101,17 @@ class BodyLimit:
     Uploads to ingest (paths under ``/api/ingest`` and ``/ingest``) have their own, larger limit.
     """
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int, max_upload_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_bytes: int,
+        max_upload_bytes: int,
+        render: Callable[[Scope, int, str], Response] | None = None,
+    ) -> None:
         self.app = app
         self.max_body = max_body_bytes
         self.max_upload = max_upload_bytes
+        self.render = render
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -112,8 +121,8 @@ class BodyLimit:
         limit = self.max_upload if path in ("/api/ingest", "/ingest") else self.max_body
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > limit:
-            exc = _TooLarge(limit)
-            response = _error_response(path, 413, exc.detail)
+            message = _TooLarge(limit).detail
+            response = self.render(scope, 413, message) if self.render else _error_response(path, 413, message)
             await response(scope, receive, send)
             return
         seen = 0
@@ -179,7 +188,15 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
     templates = Jinja2Templates(env=env)
     app.state.templates = templates
 
-    app.add_middleware(BodyLimit, max_body_bytes=config.max_body_bytes, max_upload_bytes=config.max_upload_bytes)
+    def render_error(scope: Scope, status: int, message: str) -> Response:
+        return _error_response(scope.get("path", ""), status, message, templates, Request(scope))
+
+    app.add_middleware(
+        BodyLimit,
+        max_body_bytes=config.max_body_bytes,
+        max_upload_bytes=config.max_upload_bytes,
+        render=render_error,
+    )
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -264,8 +281,6 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
         # Given metadata wins over the text's own header lines, read as a JSONL record would be.
         record = {"text": article.text, **extra}
         given = article_from_record(record, where)
-        import dataclasses
-
         return dataclasses.replace(
             article,
             id=given.id or article.id,
@@ -345,8 +360,6 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
             try:
                 article = to_article(item, item.id or f"api:{n}")
             except InputError as exc:
-                from wiretrace.adapters.inputs import Rejected
-
                 items.append(Rejected(exc.where, exc.problem))
                 continue
             items.append(article if article.id else _with_id(article, f"api:{n}"))
@@ -423,8 +436,6 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
 
 
 def _with_id(article: Article, article_id: str) -> Article:
-    import dataclasses
-
     return dataclasses.replace(article, id=article_id)
 
 
