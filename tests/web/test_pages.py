@@ -153,3 +153,12 @@ def test_too_large_upload_on_a_page_is_an_error_page(web_db, engine):
     assert response.status_code == 413
     line = soup(response).select_one(".error-line").text
     assert line == "error: request body larger than 4 KiB (the server's limit for this endpoint)"
+
+
+def test_stories_page_lists_every_story_largest_first(client):
+    doc = soup(client.get("/stories"))
+    rows = doc.select("#all-stories tbody tr")
+    assert len(rows) == len(client.get("/api/stories").json())
+    sizes = [int(r.select("td")[2].text) for r in rows]
+    assert sizes == sorted(sizes, reverse=True)
+    assert rows[0].a["href"] == "/stories/1"

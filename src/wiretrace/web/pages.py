@@ -102,6 +102,12 @@ def add_pages(app: FastAPI, service: Service, templates: Any, to_article: Callab
             story=story,
         )
 
+    @app.get("/stories", include_in_schema=False)
+    def stories_page(request: Request) -> Response:
+        stories, articles = views.stories_with_articles(service.corpus())
+        summaries = [views.story_summary(n, s, articles) for n, s in enumerate(stories, 1)]
+        return page(request, "stories.html", stories=summaries)
+
     @app.get("/stories/{number}", include_in_schema=False)
     def story_page(request: Request, number: int) -> Response:
         stories, articles = views.stories_with_articles(service.corpus())
