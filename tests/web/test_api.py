@@ -334,3 +334,20 @@ def test_serve_says_when_the_port_is_taken(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"error: --host 127.0.0.1 --port {port}: cannot listen there (")
     assert err.endswith("choose another --port") and "\n" not in err
+
+
+def test_a_bug_answers_500_without_article_text_or_stack(web_db, engine, seed_source, seed_rewrite, caplog):
+    class Broken:
+        settings, embedder = engine.settings, engine.embedder
+
+        def compare(self, a, b):
+            raise RuntimeError(f"bug while reading {a.text[:40]}")
+
+    app = create_app(WebConfig(db=str(web_db)), engine)
+    app.state.service.engine = Broken()
+    client = TestClient(app, raise_server_exceptions=False)
+    body = {"a": {"text": seed_source.text}, "b": {"text": seed_rewrite.text}}
+    assert_error(client.post("/api/compare", json=body), 500, "internal error (see the server log)")
+    page = client.post("/compare", data={"a_text": seed_source.text, "b_text": seed_rewrite.text})
+    assert page.status_code == 500 and "Hegseth" not in page.text and "Traceback" not in page.text
+    assert "RuntimeError" in caplog.text  # the log keeps it
