@@ -158,6 +158,9 @@ def test_compare_then_story_then_article(page, server, seed_source_path, seed_re
     rewrite_node = graph.locator(f"a.node[data-id='{seed_rewrite_path}']")
     assert source_node.bounding_box()["x"] < rewrite_node.bounding_box()["x"]
     expect(graph.locator("text.axis")).to_have_text(["2025-11-03", "undated"])
+    expect(graph.locator("a.node")).to_have_count(2)
+    expect(graph.locator("a.edge text")).to_have_text("94% · 100%")
+    page.screenshot(path=str(tmp_path / "story.png"))
 
     # A node opens its article; the article lists its copy with a verdict and a compare link.
     source_node.click()
@@ -165,6 +168,8 @@ def test_compare_then_story_then_article(page, server, seed_source_path, seed_re
     copies = page.locator("#copies tbody tr")
     expect(copies).to_have_count(1)
     expect(copies).to_contain_text("rewrite 94%")
+    page.screenshot(path=str(tmp_path / "article.png"), full_page=True)
+    assert all((tmp_path / f"{name}.png").stat().st_size > 10_000 for name in ("story", "article"))
     copies.get_by_role("link", name="Compare").click()
     expect(page.locator("h1.verdict")).to_contain_text("was written from A")
     expect(page.locator(".stored-bar")).to_contain_text("Stored articles")

@@ -8,6 +8,7 @@ followed by :meth:`~wiretrace.corpus.Corpus.scan`, as ``wiretrace ingest`` and
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import logging
@@ -85,8 +86,6 @@ def iter_upload(data: bytes, name: str) -> Iterator[Article | Rejected]:
 
 
 def _with_id(article: Article, default: str) -> Article:
-    import dataclasses
-
     return dataclasses.replace(article, id=default)
 
 
