@@ -351,3 +351,29 @@ def test_a_bug_answers_500_without_article_text_or_stack(web_db, engine, seed_so
     page = client.post("/compare", data={"a_text": seed_source.text, "b_text": seed_rewrite.text})
     assert page.status_code == 500 and "Hegseth" not in page.text and "Traceback" not in page.text
     assert "RuntimeError" in caplog.text  # the log keeps it
+
+
+def test_other_commands_do_not_load_the_web_extra():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, wiretrace.cli; print(sorted(m for m in ('fastapi', 'uvicorn', 'starlette') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_a_token_lets_serve_past_the_loopback_rule(tmp_path, capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert (
+            main(["serve", "--db", str(tmp_path / "x.db"), "--host", "0.0.0.0", "--port", str(port), "--token", "t"])
+            == 1
+        )
+    # It got as far as the port: the token satisfied the rule for non-loopback addresses.
+    assert capsys.readouterr().err.startswith(f"error: --host 0.0.0.0 --port {port}: cannot listen there")
