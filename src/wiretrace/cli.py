@@ -352,6 +352,16 @@ def _register_corpus_commands() -> None:
 _register_corpus_commands()
 
 
+def _register_web_commands() -> None:
+    # cli_web imports FastAPI only when `serve` runs, so other commands never load it.
+    from wiretrace.cli_web import register
+
+    register(cli)
+
+
+_register_web_commands()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the command, turn a :class:`WiretraceError` into one line and exit 1."""
     try:

@@ -99,6 +99,18 @@ class Store(Protocol):
         """Articles stored."""
         ...
 
+    def search(
+        self,
+        text: str | None = None,
+        title: str | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 50,
+    ) -> list[StoredArticle]:
+        """Articles matching every filter given (substrings; ISO days inclusive), newest first."""
+        ...
+
     def postings(self, keys: Iterable[str], max_df: int) -> dict[str, list[int]]:
         """For each key held by at most ``max_df`` articles, the rowids holding it."""
         ...

@@ -74,6 +74,33 @@ class MemoryStore:
         """Articles stored."""
         return len(self._articles)
 
+    def search(
+        self,
+        text: str | None = None,
+        title: str | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 50,
+    ) -> list[StoredArticle]:
+        """Articles matching every filter given, newest first (as the SQLite store)."""
+
+        def has(value: str | None, wanted: str | None) -> bool:
+            return not wanted or (value is not None and wanted.lower() in value.lower())
+
+        found = []
+        for item in self._articles.values():
+            a = item.article
+            day = (a.published or "")[:10]
+            if not (has(a.text, text) or has(a.title, text)) or not has(a.title, title) or not has(a.outlet, outlet):
+                continue
+            if (since and (not day or day < since)) or (until and (not day or day > until)):
+                continue
+            found.append(item)
+        found.sort(key=lambda s: (s.article.published is None, s.article.published or "", s.rowid), reverse=True)
+        undated_last = [s for s in found if s.article.published] + [s for s in found if not s.article.published]
+        return undated_last[:limit]
+
     def postings(self, keys: Iterable[str], max_df: int) -> dict[str, list[int]]:
         """For each key held by at most ``max_df`` articles, the rowids holding it."""
         out = {}

@@ -207,6 +207,45 @@ class SQLiteStore:
         """Articles stored."""
         return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
+    def search(
+        self,
+        text: str | None = None,
+        title: str | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 50,
+    ) -> list[StoredArticle]:
+        """Articles matching every filter given, newest first (undated last).
+
+        ``text`` is found in the title or the text, ``title`` and ``outlet`` in
+        their fields (substrings, ASCII case folded); ``since`` and ``until`` are
+        ISO dates compared with the publication day, both inclusive.
+        """
+        where: list[str] = []
+        values: list[Any] = []
+        for column, wanted in (("text", text), ("title", title), ("outlet", outlet)):
+            if wanted:
+                pattern = "%" + wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                if column == "text":
+                    where.append("(text LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\')")
+                    values += [pattern, pattern]
+                else:
+                    where.append(f"{column} LIKE ? ESCAPE '\\'")
+                    values.append(pattern)
+        if since:
+            where.append("substr(published, 1, 10) >= ?")
+            values.append(since)
+        if until:
+            where.append("substr(published, 1, 10) <= ?")
+            values.append(until)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM articles {clause} ORDER BY published IS NULL, published DESC, rowid DESC LIMIT ?",
+            [*values, limit],
+        )
+        return [self._row(row) for row in rows]
+
     def postings(self, keys: Iterable[str], max_df: int) -> dict[str, list[int]]:
         """For each key held by at most ``max_df`` articles, the rowids holding it."""
         out: dict[str, list[int]] = {}

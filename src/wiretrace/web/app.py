@@ -1,0 +1,446 @@
+"""The web app: a JSON API (documented at ``/openapi.json``) and pages for a journalist.
+
+Build it with :func:`create_app`; ``wiretrace serve`` runs it under uvicorn.
+Every failure, API or page, carries one error text: the line the CLI would print
+after ``error:``. The API answers ``{"ok": false, "error": ..., "status": ...}``;
+a page shows the same text. A 500 shows no article text and no stack.
+
+Security: article text is hostile. Jinja escapes everything it renders, links are
+only made of ``http(s)`` addresses, and every response carries a Content Security
+Policy that allows this server's own script and style only. Request bodies are
+limited (413), a compare is limited in time (504), write requests need the token
+when one is set, and requests from another site's page are refused (403). No
+route reads or writes a path the client names: uploads are read in memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hmac
+import logging
+from collections.abc import Awaitable, Callable
+from importlib import resources
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from wiretrace.adapters.inputs import Rejected
+from wiretrace.errors import ConfigError, InputError, WiretraceError
+from wiretrace.report import comparison_to_dict
+from wiretrace.types import Article
+from wiretrace.web import views
+from wiretrace.web.jobs import safe_name
+from wiretrace.web.service import ComputeTimeout, NotFound, Service, WebConfig
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+_STATIC = {
+    "site.css": ("wiretrace.web", "static/site.css", "text/css"),
+    "ingest.js": ("wiretrace.web", "static/ingest.js", "text/javascript"),
+    "compare.js": ("wiretrace", "templates/compare.js", "text/javascript"),
+    "comparison.css": ("wiretrace", "templates/comparison.css", "text/css"),
+}
+
+
+class ArticleIn(BaseModel):
+    """One article: its text, and metadata the text's own header lines may also give."""
+
+    text: str = Field(description="Plain text (optional ' date YYYY-MM-DD' lines first), an HTML page or a JSONL line.")
+    id: str | None = Field(None, description="Id in the store (ingest); a compare names the article by it.")
+    title: str | None = None
+    published: str | None = Field(None, description="ISO date or date-time.")
+    outlet: str | None = None
+    url: str | None = None
+
+
+class CompareIn(BaseModel):
+    a: ArticleIn
+    b: ArticleIn
+
+
+class IngestIn(BaseModel):
+    articles: list[ArticleIn] = Field(description="Articles to add; each needs an id (or gets 'api:N').")
+    scan: bool = Field(True, description="Scan the new articles afterwards, so sources, copies and stories see them.")
+
+
+class ErrorOut(BaseModel):
+    ok: bool = False
+    error: str = Field(description="One line: what, the problem, the fix; as the CLI prints after 'error:'.")
+    status: int
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut} for code in (400, 401, 403, 404, 413, 422, 500, 504)
+}
+
+
+class _TooLarge(HTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body larger than {_size(limit)} (the server's limit for this endpoint)")
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MiB" if n >= 1024 * 1024 else f"{n / 1024:g} KiB"
+
+
+class BodyLimit:
+    """Refuse request bodies over a limit with 413: by Content-Length at once, else while reading.
+
+    Uploads to ingest (paths under ``/api/ingest`` and ``/ingest``) have their own, larger limit.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_bytes: int,
+        max_upload_bytes: int,
+        render: Callable[[Scope, int, str], Response] | None = None,
+    ) -> None:
+        self.app = app
+        self.max_body = max_body_bytes
+        self.max_upload = max_upload_bytes
+        self.render = render
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        limit = self.max_upload if path in ("/api/ingest", "/ingest") else self.max_body
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > limit:
+            message = _TooLarge(limit).detail
+            response = self.render(scope, 413, message) if self.render else _error_response(path, 413, message)
+            await response(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise _TooLarge(limit)
+            return message
+
+        await self.app(scope, limited, send)
+
+
+def _error_response(path: str, status: int, message: str, templates: Any = None, request: Any = None) -> Response:
+    if path.startswith("/api") or templates is None:
+        return JSONResponse({"ok": False, "error": message, "status": status}, status_code=status)
+    return templates.TemplateResponse(request, "error.html", {"message": message, "status": status}, status_code=status)
+
+
+def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
+    """The ASGI app on the store ``config.db``.
+
+    Args:
+        config: Store, token and limits.
+        engine: A ready :class:`~wiretrace.pipeline.Engine` to share (tests); built when None.
+
+    Returns:
+        The FastAPI app; ``app.state.service`` holds its :class:`~wiretrace.web.service.Service`.
+
+    Raises:
+        StoreError: The store cannot be opened.
+
+    Example:
+        >>> app = create_app(WebConfig(db="news.db"))  # doctest: +SKIP
+    """
+    from fastapi.templating import Jinja2Templates
+    from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+
+    service = Service(config, engine)
+    # Swagger and ReDoc pages load their code from a CDN: no internet here, so
+    # the schema is served as JSON only.
+    app = FastAPI(
+        title="wiretrace",
+        version="1",
+        description="Find news rewrites and prove them, sentence by sentence. Errors: "
+        '{"ok": false, "error": "<one line>", "status": <code>}.',
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.service = service
+    env = Environment(
+        loader=ChoiceLoader([PackageLoader("wiretrace.web", "templates"), PackageLoader("wiretrace", "templates")]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        article_url=views.article_url, compare_url=views.compare_url, token_required=config.token is not None
+    )
+    templates = Jinja2Templates(env=env)
+    app.state.templates = templates
+
+    def render_error(scope: Scope, status: int, message: str) -> Response:
+        return _error_response(scope.get("path", ""), status, message, templates, Request(scope))
+
+    app.add_middleware(
+        BodyLimit,
+        max_body_bytes=config.max_body_bytes,
+        max_upload_bytes=config.max_upload_bytes,
+        render=render_error,
+    )
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            origin = request.headers.get("origin")
+            if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
+                return _error_response(
+                    request.url.path, 403, f"{origin}: requests from another site are refused", templates, request
+                )
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
+    def fail(request: Request, status: int, message: str) -> Response:
+        return _error_response(request.url.path, status, message, templates, request)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        return fail(request, 404, str(exc))
+
+    @app.exception_handler(ComputeTimeout)
+    async def timed_out(request: Request, exc: ComputeTimeout) -> Response:
+        return fail(request, 504, str(exc))
+
+    @app.exception_handler(WiretraceError)
+    async def user_error(request: Request, exc: WiretraceError) -> Response:
+        status = 400 if isinstance(exc, InputError | ConfigError) else 500
+        return fail(request, status, str(exc))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"{request.url.path}: no such page or endpoint"
+        elif exc.status_code == 405:
+            message = f"{request.url.path}: method {request.method} not allowed here"
+        return fail(request, exc.status_code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path"))
+        return fail(request, 422, f"{where or 'request'}: {str(first.get('msg', 'invalid')).lower()}")
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return fail(request, 500, "internal error (see the server log)")
+
+    def require_token(request: Request) -> None:
+        """Write requests carry the token (header ``Authorization: Bearer …`` or a form field) when one is set."""
+        if config.token is None:
+            return
+        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        given = given or request.headers.get("x-wiretrace-token", "")
+        if not given or not hmac.compare_digest(given.encode(), config.token.encode()):
+            raise HTTPException(401, "this server needs a token for writes (Authorization: Bearer <token>)")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str) -> Response:
+        if name not in _STATIC:
+            raise HTTPException(404, f"/static/{name}: no such file")
+        package, path, media = _STATIC[name]
+        body = (resources.files(package) / path).read_bytes()
+        return Response(body, media_type=media, headers={"Cache-Control": "max-age=300"})
+
+    # -- API ---------------------------------------------------------------
+
+    def to_article(item: ArticleIn, where: str) -> Article:
+        from wiretrace.adapters.readers import article_from_record, read_bytes
+
+        article = read_bytes(item.text.encode("utf-8"), where)
+        extra = {k: v for k, v in item.model_dump().items() if k != "text" and v is not None}
+        if not extra:
+            return article
+        # Given metadata wins over the text's own header lines, read as a JSONL record would be.
+        record = {"text": article.text, **extra}
+        given = article_from_record(record, where)
+        return dataclasses.replace(
+            article,
+            id=given.id or article.id,
+            title=given.title or article.title,
+            published=given.published or article.published,
+            outlet=given.outlet or article.outlet,
+            url=given.url or article.url,
+        )
+
+    @app.get("/api/stats", tags=["store"], responses=ERRORS)
+    def api_stats() -> dict[str, Any]:
+        """Counts: articles, articles not yet scanned, decided pairs by relation, stories."""
+        corpus = service.corpus()
+        stories, _ = views.stories_with_articles(corpus)
+        return views.store_stats(corpus, stories)
+
+    @app.post("/api/compare", tags=["compare"], responses=ERRORS)
+    def api_compare(body: CompareIn) -> dict[str, Any]:
+        """Compare two articles given as text (schema ``wiretrace.comparison/1``, as ``wiretrace compare --json``)."""
+        result = service.compare(to_article(body.a, body.a.id or "a"), to_article(body.b, body.b.id or "b"))
+        return comparison_to_dict(result, service.model)
+
+    @app.post("/api/compare/files", tags=["compare"], responses=ERRORS)
+    async def api_compare_files(
+        a: Annotated[UploadFile, File(description="Article A: .txt, .html or .jsonl (first line).")],
+        b: Annotated[UploadFile, File(description="Article B.")],
+    ) -> dict[str, Any]:
+        """Compare two uploaded article files (as ``wiretrace compare A B --json``)."""
+        from starlette.concurrency import run_in_threadpool
+
+        art_a, art_b = await _read_upload(a, "a"), await _read_upload(b, "b")
+        result = await run_in_threadpool(service.compare, art_a, art_b)
+        return comparison_to_dict(result, service.model)
+
+    @app.get("/api/compare", tags=["compare"], responses=ERRORS)
+    def api_compare_stored(
+        a: Annotated[str, Query(description="Id of a stored article.")],
+        b: Annotated[str, Query(description="Id of another.")],
+    ) -> dict[str, Any]:
+        """Compare two stored articles by id."""
+        return comparison_to_dict(service.compare_stored(a, b), service.model)
+
+    @app.get("/api/articles/{article_id:path}/sources", tags=["articles"], responses=ERRORS)
+    def api_sources(article_id: str) -> list[dict[str, Any]]:
+        """The stored articles this one was written from, best first (as ``wiretrace sources ID --json``)."""
+        service.stored(article_id)
+        matches = service.within_timeout(lambda: service.corpus().sources(article_id))
+        return [views.match_dict(m, "source", service.model) for m in matches]
+
+    @app.get("/api/articles/{article_id:path}/copies", tags=["articles"], responses=ERRORS)
+    def api_copies(article_id: str) -> list[dict[str, Any]]:
+        """The stored articles written from this one, best first (as ``wiretrace copies ID --json``)."""
+        service.stored(article_id)
+        matches = service.within_timeout(lambda: service.corpus().copies(article_id))
+        return [views.match_dict(m, "copy", service.model) for m in matches]
+
+    @app.get("/api/articles/{article_id:path}", tags=["articles"], responses=ERRORS)
+    def api_article(article_id: str) -> dict[str, Any]:
+        """One stored article: metadata and text."""
+        return views.article_dict(service.stored(article_id), with_text=True)
+
+    @app.delete(
+        "/api/articles/{article_id:path}", tags=["articles"], responses=ERRORS, dependencies=[Depends(require_token)]
+    )
+    def api_forget(article_id: str) -> dict[str, Any]:
+        """Remove one article, its index keys and its pairs (as ``wiretrace forget ID``). Needs the token."""
+        if not service.corpus().store.forget(article_id):
+            raise NotFound(article_id, f"no article with this id in {config.db}")
+        service.changed()
+        return {"ok": True, "forgot": article_id}
+
+    @app.post("/api/articles", tags=["articles"], responses=ERRORS, dependencies=[Depends(require_token)])
+    def api_ingest(body: IngestIn) -> dict[str, Any]:
+        """Add articles given as JSON, then scan them (as ``wiretrace ingest`` and ``scan``). Needs the token."""
+        items: list[Any] = []
+        for n, item in enumerate(body.articles, 1):
+            try:
+                article = to_article(item, item.id or f"api:{n}")
+            except InputError as exc:
+                items.append(Rejected(exc.where, exc.problem))
+                continue
+            items.append(article if article.id else _with_id(article, f"api:{n}"))
+        corpus = service.corpus()
+        report = corpus.ingest(items)
+        service.changed()
+        scanned = corpus.scan() if body.scan else None
+        return {
+            "added": report.added,
+            "duplicates": report.duplicates,
+            "rejected": [{"where": r.where, "reason": r.reason} for r in report.rejected],
+            "scanned": scanned.scanned if scanned else 0,
+            "found": scanned.found if scanned else {},
+            "articles": corpus.store.count(),
+        }
+
+    @app.post(
+        "/api/ingest", tags=["articles"], status_code=202, responses=ERRORS, dependencies=[Depends(require_token)]
+    )
+    async def api_ingest_file(
+        file: Annotated[UploadFile, File(description="A JSONL file (one article per line) or one .txt/.html article.")],
+        scan: Annotated[bool, Form(description="Scan the new articles when the ingest is done.")] = True,
+    ) -> dict[str, Any]:
+        """Start a background ingest of an uploaded file; poll the job at ``status_url``. Needs the token."""
+        data = await file.read()
+        job = service.jobs.start_ingest(service, data, safe_name(file.filename), scan)
+        return {"job": job.id, "status_url": f"/api/jobs/{job.id}", "page": f"/jobs/{job.id}"}
+
+    @app.get("/api/jobs/{job_id}", tags=["articles"], responses=ERRORS)
+    def api_job(job_id: str) -> dict[str, Any]:
+        """A background job's state (queued, running, done, failed), phase and progress."""
+        job = service.jobs.get(job_id)
+        if job is None:
+            raise NotFound(f"job {job_id}", "no such job (jobs are kept while the server runs)")
+        return job.as_dict()
+
+    @app.get("/api/stories", tags=["stories"], responses=ERRORS)
+    def api_stories() -> list[dict[str, Any]]:
+        """Every story with its provenance graph, largest first (as the story lines of ``scan --jsonl``)."""
+        from wiretrace.corpus_report import story_dict
+
+        stories, articles = views.stories_with_articles(service.corpus())
+        return [story_dict(n, s, articles) for n, s in enumerate(stories, 1)]
+
+    @app.get("/api/stories/{number}", tags=["stories"], responses=ERRORS)
+    def api_story(number: int) -> dict[str, Any]:
+        """One story: articles in time order, originals (roots) and provenance edges source → derived."""
+        from wiretrace.corpus_report import story_dict
+
+        stories, articles = views.stories_with_articles(service.corpus())
+        if not 1 <= number <= len(stories):
+            raise NotFound(f"story {number}", f"no such story (there are {len(stories)})")
+        return story_dict(number, stories[number - 1], articles)
+
+    @app.get("/api/search", tags=["store"], responses=ERRORS)
+    def api_search(
+        q: Annotated[str | None, Query(description="Words found in the title or text.")] = None,
+        title: str | None = None,
+        outlet: str | None = None,
+        since: Annotated[str | None, Query(description="Published on or after (YYYY-MM-DD).")] = None,
+        until: Annotated[str | None, Query(description="Published on or before (YYYY-MM-DD).")] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    ) -> list[dict[str, Any]]:
+        """Stored articles matching every filter given, newest first."""
+        found = service.corpus().store.search(
+            q, title, outlet, views.parse_day(since, "since"), views.parse_day(until, "until"), limit
+        )
+        return [views.article_dict(item) for item in found]
+
+    from wiretrace.web.pages import add_pages
+
+    add_pages(app, service, templates, to_article)
+    return app
+
+
+def _with_id(article: Article, article_id: str) -> Article:
+    return dataclasses.replace(article, id=article_id)
+
+
+async def _read_upload(upload: UploadFile, default: str) -> Article:
+    from wiretrace.adapters.readers import read_bytes
+
+    name = safe_name(upload.filename, default)
+    return read_bytes(await upload.read(), name)

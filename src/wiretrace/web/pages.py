@@ -1,0 +1,199 @@
+"""The pages: overview, compare, article, story, search and an ingest's progress.
+
+Each route asks the :class:`~wiretrace.web.service.Service` and renders a template
+with plain values; Jinja escapes every one of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from wiretrace.errors import InputError
+from wiretrace.types import Article, Comparison
+from wiretrace.web import views
+from wiretrace.web.jobs import safe_name
+from wiretrace.web.service import NotFound, Service
+
+__all__ = ["add_pages"]
+
+_LATEST = 10
+
+
+def add_pages(app: FastAPI, service: Service, templates: Any, to_article: Callable[..., Article]) -> None:
+    """Add the HTML routes to ``app``."""
+
+    def page(request: Request, name: str, **context: Any) -> Response:
+        response: Response = templates.TemplateResponse(request, name, context)
+        return response
+
+    @app.get("/", include_in_schema=False)
+    def overview(request: Request) -> Response:
+        corpus = service.corpus()
+        stories, articles = views.stories_with_articles(corpus)
+        summaries = [views.story_summary(n, s, articles) for n, s in enumerate(stories, 1)]
+        latest = sorted(summaries, key=lambda s: (s["latest"] is not None, s["latest"] or "", -s["id"]), reverse=True)
+        recent = corpus.store.search(limit=_LATEST)
+        return page(
+            request,
+            "index.html",
+            stats=views.store_stats(corpus, stories),
+            stories=latest[:_LATEST],
+            recent=[views.article_dict(item) for item in recent],
+        )
+
+    def show_comparison(request: Request, result: Comparison, stored: bool) -> Response:
+        from wiretrace.adapters.html_report import page_context
+
+        context = page_context(result, service.model)
+        context.pop("script", None)
+        return page(request, "compare.html", stored=stored, **context)
+
+    @app.get("/compare", include_in_schema=False)
+    def compare_page(request: Request, a: str | None = None, b: str | None = None) -> Response:
+        if a and b:
+            return show_comparison(request, service.compare_stored(a, b), stored=True)
+        return page(request, "compare_form.html")
+
+    @app.post("/compare", include_in_schema=False)
+    async def compare_submit(
+        request: Request,
+        a_text: Annotated[str, Form()] = "",
+        b_text: Annotated[str, Form()] = "",
+        a_file: Annotated[UploadFile | None, File()] = None,
+        b_file: Annotated[UploadFile | None, File()] = None,
+    ) -> Response:
+        from wiretrace.adapters.readers import read_bytes
+
+        async def read(text: str, upload: UploadFile | None, side: str) -> Article:
+            if upload is not None and upload.filename:
+                data = await upload.read()
+                if data:
+                    return read_bytes(data, safe_name(upload.filename, side))
+            if text.strip():
+                return read_bytes(text.encode("utf-8"), side)
+            raise InputError(side, "no article given (paste its text or choose a file)")
+
+        art_a = await read(a_text, a_file, "A")
+        art_b = await read(b_text, b_file, "B")
+        result = await run_in_threadpool(service.compare, art_a, art_b)
+        return show_comparison(request, result, stored=False)
+
+    @app.get("/articles/{article_id:path}", include_in_schema=False)
+    def article_page(request: Request, article_id: str) -> Response:
+        item = service.stored(article_id)
+        corpus = service.corpus()
+        sources = service.within_timeout(lambda: service.corpus().sources(article_id))
+        copies = service.within_timeout(lambda: service.corpus().copies(article_id))
+        stories, _ = views.stories_with_articles(corpus)
+        story = next((n for n, s in enumerate(stories, 1) if item.rowid in s.articles), None)
+        return page(
+            request,
+            "article.html",
+            article=views.article_dict(item, with_text=True),
+            url_is_link=_is_web_address(item.article.url),
+            sources=[_match_row(m, "source", article_id) for m in sources],
+            copies=[_match_row(m, "copy", article_id) for m in copies],
+            story=story,
+        )
+
+    @app.get("/stories", include_in_schema=False)
+    def stories_page(request: Request) -> Response:
+        stories, articles = views.stories_with_articles(service.corpus())
+        summaries = [views.story_summary(n, s, articles) for n, s in enumerate(stories, 1)]
+        return page(request, "stories.html", stories=summaries)
+
+    @app.get("/stories/{number}", include_in_schema=False)
+    def story_page(request: Request, number: int) -> Response:
+        stories, articles = views.stories_with_articles(service.corpus())
+        if not 1 <= number <= len(stories):
+            raise NotFound(f"story {number}", f"no such story (there are {len(stories)})")
+        story = stories[number - 1]
+        return page(
+            request,
+            "story.html",
+            number=number,
+            graph=views.layout_story(story, articles),
+            members=[views.article_dict(articles[r]) for r in story.articles if r in articles],
+        )
+
+    @app.get("/search", include_in_schema=False)
+    def search_page(
+        request: Request,
+        q: str = "",
+        title: str = "",
+        outlet: str = "",
+        since: str = "",
+        until: str = "",
+    ) -> Response:
+        asked = any(x.strip() for x in (q, title, outlet, since, until))
+        found = (
+            service.corpus().store.search(
+                q.strip() or None,
+                title.strip() or None,
+                outlet.strip() or None,
+                views.parse_day(since, "since"),
+                views.parse_day(until, "until"),
+                100,
+            )
+            if asked
+            else []
+        )
+        return page(
+            request,
+            "search.html",
+            asked=asked,
+            query={"q": q, "title": title, "outlet": outlet, "since": since, "until": until},
+            results=[views.article_dict(item) for item in found],
+        )
+
+    @app.post("/ingest", include_in_schema=False)
+    async def ingest_submit(file: Annotated[UploadFile, File()], token: Annotated[str, Form()] = "") -> Response:
+        import hmac
+
+        expected = service.config.token
+        if expected is not None and not hmac.compare_digest(token.encode(), expected.encode()):
+            raise HTTPException(401, "this server needs a token for writes (enter it beside the upload)")
+        data = await file.read()
+        if not data:
+            raise InputError(safe_name(file.filename), "the file is empty")
+        job = service.jobs.start_ingest(service, data, safe_name(file.filename), scan=True)
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+    @app.get("/jobs/{job_id}", include_in_schema=False)
+    def job_page(request: Request, job_id: str) -> Response:
+        job = service.jobs.get(job_id)
+        if job is None:
+            raise NotFound(f"job {job_id}", "no such job (jobs are kept while the server runs)")
+        return page(request, "job.html", job=job.as_dict())
+
+
+def _is_web_address(url: str | None) -> bool:
+    from wiretrace.adapters.html_report import _is_web_address as is_web
+
+    return is_web(url)
+
+
+def _match_row(match: Any, role: str, this_id: str) -> dict[str, Any]:
+    c = match.comparison
+    other = str(match.article.article.id)
+    source, derived = (other, this_id) if role == "source" else (this_id, other)
+    return {
+        "id": other,
+        "headline": views.headline(match.article),
+        "published": match.article.article.published,
+        "outlet": match.article.article.outlet,
+        "confidence": c.confidence,
+        "extent": c.extent,
+        "coverage": c.coverage.get("derived", 0.0),
+        "links": len(c.alignment),
+        "basis": "dates" if c.direction_basis == "published" else "text",
+        "facts": [f.text for f in c.carried_facts[:6]],
+        "compare": views.compare_url(source, derived),
+        "url": views.article_url(other),
+    }

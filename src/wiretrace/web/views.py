@@ -1,0 +1,277 @@
+"""Plain data for the routes: stored articles, matches, store counts, story graphs laid out.
+
+Both renderers use these: the JSON routes return them as they are, the pages
+hand them to Jinja (autoescaped). Verdicts come from
+:func:`wiretrace.report.comparison_to_dict` and stories from
+:func:`wiretrace.corpus_report.story_dict`, so the JSON is the CLI's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from wiretrace.adapters.store.base import StoredArticle
+from wiretrace.core.clean import body_spans, find_furniture
+from wiretrace.core.provenance import Story
+from wiretrace.corpus import Corpus, Match
+from wiretrace.corpus_report import story_dict
+from wiretrace.errors import InputError
+from wiretrace.report import comparison_to_dict
+
+# Three words in a row: a line of prose, not a rule, a slug or a date line.
+_WORDS = re.compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}\W+[^\W\d_]{2,}")
+
+__all__ = [
+    "GraphLayout",
+    "article_dict",
+    "article_url",
+    "compare_url",
+    "headline",
+    "layout_story",
+    "match_dict",
+    "parse_day",
+    "store_stats",
+    "stories_with_articles",
+]
+
+
+def article_url(article_id: str) -> str:
+    """The page of a stored article (its id may hold slashes, so every character is quoted)."""
+    return "/articles/" + quote(article_id, safe="")
+
+
+def compare_url(source_id: str, derived_id: str) -> str:
+    """The compare view of two stored articles."""
+    return "/compare?" + urlencode({"a": source_id, "b": derived_id})
+
+
+def headline(item: StoredArticle, width: int = 90) -> str:
+    """The title, or else the first line of the body that has three words, clipped to ``width`` characters.
+
+    Page furniture and wire rules (a PA text starts with a line of dashes) are
+    skipped, as the CLI's story summary skips them.
+    """
+    a = item.article
+    text = a.title or ""
+    if not text:
+        spans = body_spans(a.text, a.header, find_furniture(a.text, a.header))
+        body = "\n".join(a.text[x:y] for x, y in spans)
+        text = next((line for line in body.splitlines() if _WORDS.search(line)), "") or a.text[a.header :]
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def article_dict(item: StoredArticle, with_text: bool = False) -> dict[str, Any]:
+    """A stored article's metadata (and text) as JSON-ready data."""
+    a = item.article
+    out: dict[str, Any] = {
+        "id": a.id,
+        "title": a.title,
+        "headline": headline(item),
+        "published": a.published,
+        "outlet": a.outlet,
+        "url": a.url,
+        "sentences": item.n_sentences,
+    }
+    if with_text:
+        out["text"] = a.text[a.header :]
+    return out
+
+
+def match_dict(match: Match, role: str, model: str | None = None) -> dict[str, Any]:
+    """One source or copy, as ``wiretrace sources --json`` prints it."""
+    return {"id": match.article.article.id, "role": role, "comparison": comparison_to_dict(match.comparison, model)}
+
+
+def parse_day(value: str | None, name: str) -> str | None:
+    """An ISO day from a query parameter, or None; InputError names the parameter.
+
+    Example:
+        >>> parse_day("2025-11-03", "since")
+        '2025-11-03'
+    """
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise InputError(name, f"{value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def stories_with_articles(corpus: Corpus) -> tuple[list[Story], dict[int, StoredArticle]]:
+    """Every story (largest first, numbered from 1 in this order) and its stored articles by rowid."""
+    stories = corpus.stories()
+    rowids = sorted({r for s in stories for r in s.articles})
+    return stories, {s.rowid: s for s in corpus.store.get_many(rowids)}
+
+
+def store_stats(corpus: Corpus, stories: list[Story]) -> dict[str, Any]:
+    """Counts for the overview: articles, decided pairs by relation, stories."""
+    pairs = corpus.store.pairs()
+    return {
+        "articles": corpus.store.count(),
+        "unscanned": len(corpus.store.unscanned()),
+        "pairs": dict(Counter(p.relation for p in pairs)),
+        "stories": len(stories),
+    }
+
+
+def story_summary(n: int, story: Story, articles: dict[int, StoredArticle]) -> dict[str, Any]:
+    """A story for lists: its number, size, originals and latest date."""
+    data = story_dict(n, story, articles)
+    dates = [a["published"] for a in data["articles"] if a["published"]]
+    return {
+        "id": n,
+        "articles": len(story.articles),
+        "rewrites": len(story.edges),
+        "originals": [headline(articles[r], 70) for r in story.roots if r in articles],
+        "latest": max(dates) if dates else None,
+        "latest_label": _when(max(dates)) if dates else "undated",
+        "url": f"/stories/{n}",
+    }
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    id: str
+    x: float
+    y: float
+    title: str
+    when: str
+    outlet: str
+    is_root: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    path: str
+    label_x: float
+    label_y: float
+    label: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class GraphLayout:
+    """A story's provenance graph placed on a canvas: time runs left to right."""
+
+    width: float
+    height: float
+    node_width: float
+    node_height: float
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[GraphEdge, ...]
+    axis: tuple[tuple[float, str], ...]
+
+
+_NODE_W, _NODE_H, _COL_GAP, _ROW_GAP, _MARGIN, _AXIS_H = 210.0, 58.0, 90.0, 26.0, 20.0, 34.0
+
+
+def _when(published: str) -> str:
+    """An axis label: the day, and the time when there is one (seconds dropped)."""
+    day, _, clock = published.partition("T")
+    return f"{day} {clock[:5]}" if clock else day
+
+
+def layout_story(story: Story, articles: dict[int, StoredArticle]) -> GraphLayout:
+    """Time as the x axis: one column per publication time, oldest left; undated articles in a last column.
+
+    Undated articles are ordered top to bottom by the height of their sources,
+    so their arrows cross less.
+
+    Args:
+        story: The story (articles in time order, provenance edges).
+        articles: Its stored articles by rowid.
+
+    Returns:
+        Node boxes, edge paths (source to derived) and the time axis, in SVG units.
+    """
+    members = [r for r in story.articles if r in articles]
+    when = {r: articles[r].article.published or "" for r in members}
+    times = sorted({w for w in when.values() if w})
+    column = {r: times.index(w) if w else len(times) for r, w in when.items()}
+    parents: dict[int, list[int]] = {}
+    for e in story.edges:
+        if e.source is not None and e.derived is not None:
+            parents.setdefault(e.derived, []).append(e.source)
+    pos: dict[int, tuple[float, float]] = {}
+    rows: Counter[int] = Counter()
+    for c in sorted(set(column.values())):
+        in_col = [r for r in members if column[r] == c]
+        if c == len(times):
+
+            def parent_y(r: int) -> float:
+                ys = [pos[p][1] for p in parents.get(r, []) if p in pos]
+                return sum(ys) / len(ys) if ys else float("inf")
+
+            in_col.sort(key=parent_y)
+        for r in in_col:
+            pos[r] = (_MARGIN + c * (_NODE_W + _COL_GAP), _MARGIN + rows[c] * (_NODE_H + _ROW_GAP))
+            rows[c] += 1
+    n_cols = max(column.values(), default=0) + 1
+    width = 2 * _MARGIN + n_cols * _NODE_W + (n_cols - 1) * _COL_GAP + _COL_GAP / 2
+    height = 2 * _MARGIN + max(rows.values(), default=1) * (_NODE_H + _ROW_GAP) - _ROW_GAP + _AXIS_H
+    roots = set(story.roots)
+    nodes = []
+    for r in members:
+        a = articles[r].article
+        x, y = pos[r]
+        nodes.append(
+            GraphNode(
+                str(a.id),
+                x,
+                y,
+                headline(articles[r], 30),
+                _when(a.published) if a.published else "undated",
+                a.outlet or "",
+                r in roots,
+                article_url(str(a.id)),
+            )
+        )
+    edges = []
+    for e in story.edges:
+        if e.source not in pos or e.derived not in pos:
+            continue
+        (sx, sy), (dx, dy) = pos[e.source], pos[e.derived]
+        y1, y2 = sy + _NODE_H / 2, dy + _NODE_H / 2
+        if dx > sx:  # forward in time: right side of the source to left side of the derived
+            x1, x2 = sx + _NODE_W, dx
+            bend = (x2 - x1) / 2
+            path = f"M{x1:.0f},{y1:.0f} C{x1 + bend:.0f},{y1:.0f} {x2 - bend:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
+            label = ((x1 + x2) / 2, (y1 + y2) / 2 - 6)
+        elif dx < sx:  # the text says the earlier one was derived: left side to right side
+            x1, x2 = sx, dx + _NODE_W
+            bend = (x1 - x2) / 2
+            path = f"M{x1:.0f},{y1:.0f} C{x1 - bend:.0f},{y1:.0f} {x2 + bend:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
+            label = ((x1 + x2) / 2, (y1 + y2) / 2 - 6)
+        else:  # same column: a loop round the right-hand side
+            x1 = x2 = sx + _NODE_W
+            reach = x1 + _COL_GAP * 0.6
+            path = f"M{x1:.0f},{y1:.0f} C{reach:.0f},{y1:.0f} {reach:.0f},{y2:.0f} {x2 + 2:.0f},{y2:.0f}"
+            label = (x1 + _COL_GAP * 0.45, (y1 + y2) / 2)
+        s_id, d_id = str(articles[e.source].article.id), str(articles[e.derived].article.id)
+        how = "publication times" if e.basis == "published" else "textual evidence"
+        edges.append(
+            GraphEdge(
+                path,
+                label[0],
+                label[1],
+                f"{e.confidence:.0%} · {e.coverage:.0%}",
+                f"{d_id} rewritten from {s_id}: confidence {e.confidence:.0%}; {e.coverage:.0%} of the derived "
+                f"text from its source; direction by {how}",
+                compare_url(s_id, d_id),
+            )
+        )
+    axis = tuple(
+        (_MARGIN + c * (_NODE_W + _COL_GAP) + _NODE_W / 2, _when(times[c]) if c < len(times) else "undated")
+        for c in range(n_cols)
+        if c in set(column.values())
+    )
+    return GraphLayout(width, height, _NODE_W, _NODE_H, tuple(nodes), tuple(edges), axis)

@@ -1,0 +1,379 @@
+"""The JSON API in-process: status codes, the CLI's schema, one error shape, limits, the token."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+
+from wiretrace.cli import main
+from wiretrace.report import comparison_to_dict
+from wiretrace.web import WebConfig, create_app
+
+from .conftest import DATA
+
+
+def api(article_id: str) -> str:
+    return "/api/articles/" + quote(article_id, safe="")
+
+
+@pytest.fixture(scope="module")
+def client(web_db: Path, engine) -> TestClient:
+    return TestClient(create_app(WebConfig(db=str(web_db)), engine))
+
+
+@pytest.fixture
+def writable(tmp_path: Path, web_db: Path) -> Path:
+    """A copy of the test store that a test may change."""
+    db = tmp_path / "copy.db"
+    shutil.copy(web_db, db)
+    return db
+
+
+def assert_error(response, status: int, text: str | None = None) -> str:
+    body = response.json()
+    assert response.status_code == status, body
+    assert set(body) == {"ok", "error", "status"}
+    assert body["ok"] is False and body["status"] == status
+    assert "\n" not in body["error"] and "Traceback" not in body["error"]
+    if text is not None:
+        assert body["error"] == text
+    return str(body["error"])
+
+
+def test_openapi_documents_every_endpoint(client):
+    schema = client.get("/openapi.json").json()
+    paths = set(schema["paths"])
+    for path in (
+        "/api/compare",
+        "/api/compare/files",
+        "/api/articles",
+        "/api/articles/{article_id}",
+        "/api/articles/{article_id}/sources",
+        "/api/articles/{article_id}/copies",
+        "/api/ingest",
+        "/api/jobs/{job_id}",
+        "/api/stories",
+        "/api/stories/{number}",
+        "/api/search",
+        "/api/stats",
+    ):
+        assert path in paths, path
+    # The error shape is part of the schema.
+    assert schema["paths"]["/api/compare"]["post"]["responses"]["413"]["content"]["application/json"]
+    # No page loads Swagger from a CDN.
+    assert client.get("/docs").status_code == 404
+
+
+def test_compare_text_gives_the_cli_json(client, engine, seed_source, seed_rewrite, schema_doc):
+    body = {"a": {"text": seed_source.text}, "b": {"text": seed_rewrite.text}}
+    data = client.post("/api/compare", json=body).json()
+    assert data["schema"] == "wiretrace.comparison/1"
+    assert (data["relation"], data["source"], data["derived"]) == ("rewrite", "a", "b")
+    assert schema_doc.problems(data) == []
+    cli = comparison_to_dict(engine.compare(seed_source, seed_rewrite), engine.embedder.name)
+    for key in ("relation", "confidence", "alignment", "added", "dropped", "carried_facts", "coverage"):
+        assert data[key] == cli[key], key
+    assert data["articles"]["a"]["published"] == "2025-11-03"
+
+
+def test_compare_metadata_given_beside_the_text(client, seed_source, seed_rewrite):
+    body = {
+        "a": {"text": seed_source.text, "title": "Hegseth in Seoul", "outlet": "Reuters"},
+        "b": {"text": seed_rewrite.text, "published": "2025-11-04"},
+    }
+    data = client.post("/api/compare", json=body).json()
+    assert data["articles"]["a"]["title"] == "Hegseth in Seoul"
+    assert data["articles"]["a"]["outlet"] == "Reuters"
+    assert data["direction_basis"] == "published" and data["source"] == "a"
+
+
+def test_compare_uploaded_files_never_opens_the_given_path(client, seed_source_path, seed_rewrite_path):
+    files = {
+        "a": ("../../../etc/passwd", seed_source_path.read_bytes(), "text/plain"),
+        "b": ("/etc/hostname", seed_rewrite_path.read_bytes(), "text/plain"),
+    }
+    data = client.post("/api/compare/files", files=files).json()
+    assert data["relation"] == "rewrite"
+    assert data["articles"]["a"]["path"] == "passwd" and data["articles"]["b"]["path"] == "hostname"
+    assert "Hegseth" in data["articles"]["a"]["sentences"][0]["text"]
+
+
+def test_compare_stored_sources_and_copies(client, seed_source_path, seed_rewrite_path):
+    src, rew = str(seed_source_path), str(seed_rewrite_path)
+    data = client.get("/api/compare", params={"a": src, "b": rew}).json()
+    assert data["relation"] == "rewrite" and data["source"] == "a"
+    (match,) = client.get(api(rew) + "/sources").json()
+    assert match["id"] == src and match["role"] == "source"
+    assert match["comparison"]["schema"] == "wiretrace.comparison/1"
+    (copy,) = client.get(api(src) + "/copies").json()
+    assert copy["id"] == rew and copy["role"] == "copy"
+    article = client.get(api(src)).json()
+    assert article["published"] == "2025-11-03" and "28,500" in article["text"]
+
+
+def test_missing_article_error_is_the_cli_line(client, web_db, capsys):
+    assert main(["sources", "no-such-article", "--db", str(web_db)]) == 1
+    cli_line = capsys.readouterr().err.strip()
+    assert cli_line.startswith("error: ")
+    assert_error(client.get(api("no-such-article") + "/sources"), 404, cli_line.removeprefix("error: "))
+    assert_error(client.get(api("no-such-article")), 404, cli_line.removeprefix("error: "))
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "kwargs", "status", "text"),
+    [
+        ("post", "/api/compare", {"json": {"a": {"text": " "}, "b": {"text": "Seoul has troops."}}}, 400, None),
+        ("post", "/api/compare", {"json": {"a": {"text": "x"}}}, 422, "b: field required"),
+        ("post", "/api/compare", {"content": b"{not json", "headers": {"content-type": "application/json"}}, 422, None),
+        ("get", "/api/search?since=2024-13-01", {}, 400, "since: '2024-13-01' is not a date (use YYYY-MM-DD)"),
+        ("get", "/api/search?limit=0", {}, 422, None),
+        ("get", "/api/stories/99", {}, 404, None),
+        ("get", "/api/jobs/12345", {}, 404, "job 12345: no such job (jobs are kept while the server runs)"),
+        ("get", "/api/no-such-thing", {}, 404, "/api/no-such-thing: no such page or endpoint"),
+        ("put", "/api/stories", {}, 405, "/api/stories: method PUT not allowed here"),
+        ("get", "/api/compare?a=x", {}, 422, "b: field required"),
+    ],
+)
+def test_every_failure_has_one_shape(client, method, url, kwargs, status, text):
+    assert_error(getattr(client, method)(url, **kwargs), status, text)
+
+
+def test_empty_article_error_names_the_side(client):
+    message = assert_error(client.post("/api/compare", json={"a": {"text": ""}, "b": {"text": "x"}}), 400)
+    assert message.startswith("a: ")
+
+
+def test_body_over_the_limit_is_413(web_db, engine):
+    small = TestClient(create_app(WebConfig(db=str(web_db), max_body_bytes=2048, max_upload_bytes=4096), engine))
+    big = {"a": {"text": "word " * 1000}, "b": {"text": "x"}}
+    text = assert_error(small.post("/api/compare", json=big), 413)
+    assert "2 KiB" in text
+    # Without a Content-Length (chunked), the body is counted as it arrives.
+    chunks = (b'{"a": {"text": "' + b"w" * 1000, b"w" * 1000, b"w" * 1000 + b'"}, "b": {"text": "x"}}')
+    assert_error(small.post("/api/compare", content=iter(chunks), headers={"content-type": "application/json"}), 413)
+    files = {"file": ("feed.jsonl", b'{"text": "' + b"w" * 5000 + b'"}\n', "application/json")}
+    assert "4 KiB" in assert_error(small.post("/api/ingest", files=files), 413)
+
+
+def test_compare_past_the_timeout_is_504(web_db, engine, seed_source, seed_rewrite):
+    release = threading.Event()
+
+    class Held:
+        """The real engine, held until the test lets go."""
+
+        settings, embedder = engine.settings, engine.embedder
+
+        def compare(self, a, b):
+            release.wait(10)
+            return engine.compare(a, b)
+
+    app = create_app(WebConfig(db=str(web_db), compare_timeout_s=0.2), engine)
+    app.state.service.engine = Held()
+    try:
+        response = TestClient(app).post(
+            "/api/compare", json={"a": {"text": seed_source.text}, "b": {"text": seed_rewrite.text}}
+        )
+    finally:
+        release.set()
+    assert "longer than 0.2 s" in assert_error(response, 504)
+
+
+def test_writes_need_the_token_when_one_is_set(writable, engine):
+    client = TestClient(create_app(WebConfig(db=str(writable), token="s3cret"), engine))
+    body = {"articles": [{"id": "t1", "text": "Seoul has 450,000 troops. It plans a budget rise."}], "scan": False}
+    assert_error(client.post("/api/articles", json=body), 401)
+    assert_error(client.post("/api/articles", json=body, headers={"Authorization": "Bearer wrong"}), 401)
+    assert_error(client.delete(api("t1")), 401)
+    files = {"file": ("a.txt", b"Seoul has 450,000 troops.", "text/plain")}
+    assert_error(client.post("/api/ingest", files=files), 401)
+    good = {"Authorization": "Bearer s3cret"}
+    assert client.post("/api/articles", json=body, headers=good).json()["added"] == 1
+    assert client.get(api("t1")).status_code == 200  # reads need no token
+    assert client.delete(api("t1"), headers=good).json() == {"ok": True, "forgot": "t1"}
+    assert_error(client.delete(api("t1"), headers=good), 404, f"t1: no article with this id in {writable}")
+
+
+def test_ingest_json_then_sources_find_it(writable, engine, seed_source_path, seed_rewrite):
+    client = TestClient(create_app(WebConfig(db=str(writable)), engine))
+    body = {
+        "articles": [
+            {"id": "copy-of-seed", "text": seed_rewrite.text.replace("Meanwhile", "Elsewhere"), "outlet": "Echo"},
+            {"id": "bad", "text": "x", "published": "yesterday"},
+        ]
+    }
+    report = client.post("/api/articles", json=body).json()
+    assert report["added"] == 1 and report["scanned"] == 1
+    (rejected,) = report["rejected"]
+    assert rejected["where"] == "bad" and "yesterday" in rejected["reason"]
+    ids = [m["id"] for m in client.get(api("copy-of-seed") + "/sources").json()]
+    assert str(seed_source_path) in ids
+
+
+def test_cross_site_post_is_refused(client):
+    response = client.post(
+        "/api/compare", json={"a": {"text": "x"}, "b": {"text": "y"}}, headers={"Origin": "https://evil.example"}
+    )
+    assert "another site" in assert_error(response, 403)
+
+
+def test_background_ingest_job_reports_progress_and_result(writable, engine):
+    client = TestClient(create_app(WebConfig(db=str(writable)), engine))
+    before = client.get("/api/stats").json()["articles"]
+    lines = (DATA / "feed.jsonl").read_bytes() + b'{"id": "broken", "title": "no text"}\n{not json\n'
+    answer = client.post("/api/ingest", files={"file": ("../feed.jsonl", lines, "application/x-ndjson")})
+    assert answer.status_code == 202
+    job_url = answer.json()["status_url"]
+    for _ in range(600):  # a bound on polls, not a time limit on the work
+        job = client.get(job_url).json()
+        if job["state"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    assert job["state"] == "done", job
+    assert job["name"] == "feed.jsonl" and job["phase"] == "scan"
+    assert job["rejected"] == 2
+    # feed.jsonl has three lines (one blank); the two bad ones follow, named by line.
+    reasons = {r["where"]: r["reason"] for r in job["rejections"]}
+    assert set(reasons) == {"feed.jsonl:4", "feed.jsonl:5"}
+    assert reasons["feed.jsonl:4"].startswith('missing field "text"')
+    assert reasons["feed.jsonl:5"].startswith("malformed JSON")
+    assert job["added"] == 2 and job["done"] == job["total"]
+    assert client.get("/api/stats").json()["articles"] == before + 2
+    assert client.get(api("ledger-001")).json()["outlet"] == "The Coastal Ledger"
+
+
+def test_search_by_text_outlet_and_date(client, seed_source_path):
+    hits = client.get("/api/search", params={"q": "Hegseth"}).json()
+    assert str(seed_source_path) in [h["id"] for h in hits]
+    assert [h["outlet"] for h in client.get("/api/search", params={"outlet": "coastal"}).json()] == ["Coastal Wire"]
+    dated = client.get("/api/search", params={"since": "2024-03-13", "until": "2024-03-13"}).json()
+    assert [h["published"][:10] for h in dated] == ["2024-03-13"]
+    assert client.get("/api/search", params={"q": "100%_no_such"}).json() == []
+
+
+def test_stories_carry_the_provenance_graph(client, seed_source_path, seed_rewrite_path):
+    stories = client.get("/api/stories").json()
+    seed = next(s for s in stories if str(seed_source_path) in s["roots"])
+    (edge,) = seed["edges"]
+    assert (edge["source"], edge["derived"]) == (str(seed_source_path), str(seed_rewrite_path))
+    assert client.get(f"/api/stories/{seed['id']}").json() == seed
+    stats = client.get("/api/stats").json()
+    assert stats["stories"] == len(stories) and stats["pairs"]["rewrite"] >= 3
+
+
+def test_serve_refuses_other_addresses_without_a_token(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("WIRETRACE_TOKEN", raising=False)
+    assert main(["serve", "--db", str(tmp_path / "x.db"), "--host", "0.0.0.0"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == (
+        "error: --host 0.0.0.0: refusing to serve beyond this machine without a token (give --token or WIRETRACE_TOKEN)"
+    )
+    assert not (tmp_path / "x.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        ("127.0.0.2", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.4", False),
+        ("example.org", False),
+    ],
+)
+def test_loopback_addresses(host, loopback):
+    from wiretrace.cli_web import is_loopback
+
+    assert is_loopback(host) is loopback
+
+
+def test_json_errors_are_not_html(client):
+    response = client.get(api("nope"))
+    assert response.headers["content-type"].startswith("application/json")
+    json.loads(response.text)
+
+
+def test_concurrent_requests_agree_with_one_at_a_time(client, seed_source, seed_rewrite, seed_rewrite_path):
+    """Many server threads share one engine and open a store each: results do not depend on the load."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    body = {"a": {"text": seed_source.text}, "b": {"text": seed_rewrite.text}}
+    alone = client.post("/api/compare", json=body).json()
+    sources_alone = client.get(api(str(seed_rewrite_path)) + "/sources").json()
+
+    def compare(_: int) -> dict:
+        return client.post("/api/compare", json=body).json()
+
+    def sources(_: int) -> list:
+        return client.get(api(str(seed_rewrite_path)) + "/sources").json()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        compares = list(pool.map(compare, range(16)))
+        found = list(pool.map(sources, range(16)))
+    assert all(c == alone for c in compares)
+    assert all(f == sources_alone for f in found)
+
+
+def test_serve_says_when_the_port_is_taken(tmp_path, capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--db", str(tmp_path / "x.db"), "--port", str(port)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"error: --host 127.0.0.1 --port {port}: cannot listen there (")
+    assert err.endswith("choose another --port") and "\n" not in err
+
+
+def test_a_bug_answers_500_without_article_text_or_stack(web_db, engine, seed_source, seed_rewrite, caplog):
+    class Broken:
+        settings, embedder = engine.settings, engine.embedder
+
+        def compare(self, a, b):
+            raise RuntimeError(f"bug while reading {a.text[:40]}")
+
+    app = create_app(WebConfig(db=str(web_db)), engine)
+    app.state.service.engine = Broken()
+    client = TestClient(app, raise_server_exceptions=False)
+    body = {"a": {"text": seed_source.text}, "b": {"text": seed_rewrite.text}}
+    assert_error(client.post("/api/compare", json=body), 500, "internal error (see the server log)")
+    page = client.post("/compare", data={"a_text": seed_source.text, "b_text": seed_rewrite.text})
+    assert page.status_code == 500 and "Hegseth" not in page.text and "Traceback" not in page.text
+    assert "RuntimeError" in caplog.text  # the log keeps it
+
+
+def test_other_commands_do_not_load_the_web_extra():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, wiretrace.cli; print(sorted(m for m in ('fastapi', 'uvicorn', 'starlette') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_a_token_lets_serve_past_the_loopback_rule(tmp_path, capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert (
+            main(["serve", "--db", str(tmp_path / "x.db"), "--host", "0.0.0.0", "--port", str(port), "--token", "t"])
+            == 1
+        )
+    # It got as far as the port: the token satisfied the rule for non-loopback addresses.
+    assert capsys.readouterr().err.startswith(f"error: --host 0.0.0.0 --port {port}: cannot listen there")

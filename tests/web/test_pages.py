@@ -1,0 +1,164 @@
+"""The pages in-process, parsed with BeautifulSoup: structure, links, and hostile text kept inert."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+
+from wiretrace.web import WebConfig, create_app
+
+from .conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def client(web_db: Path, engine) -> TestClient:
+    return TestClient(create_app(WebConfig(db=str(web_db)), engine))
+
+
+def soup(response) -> BeautifulSoup:
+    assert response.headers["content-type"].startswith("text/html"), response.text[:200]
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def page(article_id: str) -> str:
+    return "/articles/" + quote(article_id, safe="")
+
+
+def assert_inert(doc: BeautifulSoup) -> None:
+    """Only the server's own scripts, no event-handler attributes, no script links."""
+    for script in doc.find_all("script"):
+        assert script.get("src", "").startswith("/static/") and not script.string, script
+    for tag in doc.find_all(True):
+        for name, value in tag.attrs.items():
+            assert not name.lower().startswith("on"), tag
+            if name in ("href", "src", "action", "xlink:href"):
+                assert not str(value).strip().lower().startswith(("javascript:", "data:")), tag
+    assert not doc.find_all(["img", "iframe", "object", "embed"])
+
+
+def test_overview_counts_stories_and_search_box(client):
+    doc = soup(client.get("/"))
+    assert doc.select_one("#count-articles").text == "9"
+    stories = doc.select("#stories tbody tr")
+    assert len(stories) == int(doc.select_one("#count-stories").text) >= 3
+    assert doc.select_one("form[action='/search'] input[name='q']")
+    assert doc.select_one("#ingest-form input[type='file']")
+    assert not doc.select("#ingest-token")  # no token on this server
+
+
+def test_compare_form_and_result_on_the_seed_pair(client, seed_source_path, seed_rewrite_path):
+    form = soup(client.get("/compare"))
+    assert form.select_one("textarea[name='a_text']") and form.select_one("input[type='file'][name='b_file']")
+    result = soup(
+        client.post(
+            "/compare",
+            data={"a_text": seed_source_path.read_text(), "b_text": ""},
+            files={"b_file": (seed_rewrite_path.name, seed_rewrite_path.read_bytes(), "text/plain")},
+        )
+    )
+    verdict = " ".join(result.select_one("h1.verdict").text.split())
+    assert verdict.startswith("Rewrite: B «002_") and "was written from A «A»" in verdict
+    meta = " ".join(result.select_one("header.top .meta").text.split())
+    assert "confidence 94%" in meta and "100% of B comes from A" in meta
+    left, right = result.select("article.col")
+    assert left["data-side"] == "a" and right["data-side"] == "b"
+    assert len(right.select(".s")) == 10 and len(left.select(".s.dropped")) == 4
+    assert right.select_one("details.cut summary").text.startswith("Cut as page furniture: headline list")
+    assert "28,500" in [m.text for m in result.select("mark.fact")]
+    assert result.select_one("script[src='/static/compare.js']")
+
+
+def test_compare_without_articles_says_what_to_do(client):
+    response = client.post("/compare", data={"a_text": " ", "b_text": "Seoul has 450,000 troops."})
+    assert response.status_code == 400
+    line = soup(response).select_one(".error-line").text
+    assert line == "error: A: no article given (paste its text or choose a file)"
+
+
+def test_story_graph_original_left_links_to_articles_and_compare(client, seed_source_path, seed_rewrite_path):
+    overview = soup(client.get("/"))
+    link = next(a["href"] for a in overview.select("#stories a") if "Hegseth" in a.find_parent("tr").text)
+    doc = soup(client.get(link))
+    svg = doc.select_one("svg#provenance")
+    nodes = {n["data-id"]: n for n in svg.select("a.node")}
+    src, rew = nodes[str(seed_source_path)], nodes[str(seed_rewrite_path)]
+    assert int(src.rect["x"]) < int(rew.rect["x"])
+    assert "root" in src["class"] and "root" not in rew["class"]
+    assert src["href"] == page(str(seed_source_path))
+    (edge,) = svg.select("a.edge")
+    query = parse_qs(urlsplit(edge["href"]).query)
+    assert query == {"a": [str(seed_source_path)], "b": [str(seed_rewrite_path)]}
+    assert [t.text for t in svg.select("text.axis")] == ["2025-11-03", "undated"]
+    compare = soup(client.get(edge["href"]))
+    assert " ".join(compare.select_one("h1.verdict").text.split()).startswith("Rewrite: B")
+
+
+def test_article_page_lists_sources_with_verdicts(client, seed_source_path, seed_rewrite_path):
+    doc = soup(client.get(page(str(seed_rewrite_path))))
+    (row,) = doc.select("#sources tbody tr")
+    assert row.a["href"] == page(str(seed_source_path))
+    assert "rewrite 94%" in row.select_one(".verdict-cell").text
+    assert "Compare" in row.select_one("a.button").text
+    assert "No stored article was written from it." in doc.select_one("#copies").text
+    src = soup(client.get(page(str(seed_source_path))))
+    assert len(src.select("#copies tbody tr")) == 1
+
+
+@pytest.mark.parametrize("name", ["hostile", "web_hostile"])
+def test_hostile_text_is_escaped_on_every_page(client, name):
+    source, rewrite = str(DATA / f"{name}_source.txt"), str(DATA / f"{name}_rewrite.txt")
+    article = client.get(page(rewrite))
+    assert "<script>" not in article.text.split("</head>", 1)[1].replace('<script src="/static/', "")
+    doc = soup(article)
+    assert_inert(doc)
+    title = doc.select_one("#article-title").text  # the markup shown as text
+    assert "<script>" in title or "<img src=x onerror=" in title
+    # The source's address is a javascript: URL: shown as text, never a link.
+    source_doc = soup(client.get(page(source)))
+    assert_inert(source_doc)
+    address = source_doc.find("dt", string="Address").find_next("dd")
+    assert address.a is None and address.select_one("span.url").text.startswith("javascript:")
+    for url in ("/", "/search?q=budget", "/search?q=ferry", "/compare?" + f"a={quote(source)}&b={quote(rewrite)}"):
+        assert_inert(soup(client.get(url)))
+    stories = soup(client.get("/")).select("#stories a")
+    for a in stories:
+        assert_inert(soup(client.get(a["href"])))
+
+
+def test_pages_send_a_content_security_policy(client):
+    policy = client.get("/").headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "default-src 'none'" in policy
+
+
+def test_ingest_form_on_a_token_server_asks_for_it(tmp_path, web_db, engine):
+    db = tmp_path / "t.db"
+    shutil.copy(web_db, db)
+    client = TestClient(create_app(WebConfig(db=str(db), token="s3cret"), engine))
+    assert soup(client.get("/")).select_one("#ingest-token")
+    files = {"file": ("a.txt", b"Seoul has 450,000 troops.", "text/plain")}
+    refused = client.post("/ingest", files=files, data={"token": "nope"})
+    assert refused.status_code == 401
+    accepted = client.post("/ingest", files=files, data={"token": "s3cret"}, follow_redirects=False)
+    assert accepted.status_code == 303 and accepted.headers["location"].startswith("/jobs/")
+
+
+def test_too_large_upload_on_a_page_is_an_error_page(web_db, engine):
+    client = TestClient(create_app(WebConfig(db=str(web_db), max_body_bytes=4096), engine))
+    response = client.post("/compare", data={"a_text": "word " * 2000, "b_text": "x"})
+    assert response.status_code == 413
+    line = soup(response).select_one(".error-line").text
+    assert line == "error: request body larger than 4 KiB (the server's limit for this endpoint)"
+
+
+def test_stories_page_lists_every_story_largest_first(client):
+    doc = soup(client.get("/stories"))
+    rows = doc.select("#all-stories tbody tr")
+    assert len(rows) == len(client.get("/api/stories").json())
+    sizes = [int(r.select("td")[2].text) for r in rows]
+    assert sizes == sorted(sizes, reverse=True)
+    assert rows[0].a["href"] == "/stories/1"

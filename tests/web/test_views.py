@@ -1,0 +1,88 @@
+"""The plain data behind the pages: headlines, the story graph's layout, store search (both stores)."""
+
+from __future__ import annotations
+
+import pytest
+
+from wiretrace.adapters.store import MemoryStore, SQLiteStore
+from wiretrace.adapters.store.base import StoredArticle
+from wiretrace.core.provenance import Edge, Story
+from wiretrace.types import Article
+from wiretrace.web.views import headline, layout_story
+
+
+def stored(rowid: int, text: str, published: str | None = None, title: str | None = None) -> StoredArticle:
+    return StoredArticle(Article(text, f"id-{rowid}", title, published), f"digest-{rowid}", (), 1, rowid)
+
+
+def test_headline_skips_wire_rules_and_control_characters():
+    pa = stored(1, "-------------------------------\n\x1cGUSCOTT ARRIVES TO FACE ROAD RAGE TRIAL<\nBy Court Staff\n")
+    assert headline(pa) == "GUSCOTT ARRIVES TO FACE ROAD RAGE TRIAL<"
+    assert headline(stored(2, "Body text here.", title="A <b>title</b>")) == "A <b>title</b>"
+    assert headline(stored(3, "word " * 40), width=20) == "word word word word…"
+
+
+def test_story_layout_puts_time_on_the_x_axis():
+    articles = {
+        1: stored(1, "The wire story about the port strike.", "2024-03-12T09:00:00"),
+        2: stored(2, "A later wire version about the port strike.", "2024-03-12T15:30:00"),
+        3: stored(3, "A paper's rewrite of the port strike story.", None),
+        4: stored(4, "Another paper's copy of the later version.", None),
+    }
+    story = Story(
+        articles=(1, 2, 3, 4),
+        edges=(
+            Edge(1, 3, "rewrite", 0.9, source=1, derived=3, coverage=0.8, basis="text"),
+            Edge(2, 4, "rewrite", 0.8, source=2, derived=4, coverage=0.7, basis="text"),
+            Edge(1, 2, "rewrite", 0.7, source=2, derived=1, coverage=0.6, basis="text"),  # the text said so
+        ),
+        roots=(2,),
+    )
+    graph = layout_story(story, articles)
+    x = {n.id: n.x for n in graph.nodes}
+    y = {n.id: n.y for n in graph.nodes}
+    assert x["id-1"] < x["id-2"] < x["id-3"] == x["id-4"]
+    assert y["id-3"] < y["id-4"]  # undated ones follow their sources' order
+    assert [label for _, label in graph.axis] == ["2024-03-12 09:00", "2024-03-12 15:30", "undated"]
+    assert [n.is_root for n in graph.nodes] == [False, True, False, False]
+    urls = [e.url for e in graph.edges]
+    assert urls[0] == "/compare?a=id-1&b=id-3" and urls[2] == "/compare?a=id-2&b=id-1"
+    # A backward edge (derived earlier than its source) leaves the source's left side.
+    assert graph.edges[2].path.startswith(f"M{x['id-2']:.0f},")
+    assert all(
+        0 <= n.x + graph.node_width <= graph.width and n.y + graph.node_height <= graph.height for n in graph.nodes
+    )
+
+
+@pytest.fixture(params=["sqlite", "memory"])
+def store(request, tmp_path):
+    s = SQLiteStore(tmp_path / "s.db", "test") if request.param == "sqlite" else MemoryStore()
+    items = [
+        (Article("Seoul plans a record budget.", "a", "Budget 100% up", "2025-11-03", "Reuters"), "d1"),
+        (Article("Hegseth visits the DMZ.", "b", None, "2025-11-04T08:00:00", "Yonhap"), "d2"),
+        (Article("Port Malvern strike_vote called; a strike vote.", "c", "Strike", None, "Coastal Wire"), "d3"),
+    ]
+    s.add([StoredArticle(a, d, ("t:x",), 1) for a, d in items])
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "ids"),
+    [
+        ({}, ["b", "a", "c"]),
+        ({"text": "budget"}, ["a"]),
+        ({"text": "HEGSETH"}, ["b"]),
+        ({"text": "100%"}, ["a"]),
+        ({"text": "%"}, ["a"]),
+        ({"text": "strike_vote"}, ["c"]),
+        ({"text": "a_strike"}, []),  # "_" is no wildcard here, or "a strike" would match
+        ({"outlet": "wire"}, ["c"]),
+        ({"title": "strike"}, ["c"]),
+        ({"since": "2025-11-04"}, ["b"]),
+        ({"until": "2025-11-03"}, ["a"]),
+        ({"since": "2025-11-03", "until": "2025-11-04", "limit": 1}, ["b"]),
+    ],
+)
+def test_search_is_the_same_in_both_stores(store, kwargs, ids):
+    assert [s.article.id for s in store.search(**kwargs)] == ids
