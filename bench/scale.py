@@ -396,6 +396,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             argv.append("--meter-sources")
         result = _size_worker(argv)
         result["generate_s"] = round(gen_s, 1)
+        # Each size's figures are kept as soon as they exist: a later, larger size may not finish.
+        (tmp / f"result-{size}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         report["sizes"][str(size)] = result
     sizes = [str(s) for s in args.sizes]
     report["growth"] = {}
@@ -451,6 +453,7 @@ def format_table(r: dict[str, Any]) -> str:
     row("scan s", scan_cells, g("scan_s"))
     row("  articles scanned", [_fmt(x["scan"]["scanned"]) for x in res])
     row("  pairs compared", [_fmt(x["scan"]["pairs_compared"]) for x in res])
+    row("  related pairs stored (rewrite or same event)", [_fmt(x["scan"]["related_pairs"]) for x in res])
     totals = [_cost(x)["total_s"] for x in res]
     row("ingest + scan s", [_fmt(round(t, 1)) for t in totals], g("total_s"), "<= 600 at 100k; growth <= 11")
     base = [x["all_pairs_baseline"] for x in res]
