@@ -183,27 +183,13 @@ def run_size(jsonl: Path, truth_path: Path, db: Path, args: argparse.Namespace) 
     rng = random.Random(args.seed)
     sample = rng.sample(sorted(rowid_of), min(args.queries, len(rowid_of)))
     fresh = Corpus(store, engine)
-    index_ms, query_ms = [], []
-    for article_id in sample:
-        t = time.perf_counter()
-        fresh.candidates_of(rowid_of[article_id])
-        index_ms.append(1000 * (time.perf_counter() - t))
-        t = time.perf_counter()
-        fresh.sources(article_id)
-        query_ms.append(1000 * (time.perf_counter() - t))
-    out["query"] = {
-        "queries": len(sample),
-        "sources_p50_ms": round(_percentile(query_ms, 50), 1),
-        "sources_p95_ms": round(_percentile(query_ms, 95), 1),
-        "candidates_p50_ms": round(_percentile(index_ms, 50), 2),
-        "candidates_p95_ms": round(_percentile(index_ms, 95), 2),
-    }
+    out["query"] = time_queries(fresh, rowid_of, sample)
 
     say("recall")
     out["recall"] = _recall(store, corpus, truth, rowid_of, scanned_all=complete)
     if args.meter_sources and truth["meter_derived"]:
         say(f"METER sources for {len(truth['meter_derived'])} derived texts")
-        out["meter_sources"] = _meter_sources(fresh, truth, rowid_of)
+        out["meter_sources"] = meter_sources(fresh, truth, rowid_of)
 
     say("baseline: all pairs of a slice")
     out["all_pairs_baseline"] = _all_pairs(engine, store, rowid_of, args.slice, rng, n, workers)
@@ -290,17 +276,52 @@ def _recall(
     return out
 
 
-def _meter_sources(corpus: Any, truth: dict[str, Any], rowid_of: dict[str, int]) -> dict[str, Any]:
-    """Recall@1 of an own-group PA text through ``sources`` and through the index's ranking."""
+def time_queries(corpus: Any, rowid_of: dict[str, int], sample: Sequence[str]) -> dict[str, Any]:
+    """p50/p95 ms of ``candidates_of`` (the index alone) and of ``sources`` for each stored id in ``sample``."""
+    index_ms, query_ms = [], []
+    for article_id in sample:
+        t = time.perf_counter()
+        corpus.candidates_of(rowid_of[article_id])
+        index_ms.append(1000 * (time.perf_counter() - t))
+        t = time.perf_counter()
+        corpus.sources(article_id)
+        query_ms.append(1000 * (time.perf_counter() - t))
+    return {
+        "queries": len(sample),
+        "sources_p50_ms": round(_percentile(query_ms, 50), 1),
+        "sources_p95_ms": round(_percentile(query_ms, 95), 1),
+        "candidates_p50_ms": round(_percentile(index_ms, 50), 2),
+        "candidates_p95_ms": round(_percentile(index_ms, 95), 2),
+    }
+
+
+def meter_sources(corpus: Any, truth: dict[str, Any], rowid_of: dict[str, int]) -> dict[str, Any]:
+    """Recall@1 of an own-group PA text through ``sources`` and through the index's ranking.
+
+    ``first`` says what ``sources`` put first when it was not an own-group PA
+    text: nothing, a newspaper text of the group, a PA text of another group,
+    or anything else.
+    """
     pa_group = {pa: g for g, members in truth["meter_groups"].items() for pa in members}
     name_of = {r: i for i, r in rowid_of.items()}
     hits = index_hits = index_any = 0
+    first = {"none": 0, "same-group newspaper": 0, "other-group PA": 0, "other": 0}
     ms = []
     for text in truth["meter_derived"]:
         t = time.perf_counter()
         matches = corpus.sources(text["id"])
         ms.append(1000 * (time.perf_counter() - t))
-        hits += bool(matches) and pa_group.get(str(matches[0].article.article.id)) == text["group"]
+        top = str(matches[0].article.article.id) if matches else None
+        if top is not None and pa_group.get(top) == text["group"]:
+            hits += 1
+        elif top is None:
+            first["none"] += 1
+        elif top in pa_group:
+            first["other-group PA"] += 1
+        elif top.startswith("newspapers/") and top.split("/", 2)[-1].startswith(text["group"] + "/"):
+            first["same-group newspaper"] += 1
+        else:
+            first["other"] += 1
         ranked = [name_of[r] for r, _ in corpus.candidates_of(rowid_of[text["id"]]) if name_of[r] in pa_group]
         index_hits += bool(ranked) and pa_group[ranked[0]] == text["group"]
         index_any += any(pa_group[r] == text["group"] for r in ranked)
@@ -311,6 +332,7 @@ def _meter_sources(corpus: Any, truth: dict[str, Any], rowid_of: dict[str, int])
         "index_top_pa_recall_at_1": round(index_hits / total, 4),
         "index_candidate_recall": round(index_any / total, 4),
         "sources_p50_ms": round(_percentile(ms, 50), 1),
+        "first_when_missed": first,
     }
 
 
@@ -522,6 +544,10 @@ def format_table(r: dict[str, Any]) -> str:
                 f"index's best PA candidate own-group {m['index_top_pa_recall_at_1']:.3f}; own-group PA among "
                 f"candidates {m['index_candidate_recall']:.3f}; p50 {m['sources_p50_ms']} ms a query",
             ]
+            if "first_when_missed" in m:
+                out.append(
+                    "  first when not own-group PA: " + ", ".join(f"{k} {v}" for k, v in m["first_when_missed"].items())
+                )
     return "\n".join(out) + "\n"
 
 
