@@ -243,9 +243,13 @@ class Corpus:
                 self._cache.move_to_end(r)
         return out
 
-    def max_df(self) -> int:
-        """Keys held by more articles than this are too common to be evidence."""
-        return 200 + self.store.count() // 100
+    def max_df(self, n_articles: int | None = None) -> int:
+        """Keys held by more articles than this are too common to be evidence.
+
+        Args:
+            n_articles: Articles in the store, when the caller has counted them.
+        """
+        return 200 + (self.store.count() if n_articles is None else n_articles) // 100
 
     def candidates(self, doc: Document, exclude: int | None = None) -> list[tuple[int, float]]:
         """Stored articles worth comparing with ``doc``: ``(rowid, index score)``, best first.
@@ -255,10 +259,14 @@ class Corpus:
         """
         return self._rank(fingerprint(doc, self._fp), doc.view.article.published, exclude)
 
-    def _rank(self, keys: Sequence[str], published: str | None, exclude: int | None) -> list[tuple[int, float]]:
-        postings = self.store.postings(keys, self.max_df())
+    def _rank(
+        self, keys: Sequence[str], published: str | None, exclude: int | None, n: int | None = None
+    ) -> list[tuple[int, float]]:
+        # Counting is a scan of an index in SQLite: at 100k articles it was half the time of a
+        # candidate search. Count once here, or once per scan batch when the caller gives ``n``.
+        n = self.store.count() if n is None else n
+        postings = self.store.postings(keys, self.max_df(n))
         limit = self.settings.candidates
-        n = self.store.count()
         ranked = rank_candidates(keys, postings, n, exclude=exclude, limit=2 * limit)
         floor = self.settings.min_candidate_score * idf(1, n)
         ranked = [(r, s) for r, s in ranked if s >= floor]
@@ -317,12 +325,18 @@ class Corpus:
 
     # -- scan ----------------------------------------------------------------
 
-    def candidates_of(self, rowid: int) -> list[tuple[int, float]]:
-        """:meth:`candidates` of a stored article, from its stored keys (nothing to prepare)."""
+    def candidates_of(self, rowid: int, n_articles: int | None = None) -> list[tuple[int, float]]:
+        """:meth:`candidates` of a stored article, from its stored keys (nothing to prepare).
+
+        Args:
+            rowid: The stored article.
+            n_articles: Articles in the store, when the caller has counted them
+                (a scan counts once per batch: it adds no articles).
+        """
         item = self.store.get(rowid)
         if item is None:
             return []
-        return self._rank(self.store.keys_of(rowid), item.article.published, exclude=rowid)
+        return self._rank(self.store.keys_of(rowid), item.article.published, exclude=rowid, n=n_articles)
 
     def scan(self, progress: Progress | None = None, workers: int = 1) -> ScanReport:
         """Decide every candidate pair of the articles not yet scanned.
@@ -347,10 +361,11 @@ class Corpus:
         try:
             for start in range(0, len(todo), batch):
                 chunk = todo[start : start + batch]
+                n_articles = self.store.count()
                 jobs: list[list[tuple[int, int]]] = []
                 for rowid in chunk:
                     pairs = []
-                    for r, _ in self.candidates_of(rowid):
+                    for r, _ in self.candidates_of(rowid, n_articles):
                         key = (min(r, rowid), max(r, rowid))
                         if key not in done:
                             done.add(key)
