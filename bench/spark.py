@@ -154,15 +154,16 @@ def run_spark(corpus: Path, tmp: Path, cores: int, partitions: int) -> dict[str,
 
 def table(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
     head = (
-        "| articles | local ingest+scan s | spark job s (+ session start) | spark / local | candidate pairs | "
-        "related pairs | same result | shuffle written MB | shuffle KB / article |"
+        "| records (distinct articles) | local ingest+scan s | spark job s (+ session start) | spark / local | "
+        "candidate pairs | related pairs | same result | shuffle written MB | shuffle KB / article |"
     )
     lines = [head, "|" + "---|" * 9]
     for r in rows:
         lo, sp = r["local"], r["spark"]
         same = all(lo[k] == sp[k] for k in ("articles", "compared", "related", "stories"))
         lines.append(
-            f"| {sp['articles']:,} | {lo['total_s']:.0f} | {sp['total_s']:.0f} (+{sp['session_s']:.0f}) | "
+            f"| {r['size']:,} ({sp['articles']:,}) | {lo['total_s']:.0f} | "
+            f"{sp['total_s']:.0f} (+{sp['session_s']:.0f}) | "
             f"{sp['total_s'] / lo['total_s']:.2f} | {sp['compared']:,} | {sp['related']:,} | "
             f"{'yes' if same else 'NO'} | {sp['shuffle_bytes'] / 1e6:.1f} | "
             f"{sp['shuffle_bytes'] / 1e3 / max(sp['articles'], 1):.1f} |"

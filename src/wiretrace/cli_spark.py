@@ -8,13 +8,9 @@ and Java 17 or newer.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import click
-
-from wiretrace.errors import InputError
 
 __all__ = ["register"]
 
@@ -65,11 +61,10 @@ def spark_scan(
     any record was rejected (each is named on stderr and in summary.jsonl).
     """
     from wiretrace.cli import _parse_set, build_settings
-    from wiretrace.engines.spark import describe, run_job, spark_session
+    from wiretrace.engines.spark import check_input, describe, run_job, spark_session
 
     settings = build_settings(config, {**_parse_set(set_values), "model": model})
-    if len(urlparse(src).scheme) <= 1 and not Path(src).exists():
-        raise InputError(src, "no such file or directory")
+    check_input(src)
     spark = spark_session(master, partitions)
     try:
         spark.sparkContext.setLogLevel("ERROR")

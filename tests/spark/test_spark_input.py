@@ -67,3 +67,11 @@ def test_parquet_input_gives_the_same_pairs(tmp_path, seed_source, seed_rewrite)
     assert main(["spark-scan", "--input", str(src), "--output", str(out), "--master", "local[1]"]) == 0
     pairs = pq.read_table(out / "pairs.parquet").to_pylist()
     assert [(p["source"], p["derived"], p["relation"]) for p in pairs] == [("source", "rewrite", "rewrite")]
+
+
+def test_the_spark_submit_entry_point_refuses_a_missing_input_in_one_line(tmp_path, capsys):
+    from wiretrace.engines.spark import main as submit_main
+
+    missing = tmp_path / "nope.parquet"
+    assert submit_main(["--input", str(missing), "--output", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err == f"error: {missing}: no such file or directory\n"

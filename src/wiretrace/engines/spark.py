@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     from wiretrace.core.represent import Document
     from wiretrace.corpus import Corpus
 
-__all__ = ["JobReport", "main", "run_job", "spark_session"]
+__all__ = ["JobReport", "check_input", "describe", "main", "run_job", "spark_session", "summary_jsonl"]
 
 INSTALL = "pip install 'wiretrace[spark]', with Java 17 or newer on PATH or in JAVA_HOME"
 # Rejections listed one by one in summary.jsonl (all are counted): a corpus of bad lines must not fill the driver.
@@ -351,6 +351,16 @@ def _display(file_uri: str, src: str) -> str:
     return str(given)
 
 
+def check_input(src: str) -> None:
+    """Refuse a local input that does not exist before any Spark starts (a URL is checked by Spark).
+
+    Raises:
+        InputError: Names the path.
+    """
+    if not _has_scheme(src) and not Path(src).exists():
+        raise InputError(src, "no such file or directory")
+
+
 def _format(src: str, fmt: str) -> str:
     if fmt != "auto":
         return fmt
@@ -451,9 +461,8 @@ def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: st
     from wiretrace.corpus import stories_from_pairs
 
     started = time.perf_counter()
+    check_input(src)
     fmt = _format(src, fmt)
-    if not _has_scheme(src) and not Path(src).exists():
-        raise InputError(src, "no such file or directory")
     try:
         records = _read(spark, src, fmt)
         bases = _line_bases(records, src)
@@ -513,7 +522,15 @@ def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: st
         .sortWithinPartitions("b", "a")  # consecutive pairs share an article: the document cache hits
     )
     decided = jobs.mapInPandas(partial(_decide, settings=settings, job=job), _DECIDED_SCHEMA).persist()
-    rows = decided.orderBy("a", "b").collect()
+    # The driver gets what the graph needs, not the evidence: direction_p alone of the summary.
+    rows = (
+        decided.select(
+            *[c for c in decided.columns if c != "summary"],
+            F.get_json_object("summary", "$.direction_p").alias("direction_p"),
+        )
+        .orderBy("a", "b")
+        .collect()
+    )
     related = [_pair_from_row(r) for r in rows]  # in the store's order: ties in the graph fall the same way
     for p in related:
         report.found[p.relation] = report.found.get(p.relation, 0) + 1
@@ -574,7 +591,8 @@ def _pair_from_row(row: Any) -> PairRecord:
 
     return PairRecord(
         row["a"], row["b"], row["relation"], row["confidence"], row["source"], row["derived"],
-        row["direction_basis"], row["coverage_derived"], row["coverage_source"], json.loads(row["summary"]),
+        row["direction_basis"], row["coverage_derived"], row["coverage_source"],
+        {"direction_p": float(row["direction_p"])},
     )  # fmt: skip
 
 
@@ -625,6 +643,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from wiretrace.cli import build_settings
 
         settings = build_settings(args.config, {})
+        check_input(args.input)
         spark = spark_session(args.master, args.partitions)
         try:
             report = run_job(spark, args.input, args.output, settings, args.format)
@@ -640,4 +659,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # Run the installed module's main, not this file's copy: Spark pickles functions of __main__ by value,
+    # which would give every task a fresh worker cache (and a fresh model load).
+    from wiretrace.engines.spark import main as installed_main
+
+    raise SystemExit(installed_main())
