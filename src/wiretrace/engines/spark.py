@@ -483,7 +483,7 @@ def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: st
     articles = by_id.where("k = 1").drop("k", "digest", "rejected_where", "rejected_reason").persist()
     conflicts = by_id.where("k > 1").select(
         "rowid",
-        F.col("path").alias("rejected_where"),
+        F.coalesce("path", "id").alias("rejected_where"),
         F.format_string("id '%s' is already stored with another text (forget it first)", "id").alias("rejected_reason"),
     )
     rejected = prepared.where(F.col("rejected_reason").isNotNull()).select("rowid", "rejected_where", "rejected_reason")
