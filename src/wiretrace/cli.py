@@ -362,6 +362,15 @@ def _register_web_commands() -> None:
 _register_web_commands()
 
 
+def _register_spark_commands() -> None:
+    from wiretrace.cli_spark import register
+
+    register(cli)
+
+
+_register_spark_commands()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the command, turn a :class:`WiretraceError` into one line and exit 1."""
     try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,7 +21,7 @@ from typing import Any
 
 from wiretrace.adapters.inputs import Rejected
 from wiretrace.adapters.store.base import PairRecord, Store, StoredArticle
-from wiretrace.core.fingerprint import FingerprintSettings, fingerprint, idf, rank_candidates
+from wiretrace.core.fingerprint import FingerprintSettings, fingerprint, max_df, select_candidates
 from wiretrace.core.provenance import Edge, Story, cluster_stories, trace_provenance
 from wiretrace.core.represent import Document
 from wiretrace.errors import InputError
@@ -29,7 +29,17 @@ from wiretrace.pipeline import Engine
 from wiretrace.settings import Settings
 from wiretrace.types import Article, Comparison
 
-__all__ = ["Corpus", "IngestReport", "Match", "ScanReport", "content_digest", "fingerprint_settings"]
+__all__ = [
+    "Corpus",
+    "IngestReport",
+    "Match",
+    "ScanReport",
+    "content_digest",
+    "fingerprint_settings",
+    "pair_record",
+    "publication_day",
+    "stories_from_pairs",
+]
 
 Progress = Callable[[int], None]
 
@@ -88,7 +98,8 @@ class ScanReport:
     wall_s: float = 0.0
 
 
-def _day(published: str | None) -> int | None:
+def publication_day(published: str | None) -> int | None:
+    """The day (an ordinal) of an ISO 8601 publication time, or None when unknown or unreadable."""
     if not published:
         return None
     try:
@@ -249,7 +260,7 @@ class Corpus:
         Args:
             n_articles: Articles in the store, when the caller has counted them.
         """
-        return 200 + (self.store.count() if n_articles is None else n_articles) // 100
+        return max_df(self.store.count() if n_articles is None else n_articles)
 
     def candidates(self, doc: Document, exclude: int | None = None) -> list[tuple[int, float]]:
         """Stored articles worth comparing with ``doc``: ``(rowid, index score)``, best first.
@@ -265,21 +276,21 @@ class Corpus:
         # Counting is a scan of an index in SQLite: at 100k articles it was half the time of a
         # candidate search. Count once here, or once per scan batch when the caller gives ``n``.
         n = self.store.count() if n is None else n
-        postings = self.store.postings(keys, self.max_df(n))
-        limit = self.settings.candidates
-        ranked = rank_candidates(keys, postings, n, exclude=exclude, limit=2 * limit)
-        floor = self.settings.min_candidate_score * idf(1, n)
-        ranked = [(r, s) for r, s in ranked if s >= floor]
-        day = _day(published)
-        if day is not None and self.settings.window_days and ranked:
-            stored = {s.rowid: s for s in self.store.get_many([r for r, _ in ranked])}
-            ranked = [
-                (r, s)
-                for r, s in ranked
-                if r in stored
-                and ((d := _day(stored[r].article.published)) is None or abs(d - day) <= self.settings.window_days)
-            ]
-        return ranked[:limit]
+
+        def days_of(rowids: list[int]) -> dict[int, int | None]:
+            return {s.rowid: publication_day(s.article.published) for s in self.store.get_many(rowids)}
+
+        return select_candidates(
+            keys,
+            self.store.postings(keys, self.max_df(n)),
+            n,
+            limit=self.settings.candidates,
+            min_score=self.settings.min_candidate_score,
+            window_days=self.settings.window_days,
+            day=publication_day(published),
+            days_of=days_of,
+            exclude=exclude,
+        )
 
     # -- queries -------------------------------------------------------------
 
@@ -398,7 +409,7 @@ class Corpus:
         for a, b in pairs:
             result = self.engine.compare_documents(docs[a], docs[b])
             if result.relation != "unrelated":
-                out.append(_record(a, b, result))
+                out.append(pair_record(a, b, result))
         return out
 
     def _pool(self, workers: int, ingest: bool = False) -> ProcessPoolExecutor | None:
@@ -420,36 +431,52 @@ class Corpus:
         Articles with no related article are left out.
         """
         pairs = self.store.pairs()
-        edges = [
-            Edge(
-                p.a,
-                p.b,
-                p.relation,
-                p.confidence,
-                p.source,
-                p.derived,
-                p.coverage_derived,
-                p.direction_basis,
-                float(p.summary.get("direction_p", 1.0)),
-            )
-            for p in pairs
-        ]
-        members = sorted({e.a for e in edges} | {e.b for e in edges})
+        members = sorted({p.a for p in pairs} | {p.b for p in pairs})
         published = {s.rowid: s.article.published for s in self.store.get_many(members)}
+        return stories_from_pairs(pairs, published)
 
-        def time_key(rowid: int) -> tuple[object, ...]:
-            when = published.get(rowid)
-            return (0, when, rowid) if when else (1, "", rowid)
 
-        by_member: dict[int, list[Edge]] = {}
-        for e in edges:
-            by_member.setdefault(e.a, []).append(e)
-        stories = []
-        for group in cluster_stories(members, edges):
-            inside = set(group)
-            story_edges = [e for m in group for e in by_member.get(m, []) if e.b in inside]
-            stories.append(trace_provenance(group, story_edges, time_key))
-        return sorted(stories, key=lambda s: (-len(s.articles), s.articles[0]))
+def stories_from_pairs(pairs: Sequence[PairRecord], published: Mapping[int, str | None]) -> list[Story]:
+    """Stories with their provenance graphs from decided pairs, largest first.
+
+    Args:
+        pairs: Related pairs (``rewrite`` and ``same-event``), as a scan records them.
+        published: Publication time of each article in a pair (missing or None: unknown).
+
+    Returns:
+        The stories (:func:`~wiretrace.core.provenance.cluster_stories`), each
+        with its graph (:func:`~wiretrace.core.provenance.trace_provenance`);
+        articles are ordered by publication time, unknown times last, then by number.
+    """
+    edges = [
+        Edge(
+            p.a,
+            p.b,
+            p.relation,
+            p.confidence,
+            p.source,
+            p.derived,
+            p.coverage_derived,
+            p.direction_basis,
+            float(p.summary.get("direction_p", 1.0)),
+        )
+        for p in pairs
+    ]
+    members = sorted({e.a for e in edges} | {e.b for e in edges})
+
+    def time_key(rowid: int) -> tuple[object, ...]:
+        when = published.get(rowid)
+        return (0, when, rowid) if when else (1, "", rowid)
+
+    by_member: dict[int, list[Edge]] = {}
+    for e in edges:
+        by_member.setdefault(e.a, []).append(e)
+    stories = []
+    for group in cluster_stories(members, edges):
+        inside = set(group)
+        story_edges = [e for m in group for e in by_member.get(m, []) if e.b in inside]
+        stories.append(trace_provenance(group, story_edges, time_key))
+    return sorted(stories, key=lambda s: (-len(s.articles), s.articles[0]))
 
 
 # One corpus per worker process: the engine loads once per process, not per pair.
@@ -496,7 +523,8 @@ def _decide_in_worker(pairs: list[tuple[int, int]]) -> list[PairRecord]:
     return _WORKER["corpus"].decide_pairs(pairs)
 
 
-def _record(a: int, b: int, result: Comparison) -> PairRecord:
+def pair_record(a: int, b: int, result: Comparison) -> PairRecord:
+    """The comparison of stored articles ``a`` and ``b`` (``a`` compared first) as the scan records it."""
     side = {"a": a, "b": b}
     return PairRecord(
         a=a,

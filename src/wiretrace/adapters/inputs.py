@@ -27,7 +27,7 @@ from wiretrace.adapters.readers import article_from_record, read_article, read_b
 from wiretrace.errors import InputError
 from wiretrace.types import Article
 
-__all__ = ["Rejected", "iter_articles"]
+__all__ = ["Rejected", "iter_articles", "parse_jsonl_line"]
 
 _SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".ndjson", ".warc", ".warc.gz")
 _MAX_LINE = 20_000_000
@@ -53,24 +53,32 @@ def _jsonl(path: Path) -> Iterator[Article | Rejected]:
         return
     with fh:
         for n, line in enumerate(fh, 1):
-            where = f"{path}:{n}"
-            if not line.strip():
-                continue
-            if len(line) > _MAX_LINE:
-                yield Rejected(where, f"line longer than {_MAX_LINE // 1_000_000} MB")
-                continue
-            try:
-                record = json.loads(line.decode("utf-8"))
-            except UnicodeDecodeError as exc:
-                yield Rejected(where, f"undecodable bytes at offset {exc.start} (not UTF-8 text)")
-                continue
-            except json.JSONDecodeError as exc:
-                yield Rejected(where, f"malformed JSON ({exc.msg} at column {exc.colno})")
-                continue
-            try:
-                yield _with_id(article_from_record(record, where), where)
-            except InputError as exc:
-                yield Rejected(exc.where, exc.problem)
+            item = parse_jsonl_line(line, f"{path}:{n}")
+            if item is not None:
+                yield item
+
+
+def parse_jsonl_line(line: bytes, where: str) -> Article | Rejected | None:
+    """One JSONL line as an article (id ``where`` when it has none), a rejection, or None when blank.
+
+    Args:
+        line: The raw line, newline included or not.
+        where: ``file:line``, for messages and as the default id.
+    """
+    if not line.strip():
+        return None
+    if len(line) > _MAX_LINE:
+        return Rejected(where, f"line longer than {_MAX_LINE // 1_000_000} MB")
+    try:
+        record = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return Rejected(where, f"undecodable bytes at offset {exc.start} (not UTF-8 text)")
+    except json.JSONDecodeError as exc:
+        return Rejected(where, f"malformed JSON ({exc.msg} at column {exc.colno})")
+    try:
+        return _with_id(article_from_record(record, where), where)
+    except InputError as exc:
+        return Rejected(exc.where, exc.problem)
 
 
 def _warc(path: Path) -> Iterator[Article | Rejected]:

@@ -20,12 +20,21 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from wiretrace.core.represent import Document
 
-__all__ = ["FingerprintSettings", "band_keys", "fingerprint", "idf", "rank_candidates", "term_keys"]
+__all__ = [
+    "FingerprintSettings",
+    "band_keys",
+    "fingerprint",
+    "idf",
+    "max_df",
+    "rank_candidates",
+    "select_candidates",
+    "term_keys",
+]
 
 
 @dataclass(frozen=True)
@@ -145,3 +154,64 @@ def rank_candidates(
             if article != exclude:
                 scores[article] = scores.get(article, 0.0) + weight
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
+def max_df(n_articles: int) -> int:
+    """Keys held by more articles than this are too common to be evidence.
+
+    Example:
+        >>> max_df(50_000)
+        700
+    """
+    return 200 + n_articles // 100
+
+
+def select_candidates(
+    keys: Sequence[str],
+    postings: Mapping[str, Sequence[int]],
+    n_articles: int,
+    *,
+    limit: int,
+    min_score: float,
+    window_days: int,
+    day: int | None,
+    days_of: Callable[[list[int]], Mapping[int, int | None]],
+    exclude: int | None = None,
+) -> list[tuple[int, float]]:
+    """The candidates of one article: the corpus scan's selection rule, whatever holds the index.
+
+    :func:`rank_candidates` keeps the ``2 * limit`` best; those scoring under
+    ``min_score`` rarest-possible keys are dropped; when the article's
+    publication day is known and ``window_days`` is set, so are those
+    published further apart (an unknown date is kept); the ``limit`` best
+    remain.
+
+    Args:
+        keys: The article's keys, sorted (the score sums in this order).
+        postings: For each key, the articles holding it (keys held by more
+            than :func:`max_df` articles left out).
+        n_articles: Articles in the corpus, for IDF.
+        limit: Most candidates kept.
+        min_score: Least score, in units of ``idf(1, n_articles)``.
+        window_days: Widest publication gap in days; 0 turns the window off.
+        day: The article's publication day (an ordinal), or None.
+        days_of: Publication days of some articles (asked only when the
+            window applies); an article missing from the answer is dropped.
+        exclude: The article itself.
+
+    Returns:
+        ``(article, score)`` pairs, best first.
+
+    Example:
+        >>> found = select_candidates(["t:a", "t:b"], {"t:a": [1, 2], "t:b": [2]}, 10, limit=5, min_score=1.0,
+        ...                           window_days=0, day=None, days_of=dict)
+        >>> [(a, round(s, 2)) for a, s in found]  # article 1 shares only a common key: under the floor
+        [(2, 3.47)]
+    """
+    ranked = rank_candidates(keys, postings, n_articles, exclude=exclude, limit=2 * limit)
+    floor = min_score * idf(1, n_articles)
+    ranked = [(r, s) for r, s in ranked if s >= floor]
+    if day is not None and window_days and ranked:
+        days = days_of([r for r, _ in ranked])
+        ranked = [(r, s) for r, s in ranked if r in days and ((d := days[r]) is None or abs(d - day) <= window_days)]
+    return ranked[:limit]

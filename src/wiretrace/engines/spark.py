@@ -1,0 +1,666 @@
+"""The corpus scan on Spark: ``wiretrace spark-scan``, or ``spark-submit`` this file.
+
+The same stages, through the same functions, as ingesting into a fresh store
+and running :meth:`wiretrace.corpus.Corpus.scan`; Spark only decides where they
+run:
+
+1. **read**: JSONL lines (or Parquet rows, turned into JSON records) with their
+   file and line number, parsed by the local reader's
+   :func:`~wiretrace.adapters.inputs.parse_jsonl_line`. Articles are numbered
+   in the order a local ``ingest`` stores them (files in path order, lines in
+   order), so every tie is broken the same way.
+2. **clean, segment, index keys**: :meth:`~wiretrace.corpus.Corpus.prepare_batch`
+   in ``mapInPandas``. Duplicates (same text) and id conflicts are dropped as
+   the store drops them: the first one read stays.
+3. **candidates**: the index keys (distinctive terms, MinHash bands) are
+   exploded and grouped into postings lists on the cluster, each article's
+   postings are gathered by a join, and
+   :func:`~wiretrace.core.fingerprint.select_candidates` applies the local rule
+   (IDF floor, publication-time window, limit). There is no all-pairs step:
+   the work is the sum over keys of their holders squared, and keys held by
+   more than :func:`~wiretrace.core.fingerprint.max_df` articles are left out,
+   as locally.
+4. **align, decide**: :meth:`~wiretrace.pipeline.Engine.compare_documents` on
+   each distinct candidate pair, in ``mapInPandas``. The engine and its
+   embedding model load once per Python worker process; prepared documents
+   are cached there.
+5. **stories**: :func:`~wiretrace.corpus.stories_from_pairs` on the driver,
+   over the related pairs only.
+
+Outputs under the output folder (any Hadoop filesystem URL): ``pairs.parquet``,
+``stories.parquet``, ``provenance.parquet`` and ``summary.jsonl``; see
+:func:`run_job`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlparse
+
+from wiretrace.adapters.inputs import Rejected
+from wiretrace.errors import ConfigError, InputError, WiretraceError
+from wiretrace.settings import Settings
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from pyspark.sql import DataFrame, SparkSession
+
+    from wiretrace.adapters.store.base import PairRecord
+    from wiretrace.core.represent import Document
+    from wiretrace.corpus import Corpus
+
+__all__ = ["JobReport", "check_input", "describe", "main", "run_job", "spark_session", "summary_jsonl"]
+
+INSTALL = "pip install 'wiretrace[spark]', with Java 17 or newer on PATH or in JAVA_HOME"
+# Rejections listed one by one in summary.jsonl (all are counted): a corpus of bad lines must not fill the driver.
+LISTED_REJECTIONS = 10_000
+# Articles of one input file are numbered below 2**40 (a trillion lines), after the file's own number.
+_FILE_SHIFT = 40
+_DOC_CACHE = 4096
+
+_ARTICLE_COLUMNS = ("rowid", "id", "text", "title", "published", "outlet", "url", "path", "header")
+_PREPARED_SCHEMA = (
+    "rowid long, id string, text string, title string, published string, outlet string, url string, path string, "
+    "header int, digest string, keys array<string>, day int, rejected_where string, rejected_reason string"
+)
+_DECIDED_SCHEMA = (
+    "a long, b long, a_id string, b_id string, a_published string, b_published string, relation string, "
+    "confidence double, source long, derived long, direction_basis string, coverage_derived double, "
+    "coverage_source double, summary string"
+)
+
+
+@dataclass
+class JobReport:
+    """What a Spark scan read, found and wrote.
+
+    Attributes:
+        lines: Input records read (blank JSONL lines not counted).
+        articles: Distinct articles scanned.
+        duplicates: Records skipped because an earlier one had the same text.
+        rejected: Records that could not be read as articles.
+        rejections: The first :data:`LISTED_REJECTIONS` of them, in input order.
+        compared: Distinct candidate pairs decided.
+        found: Related pairs by relation.
+        stories: Stories (connected related articles).
+        outputs: Output name to its path.
+        wall_s: Time the job took.
+    """
+
+    lines: int = 0
+    articles: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    rejections: list[Rejected] = field(default_factory=list)
+    compared: int = 0
+    found: dict[str, int] = field(default_factory=dict)
+    stories: int = 0
+    outputs: dict[str, str] = field(default_factory=dict)
+    wall_s: float = 0.0
+
+
+# -- the session ---------------------------------------------------------------
+
+
+def spark_session(
+    master: str | None = None, partitions: int | None = None, app_name: str = "wiretrace"
+) -> SparkSession:
+    """A Spark session for the scan (the running one under ``spark-submit``).
+
+    Args:
+        master: ``local[2]``, ``spark://host:7077``, ``yarn``, ``k8s://...``; None
+            keeps what ``spark-submit`` was given.
+        partitions: Shuffle partitions (``spark.sql.shuffle.partitions``).
+        app_name: The application name.
+
+    Raises:
+        ConfigError: pyspark is not installed or Spark cannot start (no Java).
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise ConfigError(f"spark-scan needs pyspark: {INSTALL}") from None
+    conf: dict[str, str] = {"spark.sql.execution.arrow.maxRecordsPerBatch": "1000"}
+    if master is not None and master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        # pyspark starts its workers with $PYSPARK_PYTHON, else whatever `python3` is on PATH: not this venv's.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        tmp = tempfile.gettempdir()
+        conf.update(
+            {
+                "spark.ui.enabled": "false",
+                "spark.sql.shuffle.partitions": "8",  # Spark's 200 is for clusters; tiny tasks cost more than they do
+                "spark.local.dir": tmp,
+                "spark.sql.warehouse.dir": str(Path(tmp) / "wiretrace-spark-warehouse"),
+            }
+        )
+    if partitions:
+        conf["spark.sql.shuffle.partitions"] = str(partitions)
+    builder = SparkSession.builder.appName(app_name)
+    if master is not None:
+        builder = builder.master(master)
+    for key, value in conf.items():
+        builder = builder.config(key, value)
+    try:
+        return builder.getOrCreate()
+    except Exception as exc:  # pyspark raises a plain runtime error when its Java gateway cannot start
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ConfigError(f"cannot start Spark ({first}); {INSTALL}") from None
+
+
+# -- per worker process ------------------------------------------------------
+
+
+class _Worker:
+    """A corpus (its engine, embedding model loaded once) and a cache of prepared documents."""
+
+    def __init__(self, settings: Settings) -> None:
+        from wiretrace.adapters.store.memory import MemoryStore
+        from wiretrace.corpus import Corpus
+        from wiretrace.pipeline import Engine
+
+        self.corpus: Corpus = Corpus(MemoryStore(), Engine(settings))
+        self.docs: OrderedDict[tuple[str, int], Document] = OrderedDict()
+
+    def documents(self, job: str, articles: Mapping[int, Any]) -> dict[int, Document]:
+        """Prepared documents of these articles, preparing the missing ones in one batch."""
+        missing = [r for r in articles if (job, r) not in self.docs]
+        if missing:
+            for r, doc in zip(missing, self.corpus.engine.prepare_many([articles[r] for r in missing]), strict=True):
+                self.docs[(job, r)] = doc
+        out = {}
+        for r in articles:
+            self.docs.move_to_end((job, r))
+            out[r] = self.docs[(job, r)]
+        while len(self.docs) > max(_DOC_CACHE, len(articles)):
+            self.docs.popitem(last=False)
+        return out
+
+
+# One per settings in each Python worker process (Spark reuses worker processes across tasks).
+_WORKERS: dict[Settings, _Worker] = {}
+
+
+def _worker(settings: Settings) -> _Worker:
+    if settings not in _WORKERS:
+        _WORKERS[settings] = _Worker(settings)
+    return _WORKERS[settings]
+
+
+def _opt(value: Any) -> Any:
+    """A value from an Arrow batch, with pandas' missing values (None, NaN, NA) as None."""
+    import pandas as pd
+
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and value != value:  # NaN stands for null in a float column
+        return None
+    return value
+
+
+# -- stage functions (run on the executors) -----------------------------------
+
+
+def _known(days: Mapping[int, int | None], rowids: Sequence[int]) -> dict[int, int | None]:
+    return {r: days[r] for r in rowids if r in days}
+
+
+def _prepare(
+    batches: Iterator[pd.DataFrame], settings: Settings, bases: Mapping[tuple[str, int], tuple[int, int, str]], sep: str
+) -> Iterator[pd.DataFrame]:
+    """read, clean, segment, index keys: one output row per non-blank input record."""
+    import pandas as pd
+
+    from wiretrace.adapters.inputs import parse_jsonl_line
+    from wiretrace.corpus import publication_day
+
+    corpus = _worker(settings).corpus
+    for batch in batches:
+        rows: list[dict[str, Any]] = []
+        for value, file, block, mono in zip(batch["value"], batch["file"], batch["block"], batch["mono"], strict=True):
+            number, first, name = bases[(file, int(block))]
+            line = first + int(mono)
+            where = f"{name}{sep}{line}"
+            item = parse_jsonl_line((value + "\n").encode("utf-8"), where) if value is not None else None
+            if item is None:
+                continue
+            row: dict[str, Any] = {"rowid": (number << _FILE_SHIFT) + line}
+            if not isinstance(item, Rejected):
+                prepared = corpus.prepare_batch([item])
+                if prepared.rejected:
+                    item = prepared.rejected[0]
+                else:
+                    stored = prepared.items[0]
+                    a = stored.article
+                    row.update(
+                        id=a.id, text=a.text, title=a.title, published=a.published, outlet=a.outlet, url=a.url,
+                        path=a.path, header=a.header, digest=stored.digest, keys=list(stored.keys),
+                        day=publication_day(a.published),
+                    )  # fmt: skip
+            if isinstance(item, Rejected):
+                row.update(rejected_where=item.where, rejected_reason=item.reason)
+            rows.append(row)
+        # Every column as Python objects, gaps as None: pandas would turn a gap into NaN, which Arrow will not cast.
+        columns = [c.split()[0] for c in _PREPARED_SCHEMA.split(", ")]
+        yield pd.DataFrame({c: pd.Series([row.get(c) for row in rows], dtype=object) for c in columns})
+
+
+def _candidates(batches: Iterator[pd.DataFrame], settings: Settings, n_articles: int) -> Iterator[pd.DataFrame]:
+    """candidates: each article's gathered postings through the local selection rule, as ordered pairs."""
+    import pandas as pd
+
+    from wiretrace.core.fingerprint import select_candidates
+
+    for batch in batches:
+        a_out: list[int] = []
+        b_out: list[int] = []
+        for rowid, day, gathered in zip(batch["rowid"], batch["day"], batch["postings"], strict=True):
+            postings: dict[str, list[int]] = {}
+            days: dict[int, int | None] = {}
+            for entry in gathered:
+                holders = entry["holders"]
+                postings[entry["key"]] = [int(h["rowid"]) for h in holders]
+                for h in holders:
+                    d = _opt(h["day"])
+                    days[int(h["rowid"])] = None if d is None else int(d)
+            own_day = _opt(day)
+            found = select_candidates(
+                sorted(postings),  # a store hands keys over sorted; the scores sum in that order
+                postings,
+                n_articles,
+                limit=settings.candidates,
+                min_score=settings.min_candidate_score,
+                window_days=settings.window_days,
+                day=None if own_day is None else int(own_day),
+                days_of=partial(_known, days),
+                exclude=int(rowid),
+            )
+            for r, _ in found:
+                a_out.append(min(r, int(rowid)))
+                b_out.append(max(r, int(rowid)))
+        yield pd.DataFrame({"a": pd.Series(a_out, dtype="int64"), "b": pd.Series(b_out, dtype="int64")})
+
+
+def _decide(batches: Iterator[pd.DataFrame], settings: Settings, job: str) -> Iterator[pd.DataFrame]:
+    """align and decide each pair; the related ones as the scan records them."""
+    import pandas as pd
+
+    from wiretrace.corpus import pair_record
+    from wiretrace.types import Article
+
+    worker = _worker(settings)
+    columns = [c.split()[0] for c in _DECIDED_SCHEMA.split(", ")]
+    for batch in batches:
+        articles: dict[int, Article] = {}
+        for side in ("a", "b"):
+            fields = [batch[f"{side}_{c}"] for c in _ARTICLE_COLUMNS]
+            for rowid, id_, text, title, published, outlet, url, path, header in zip(*fields, strict=True):
+                if int(rowid) not in articles:
+                    articles[int(rowid)] = Article(
+                        text, id_, _opt(title), _opt(published), _opt(outlet), _opt(url), _opt(path), int(header)
+                    )
+        docs = worker.documents(job, articles)
+        rows = []
+        for a, b in zip(batch["a"], batch["b"], strict=True):
+            a, b = int(a), int(b)
+            result = worker.corpus.engine.compare_documents(docs[a], docs[b])
+            if result.relation == "unrelated":
+                continue
+            p = pair_record(a, b, result)
+            rows.append(
+                (
+                    a, b, articles[a].id, articles[b].id, articles[a].published, articles[b].published, p.relation,
+                    p.confidence, p.source, p.derived, p.direction_basis, p.coverage_derived, p.coverage_source,
+                    json.dumps(p.summary, sort_keys=True),
+                )
+            )  # fmt: skip
+        yield pd.DataFrame({c: pd.Series([row[k] for row in rows], dtype=object) for k, c in enumerate(columns)})
+
+
+# -- the driver ------------------------------------------------------------------
+
+
+def _has_scheme(path: str) -> bool:
+    scheme = urlparse(path).scheme
+    return len(scheme) > 1  # a Windows drive letter is not a scheme
+
+
+def _display(file_uri: str, src: str) -> str:
+    """The name a local ingest gives a file: the path as given, or under the folder as given."""
+    if _has_scheme(src) or not file_uri.startswith("file:"):
+        return file_uri
+    local = Path(unquote(urlparse(file_uri).path))
+    given = Path(src)
+    if given.is_dir():
+        try:
+            return str(given / local.relative_to(given.resolve()))
+        except ValueError:
+            return str(local)
+    return str(given)
+
+
+def check_input(src: str) -> None:
+    """Refuse a local input that does not exist before any Spark starts (a URL is checked by Spark).
+
+    Raises:
+        InputError: Names the path.
+    """
+    if not _has_scheme(src) and not Path(src).exists():
+        raise InputError(src, "no such file or directory")
+
+
+def _format(src: str, fmt: str) -> str:
+    if fmt != "auto":
+        return fmt
+    name = src.rstrip("/").lower()
+    if name.endswith(".parquet"):
+        return "parquet"
+    if not _has_scheme(src) and Path(src).is_dir() and any(Path(src).rglob("*.parquet")):
+        return "parquet"
+    return "jsonl"
+
+
+def _read(spark: SparkSession, src: str, fmt: str) -> DataFrame:
+    """Records as one JSON text each, with file, block and a number increasing within a block."""
+    from pyspark.sql import functions as F
+
+    directory = not _has_scheme(src) and Path(src).is_dir()
+    if fmt == "parquet":
+        raw = spark.read.parquet(src)
+        value = F.to_json(F.struct(*[F.col(f"`{c}`") for c in raw.columns]))
+    else:
+        reader = spark.read.option("lineSep", "\n")  # as Python splits lines: a lone \r stays inside its line
+        if directory or _has_scheme(src):
+            reader = reader.option("recursiveFileLookup", "true")
+            if directory:
+                reader = reader.option("pathGlobFilter", "*.{jsonl,ndjson}")
+        raw = reader.text(src)
+        value = F.col("value")
+    return raw.select(
+        value.alias("value"),
+        F.col("_metadata.file_path").alias("file"),
+        F.col("_metadata.file_block_start").alias("block"),
+        F.monotonically_increasing_id().alias("mono"),
+    )
+
+
+def _line_bases(records: DataFrame, src: str) -> dict[tuple[str, int], tuple[int, int, str]]:
+    """For each (file, block): the file's number in path order, the offset from ``mono`` to the line, its name.
+
+    ``mono`` counts rows within a partition, and a partition reads a block's
+    rows in order: a block's first line is the lines of the file's earlier
+    blocks plus one.
+    """
+    from pyspark.sql import functions as F
+
+    counts = records.groupBy("file", "block").agg(F.count("*").alias("n"), F.min("mono").alias("first")).collect()
+    names = {r["file"]: _display(r["file"], src) for r in counts}
+    order = sorted(names, key=lambda f: PurePosixPath(names[f]).parts if not _has_scheme(names[f]) else (names[f],))
+    number = {f: k for k, f in enumerate(order)}
+    bases: dict[tuple[str, int], tuple[int, int, str]] = {}
+    seen: dict[str, int] = {}
+    for r in sorted(counts, key=lambda r: (number[r["file"]], r["block"])):
+        done = seen.get(r["file"], 0)
+        bases[(r["file"], int(r["block"]))] = (number[r["file"]], done + 1 - int(r["first"]), names[r["file"]])
+        seen[r["file"]] = done + int(r["n"])
+    return bases
+
+
+def _write_text(spark: SparkSession, uri: str, text: str) -> None:
+    """Write one small file through Hadoop's filesystem API, so any URL Spark reads is writable too."""
+    jvm = spark.sparkContext._jvm  # py4j is the only door to Hadoop's FileSystem
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+    assert jvm is not None
+    path = jvm.org.apache.hadoop.fs.Path(uri)
+    out = path.getFileSystem(conf).create(path, True)
+    try:
+        out.write(bytearray(text.encode("utf-8")))
+    finally:
+        out.close()
+
+
+def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: str = "auto") -> JobReport:
+    """Read, prepare, find candidates, decide, build stories, write.
+
+    Args:
+        spark: The session.
+        src: A JSONL file, a folder of ``.jsonl``/``.ndjson`` files, or Parquet
+            (``.parquet`` file or folder); local or any Hadoop filesystem URL.
+        dst: Output folder: ``pairs.parquet`` (related pairs, by article id),
+            ``stories.parquet`` (id, size, articles in time order, roots),
+            ``provenance.parquet`` (story, source, derived, confidence,
+            coverage, basis, direction_p) and ``summary.jsonl`` (a
+            ``summary`` line, then one ``rejected`` line per rejection listed).
+            These four are replaced; nothing else in the folder is touched.
+        settings: Engine and index settings, as for the local scan.
+        fmt: ``jsonl``, ``parquet`` or ``auto`` (by name).
+
+    Returns:
+        The :class:`JobReport`.
+
+    Raises:
+        InputError: The input does not exist or cannot be read.
+    """
+    from pyspark.errors import AnalysisException
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    from wiretrace.core.fingerprint import max_df
+    from wiretrace.corpus import stories_from_pairs
+
+    started = time.perf_counter()
+    check_input(src)
+    fmt = _format(src, fmt)
+    try:
+        records = _read(spark, src, fmt)
+        bases = _line_bases(records, src)
+    except AnalysisException as exc:
+        first = (str(exc).strip().splitlines() or ["unreadable"])[0]
+        raise InputError(src, f"cannot read as {fmt} ({first})") from None
+    report = JobReport()
+    job = uuid.uuid4().hex
+    sep = "#" if fmt == "parquet" else ":"
+    prepared = records.mapInPandas(partial(_prepare, settings=settings, bases=bases, sep=sep), _PREPARED_SCHEMA)
+    prepared = prepared.persist()
+
+    # Duplicates and id conflicts, dropped as a store drops them: the first one read stays.
+    good = prepared.where(F.col("rejected_reason").isNull())
+    ranked = good.withColumn("k", F.row_number().over(Window.partitionBy("digest").orderBy("rowid")))
+    distinct = ranked.where("k = 1").drop("k")
+    by_id = distinct.withColumn("k", F.row_number().over(Window.partitionBy("id").orderBy("rowid")))
+    articles = by_id.where("k = 1").drop("k", "digest", "rejected_where", "rejected_reason").persist()
+    conflicts = by_id.where("k > 1").select(
+        "rowid",
+        F.coalesce("path", "id").alias("rejected_where"),
+        F.format_string("id '%s' is already stored with another text (forget it first)", "id").alias("rejected_reason"),
+    )
+    rejected = prepared.where(F.col("rejected_reason").isNotNull()).select("rowid", "rejected_where", "rejected_reason")
+    rejected = rejected.unionByName(conflicts)
+    report.lines = prepared.count()
+    report.articles = n = articles.count()
+    report.rejected = rejected.count()
+    report.duplicates = report.lines - report.rejected - n
+    report.rejections = [
+        Rejected(r["rejected_where"], r["rejected_reason"])
+        for r in rejected.orderBy("rowid").limit(LISTED_REJECTIONS).collect()
+    ]
+
+    # Candidates: postings built and gathered by joins on the index keys.
+    keyed = articles.select("rowid", "day", F.explode("keys").alias("key"))
+    postings = (
+        keyed.groupBy("key")
+        .agg(F.count("*").alias("df"), F.sort_array(F.collect_list(F.struct("rowid", "day"))).alias("holders"))
+        .where((F.col("df") >= 2) & (F.col("df") <= max_df(n)))  # a key only the article holds finds nothing
+        .drop("df")
+    )
+    gathered = (
+        keyed.join(postings, "key")
+        .groupBy("rowid", "day")
+        .agg(F.collect_list(F.struct("key", "holders")).alias("postings"))
+    )
+    pairs = gathered.mapInPandas(partial(_candidates, settings=settings, n_articles=n), "a long, b long").distinct()
+    pairs = pairs.persist()
+    report.compared = pairs.count()
+
+    # Align and decide, pairs with both articles' fields.
+    sides = [articles.select(*[F.col(c).alias(f"{s}_{c}") for c in _ARTICLE_COLUMNS]) for s in ("a", "b")]
+    jobs = (
+        pairs.join(sides[0], pairs["a"] == sides[0]["a_rowid"])
+        .join(sides[1], pairs["b"] == sides[1]["b_rowid"])
+        .sortWithinPartitions("b", "a")  # consecutive pairs share an article: the document cache hits
+    )
+    decided = jobs.mapInPandas(partial(_decide, settings=settings, job=job), _DECIDED_SCHEMA).persist()
+    # The driver gets what the graph needs, not the evidence: direction_p alone of the summary.
+    rows = (
+        decided.select(
+            *[c for c in decided.columns if c != "summary"],
+            F.get_json_object("summary", "$.direction_p").alias("direction_p"),
+        )
+        .orderBy("a", "b")
+        .collect()
+    )
+    related = [_pair_from_row(r) for r in rows]  # in the store's order: ties in the graph fall the same way
+    for p in related:
+        report.found[p.relation] = report.found.get(p.relation, 0) + 1
+    published = {r["a"]: r["a_published"] for r in rows} | {r["b"]: r["b_published"] for r in rows}
+    names = {r["a"]: r["a_id"] for r in rows} | {r["b"]: r["b_id"] for r in rows}
+    stories = stories_from_pairs(related, published)
+    report.stories = len(stories)
+
+    out = dst.rstrip("/")
+    report.outputs = {name: f"{out}/{name}" for name in ("pairs.parquet", "stories.parquet", "provenance.parquet")}
+    side = F.when(F.col("source") == F.col("a"), F.col("a_id")).when(F.col("source") == F.col("b"), F.col("b_id"))
+    derived = F.when(F.col("derived") == F.col("a"), F.col("a_id")).when(F.col("derived") == F.col("b"), F.col("b_id"))
+    (
+        decided.orderBy("a", "b")
+        .select(
+            F.col("a_id").alias("a"),
+            F.col("b_id").alias("b"),
+            "relation",
+            "confidence",
+            side.alias("source"),
+            derived.alias("derived"),
+            "direction_basis",
+            "coverage_derived",
+            "coverage_source",
+            F.col("summary").alias("evidence"),
+        )
+        .coalesce(1)
+        .write.mode("overwrite")
+        .parquet(report.outputs["pairs.parquet"])
+    )
+    story_rows = [
+        (k, len(s.articles), [names[r] for r in s.articles], [names[r] for r in s.roots])
+        for k, s in enumerate(stories, 1)
+    ]
+    edge_rows = [
+        (k, names[e.source or 0], names[e.derived or 0], e.confidence, e.coverage, e.basis, e.direction_p)
+        for k, s in enumerate(stories, 1)
+        for e in s.edges
+    ]
+    spark.createDataFrame(story_rows, "story int, size int, articles array<string>, roots array<string>").coalesce(
+        1
+    ).write.mode("overwrite").parquet(report.outputs["stories.parquet"])
+    spark.createDataFrame(
+        edge_rows,
+        "story int, source string, derived string, confidence double, coverage double, basis string, "
+        "direction_p double",
+    ).coalesce(1).write.mode("overwrite").parquet(report.outputs["provenance.parquet"])
+    for frame in (prepared, articles, pairs, decided):
+        frame.unpersist()
+    report.wall_s = time.perf_counter() - started
+    report.outputs["summary.jsonl"] = f"{out}/summary.jsonl"
+    _write_text(spark, report.outputs["summary.jsonl"], summary_jsonl(src, report))
+    return report
+
+
+def _pair_from_row(row: Any) -> PairRecord:
+    from wiretrace.adapters.store.base import PairRecord
+
+    return PairRecord(
+        row["a"], row["b"], row["relation"], row["confidence"], row["source"], row["derived"],
+        row["direction_basis"], row["coverage_derived"], row["coverage_source"],
+        {"direction_p": float(row["direction_p"])},
+    )  # fmt: skip
+
+
+def summary_jsonl(src: str, report: JobReport) -> str:
+    """``summary.jsonl``: one ``summary`` object, then one ``rejected`` object per listed rejection."""
+    head = {
+        "type": "summary",
+        "input": src,
+        "records": report.lines,
+        "articles": report.articles,
+        "duplicates": report.duplicates,
+        "rejected": report.rejected,
+        "compared_pairs": report.compared,
+        "found": report.found,
+        "stories": report.stories,
+        "outputs": report.outputs,
+        "wall_s": round(report.wall_s, 1),
+    }
+    lines = [json.dumps(head, ensure_ascii=False)]
+    lines += [
+        json.dumps({"type": "rejected", "where": r.where, "reason": r.reason}, ensure_ascii=False)
+        for r in report.rejections
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def describe(report: JobReport) -> str:
+    """The job in one line, for the terminal."""
+    found = ", ".join(f"{n} {k}" for k, n in sorted(report.found.items())) or "none related"
+    return (
+        f"scanned {report.articles} articles ({report.duplicates} duplicates, {report.rejected} rejected), "
+        f"compared {report.compared} candidate pairs: {found}; {report.stories} stories; "
+        f"{report.wall_s:.1f} s"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``spark-submit`` entry point: ``spark-submit .../wiretrace/engines/spark.py --input PATH --output DIR``."""
+    parser = argparse.ArgumentParser(prog="wiretrace-spark", description="The wiretrace corpus scan on Spark.")
+    parser.add_argument("--input", required=True, help="JSONL or Parquet articles (local path or Hadoop URL).")
+    parser.add_argument("--output", required=True, help="Output folder (local path or Hadoop URL).")
+    parser.add_argument("--master", help="Spark master URL (default: what spark-submit was given).")
+    parser.add_argument("--format", default="auto", choices=("auto", "jsonl", "parquet"))
+    parser.add_argument("--partitions", type=int, help="Shuffle partitions.")
+    parser.add_argument("--config", help="A wiretrace settings TOML file.")
+    args = parser.parse_args(argv)
+    try:
+        from wiretrace.cli import build_settings
+
+        settings = build_settings(args.config, {})
+        check_input(args.input)
+        spark = spark_session(args.master, args.partitions)
+        try:
+            report = run_job(spark, args.input, args.output, settings, args.format)
+        finally:
+            spark.stop()
+    except WiretraceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for r in report.rejections:
+        print(f"rejected: {r.where}: {r.reason}", file=sys.stderr)
+    print(describe(report))
+    return 1 if report.rejected else 0
+
+
+if __name__ == "__main__":
+    # Run the installed module's main, not this file's copy: Spark pickles functions of __main__ by value,
+    # which would give every task a fresh worker cache (and a fresh model load).
+    from wiretrace.engines.spark import main as installed_main
+
+    raise SystemExit(installed_main())
