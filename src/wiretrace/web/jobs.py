@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import json
 import logging
 import threading
 import time
@@ -20,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from wiretrace.adapters.inputs import Rejected
-from wiretrace.adapters.readers import article_from_record, read_bytes
+from wiretrace.adapters.inputs import Rejected, parse_jsonl_line
+from wiretrace.adapters.readers import read_bytes
 from wiretrace.errors import InputError, WiretraceError
 from wiretrace.types import Article
 
@@ -66,23 +65,9 @@ def iter_upload(data: bytes, name: str) -> Iterator[Article | Rejected]:
         yield article if article.id else _with_id(article, name)
         return
     for n, line in enumerate(data.splitlines(), 1):
-        where = f"{name}:{n}"
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            yield Rejected(where, f"undecodable bytes at offset {exc.start} (not UTF-8 text)")
-            continue
-        except json.JSONDecodeError as exc:
-            yield Rejected(where, f"malformed JSON ({exc.msg} at column {exc.colno})")
-            continue
-        try:
-            article = article_from_record(record, where)
-        except InputError as exc:
-            yield Rejected(exc.where, exc.problem)
-            continue
-        yield article if article.id else _with_id(article, where)
+        item = parse_jsonl_line(line, f"{name}:{n}")  # as `wiretrace ingest` reads a JSONL file
+        if item is not None:
+            yield item
 
 
 def _with_id(article: Article, default: str) -> Article:
