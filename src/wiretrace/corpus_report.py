@@ -17,10 +17,18 @@ from xml.sax.saxutils import escape, quoteattr
 from wiretrace.adapters.store.base import PairRecord, StoredArticle
 from wiretrace.core.clean import body_spans, find_furniture
 from wiretrace.core.provenance import Story
+from wiretrace.types import Article
 
 _WORDS = re.compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}\W+[^\W\d_]{2,}")
 
-__all__ = ["pairs_to_jsonl", "stories_to_dot", "stories_to_graphml", "stories_to_jsonl", "stories_to_text"]
+__all__ = [
+    "first_line",
+    "pairs_to_jsonl",
+    "stories_to_dot",
+    "stories_to_graphml",
+    "stories_to_jsonl",
+    "stories_to_text",
+]
 
 
 def _name(articles: dict[int, StoredArticle], rowid: int | None) -> str | None:
@@ -86,16 +94,19 @@ def stories_to_jsonl(stories: Sequence[Story], articles: dict[int, StoredArticle
         yield json.dumps(story_dict(n, story, articles), ensure_ascii=False)
 
 
+def first_line(article: Article) -> str:
+    """The first line of the body with three words in a row (page furniture and wire rules skipped), or ""."""
+    spans = body_spans(article.text, article.header, find_furniture(article.text, article.header))
+    body = "\n".join(article.text[x:y] for x, y in spans)
+    return next((line.strip() for line in body.splitlines() if _WORDS.search(line)), "")
+
+
 def _label(articles: dict[int, StoredArticle], rowid: int) -> str:
     item = articles.get(rowid)
     if not item:
         return str(rowid)
     a = item.article
-    title = a.title
-    if not title:
-        spans = body_spans(a.text, a.header, find_furniture(a.text, a.header))
-        body = "\n".join(a.text[x:y] for x, y in spans)
-        title = next((line.strip() for line in body.splitlines() if _WORDS.search(line)), "")
+    title = a.title or first_line(a)
     return " · ".join(x for x in (a.published, a.outlet, title[:60]) if x)
 
 

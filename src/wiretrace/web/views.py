@@ -8,7 +8,6 @@ hand them to Jinja (autoescaped). Verdicts come from
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -16,16 +15,13 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from wiretrace.adapters.store.base import StoredArticle
-from wiretrace.core.clean import body_spans, find_furniture
 from wiretrace.core.provenance import Story
 from wiretrace.corpus import Corpus, Match
-from wiretrace.corpus_report import story_dict
+from wiretrace.corpus_report import first_line, story_dict
 from wiretrace.errors import InputError
 from wiretrace.report import comparison_to_dict
 
 # Three words in a row: a line of prose, not a rule, a slug or a date line.
-_WORDS = re.compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}\W+[^\W\d_]{2,}")
-
 __all__ = [
     "GraphLayout",
     "article_dict",
@@ -57,11 +53,7 @@ def headline(item: StoredArticle, width: int = 90) -> str:
     skipped, as the CLI's story summary skips them.
     """
     a = item.article
-    text = a.title or ""
-    if not text:
-        spans = body_spans(a.text, a.header, find_furniture(a.text, a.header))
-        body = "\n".join(a.text[x:y] for x, y in spans)
-        text = next((line for line in body.splitlines() if _WORDS.search(line)), "") or a.text[a.header :]
+    text = a.title or first_line(a) or a.text[a.header :]
     text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
