@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -86,11 +87,25 @@ class SQLiteStore:
             self._db = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
             self._db.execute("PRAGMA foreign_keys = ON")
             if self.path != ":memory:":
-                self._db.execute("PRAGMA journal_mode = WAL")
+                self._use_wal(timeout_s)
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._init(fingerprint)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a wiretrace store ({exc})") from None
+
+    def _use_wal(self, timeout_s: float) -> None:
+        # Switching to WAL answers "database is locked" at once, without waiting, while another
+        # process is creating or opening the file; wait for it here as for any transaction.
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self._db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _init(self, fingerprint: str) -> None:
         with self._transaction():
