@@ -41,45 +41,28 @@ import sys
 import tempfile
 import time
 import uuid
-from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlparse
 
 from wiretrace.adapters.inputs import Rejected
+from wiretrace.engines.spark_io import check_input, input_format, line_bases, read_records, write_text
+from wiretrace.engines.spark_stages import ARTICLE_COLUMNS, DECIDED_SCHEMA, PREPARED_SCHEMA, candidates, decide, prepare
 from wiretrace.errors import ConfigError, InputError, WiretraceError
 from wiretrace.settings import Settings
 
 if TYPE_CHECKING:
-    import pandas as pd
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import SparkSession
 
     from wiretrace.adapters.store.base import PairRecord
-    from wiretrace.core.represent import Document
-    from wiretrace.corpus import Corpus
 
 __all__ = ["JobReport", "check_input", "describe", "main", "run_job", "spark_session", "summary_jsonl"]
 
 INSTALL = "pip install 'wiretrace[spark]', with Java 17 or newer on PATH or in JAVA_HOME"
 # Rejections listed one by one in summary.jsonl (all are counted): a corpus of bad lines must not fill the driver.
 LISTED_REJECTIONS = 10_000
-# Articles of one input file are numbered below 2**40 (a trillion lines), after the file's own number.
-_FILE_SHIFT = 40
-_DOC_CACHE = 4096
-
-_ARTICLE_COLUMNS = ("rowid", "id", "text", "title", "published", "outlet", "url", "path", "header")
-_PREPARED_SCHEMA = (
-    "rowid long, id string, text string, title string, published string, outlet string, url string, path string, "
-    "header int, digest string, keys array<string>, day int, rejected_where string, rejected_reason string"
-)
-_DECIDED_SCHEMA = (
-    "a long, b long, a_id string, b_id string, a_published string, b_published string, relation string, "
-    "confidence double, source long, derived long, direction_basis string, coverage_derived double, "
-    "coverage_source double, summary string"
-)
 
 
 @dataclass
@@ -160,275 +143,7 @@ def spark_session(
         raise ConfigError(f"cannot start Spark ({first}); {INSTALL}") from None
 
 
-# -- per worker process ------------------------------------------------------
-
-
-class _Worker:
-    """A corpus (its engine, embedding model loaded once) and a cache of prepared documents."""
-
-    def __init__(self, settings: Settings) -> None:
-        from wiretrace.adapters.store.memory import MemoryStore
-        from wiretrace.corpus import Corpus
-        from wiretrace.pipeline import Engine
-
-        self.corpus: Corpus = Corpus(MemoryStore(), Engine(settings))
-        self.docs: OrderedDict[tuple[str, int], Document] = OrderedDict()
-
-    def documents(self, job: str, articles: Mapping[int, Any]) -> dict[int, Document]:
-        """Prepared documents of these articles, preparing the missing ones in one batch."""
-        missing = [r for r in articles if (job, r) not in self.docs]
-        if missing:
-            for r, doc in zip(missing, self.corpus.engine.prepare_many([articles[r] for r in missing]), strict=True):
-                self.docs[(job, r)] = doc
-        out = {}
-        for r in articles:
-            self.docs.move_to_end((job, r))
-            out[r] = self.docs[(job, r)]
-        while len(self.docs) > max(_DOC_CACHE, len(articles)):
-            self.docs.popitem(last=False)
-        return out
-
-
-# One per settings in each Python worker process (Spark reuses worker processes across tasks).
-_WORKERS: dict[Settings, _Worker] = {}
-
-
-def _worker(settings: Settings) -> _Worker:
-    if settings not in _WORKERS:
-        _WORKERS[settings] = _Worker(settings)
-    return _WORKERS[settings]
-
-
-def _opt(value: Any) -> Any:
-    """A value from an Arrow batch, with pandas' missing values (None, NaN, NA) as None."""
-    import pandas as pd
-
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and value != value:  # NaN stands for null in a float column
-        return None
-    return value
-
-
-# -- stage functions (run on the executors) -----------------------------------
-
-
-def _known(days: Mapping[int, int | None], rowids: Sequence[int]) -> dict[int, int | None]:
-    return {r: days[r] for r in rowids if r in days}
-
-
-def _prepare(
-    batches: Iterator[pd.DataFrame], settings: Settings, bases: Mapping[tuple[str, int], tuple[int, int, str]], sep: str
-) -> Iterator[pd.DataFrame]:
-    """read, clean, segment, index keys: one output row per non-blank input record."""
-    import pandas as pd
-
-    from wiretrace.adapters.inputs import parse_jsonl_line
-    from wiretrace.corpus import publication_day
-
-    corpus = _worker(settings).corpus
-    for batch in batches:
-        rows: list[dict[str, Any]] = []
-        for value, file, block, mono in zip(batch["value"], batch["file"], batch["block"], batch["mono"], strict=True):
-            number, first, name = bases[(file, int(block))]
-            line = first + int(mono)
-            where = f"{name}{sep}{line}"
-            item = parse_jsonl_line((value + "\n").encode("utf-8"), where) if value is not None else None
-            if item is None:
-                continue
-            row: dict[str, Any] = {"rowid": (number << _FILE_SHIFT) + line}
-            if not isinstance(item, Rejected):
-                prepared = corpus.prepare_batch([item])
-                if prepared.rejected:
-                    item = prepared.rejected[0]
-                else:
-                    stored = prepared.items[0]
-                    a = stored.article
-                    row.update(
-                        id=a.id, text=a.text, title=a.title, published=a.published, outlet=a.outlet, url=a.url,
-                        path=a.path, header=a.header, digest=stored.digest, keys=list(stored.keys),
-                        day=publication_day(a.published),
-                    )  # fmt: skip
-            if isinstance(item, Rejected):
-                row.update(rejected_where=item.where, rejected_reason=item.reason)
-            rows.append(row)
-        # Every column as Python objects, gaps as None: pandas would turn a gap into NaN, which Arrow will not cast.
-        columns = [c.split()[0] for c in _PREPARED_SCHEMA.split(", ")]
-        yield pd.DataFrame({c: pd.Series([row.get(c) for row in rows], dtype=object) for c in columns})
-
-
-def _candidates(batches: Iterator[pd.DataFrame], settings: Settings, n_articles: int) -> Iterator[pd.DataFrame]:
-    """candidates: each article's gathered postings through the local selection rule, as ordered pairs."""
-    import pandas as pd
-
-    from wiretrace.core.fingerprint import select_candidates
-
-    for batch in batches:
-        a_out: list[int] = []
-        b_out: list[int] = []
-        for rowid, day, gathered in zip(batch["rowid"], batch["day"], batch["postings"], strict=True):
-            postings: dict[str, list[int]] = {}
-            days: dict[int, int | None] = {}
-            for entry in gathered:
-                holders = entry["holders"]
-                postings[entry["key"]] = [int(h["rowid"]) for h in holders]
-                for h in holders:
-                    d = _opt(h["day"])
-                    days[int(h["rowid"])] = None if d is None else int(d)
-            own_day = _opt(day)
-            found = select_candidates(
-                sorted(postings),  # a store hands keys over sorted; the scores sum in that order
-                postings,
-                n_articles,
-                limit=settings.candidates,
-                min_score=settings.min_candidate_score,
-                window_days=settings.window_days,
-                day=None if own_day is None else int(own_day),
-                days_of=partial(_known, days),
-                exclude=int(rowid),
-            )
-            for r, _ in found:
-                a_out.append(min(r, int(rowid)))
-                b_out.append(max(r, int(rowid)))
-        yield pd.DataFrame({"a": pd.Series(a_out, dtype="int64"), "b": pd.Series(b_out, dtype="int64")})
-
-
-def _decide(batches: Iterator[pd.DataFrame], settings: Settings, job: str) -> Iterator[pd.DataFrame]:
-    """align and decide each pair; the related ones as the scan records them."""
-    import pandas as pd
-
-    from wiretrace.corpus import pair_record
-    from wiretrace.types import Article
-
-    worker = _worker(settings)
-    columns = [c.split()[0] for c in _DECIDED_SCHEMA.split(", ")]
-    for batch in batches:
-        articles: dict[int, Article] = {}
-        for side in ("a", "b"):
-            fields = [batch[f"{side}_{c}"] for c in _ARTICLE_COLUMNS]
-            for rowid, id_, text, title, published, outlet, url, path, header in zip(*fields, strict=True):
-                if int(rowid) not in articles:
-                    articles[int(rowid)] = Article(
-                        text, id_, _opt(title), _opt(published), _opt(outlet), _opt(url), _opt(path), int(header)
-                    )
-        docs = worker.documents(job, articles)
-        rows = []
-        for a, b in zip(batch["a"], batch["b"], strict=True):
-            a, b = int(a), int(b)
-            result = worker.corpus.engine.compare_documents(docs[a], docs[b])
-            if result.relation == "unrelated":
-                continue
-            p = pair_record(a, b, result)
-            rows.append(
-                (
-                    a, b, articles[a].id, articles[b].id, articles[a].published, articles[b].published, p.relation,
-                    p.confidence, p.source, p.derived, p.direction_basis, p.coverage_derived, p.coverage_source,
-                    json.dumps(p.summary, sort_keys=True),
-                )
-            )  # fmt: skip
-        yield pd.DataFrame({c: pd.Series([row[k] for row in rows], dtype=object) for k, c in enumerate(columns)})
-
-
-# -- the driver ------------------------------------------------------------------
-
-
-def _has_scheme(path: str) -> bool:
-    scheme = urlparse(path).scheme
-    return len(scheme) > 1  # a Windows drive letter is not a scheme
-
-
-def _display(file_uri: str, src: str) -> str:
-    """The name a local ingest gives a file: the path as given, or under the folder as given."""
-    if _has_scheme(src) or not file_uri.startswith("file:"):
-        return file_uri
-    local = Path(unquote(urlparse(file_uri).path))
-    given = Path(src)
-    if given.is_dir():
-        try:
-            return str(given / local.relative_to(given.resolve()))
-        except ValueError:
-            return str(local)
-    return str(given)
-
-
-def check_input(src: str) -> None:
-    """Refuse a local input that does not exist before any Spark starts (a URL is checked by Spark).
-
-    Raises:
-        InputError: Names the path.
-    """
-    if not _has_scheme(src) and not Path(src).exists():
-        raise InputError(src, "no such file or directory")
-
-
-def _format(src: str, fmt: str) -> str:
-    if fmt != "auto":
-        return fmt
-    name = src.rstrip("/").lower()
-    if name.endswith(".parquet"):
-        return "parquet"
-    if not _has_scheme(src) and Path(src).is_dir() and any(Path(src).rglob("*.parquet")):
-        return "parquet"
-    return "jsonl"
-
-
-def _read(spark: SparkSession, src: str, fmt: str) -> DataFrame:
-    """Records as one JSON text each, with file, block and a number increasing within a block."""
-    from pyspark.sql import functions as F
-
-    directory = not _has_scheme(src) and Path(src).is_dir()
-    if fmt == "parquet":
-        raw = spark.read.parquet(src)
-        value = F.to_json(F.struct(*[F.col(f"`{c}`") for c in raw.columns]))
-    else:
-        reader = spark.read.option("lineSep", "\n")  # as Python splits lines: a lone \r stays inside its line
-        if directory or _has_scheme(src):
-            reader = reader.option("recursiveFileLookup", "true")
-            if directory:
-                reader = reader.option("pathGlobFilter", "*.{jsonl,ndjson}")
-        raw = reader.text(src)
-        value = F.col("value")
-    return raw.select(
-        value.alias("value"),
-        F.col("_metadata.file_path").alias("file"),
-        F.col("_metadata.file_block_start").alias("block"),
-        F.monotonically_increasing_id().alias("mono"),
-    )
-
-
-def _line_bases(records: DataFrame, src: str) -> dict[tuple[str, int], tuple[int, int, str]]:
-    """For each (file, block): the file's number in path order, the offset from ``mono`` to the line, its name.
-
-    ``mono`` counts rows within a partition, and a partition reads a block's
-    rows in order: a block's first line is the lines of the file's earlier
-    blocks plus one.
-    """
-    from pyspark.sql import functions as F
-
-    counts = records.groupBy("file", "block").agg(F.count("*").alias("n"), F.min("mono").alias("first")).collect()
-    names = {r["file"]: _display(r["file"], src) for r in counts}
-    order = sorted(names, key=lambda f: PurePosixPath(names[f]).parts if not _has_scheme(names[f]) else (names[f],))
-    number = {f: k for k, f in enumerate(order)}
-    bases: dict[tuple[str, int], tuple[int, int, str]] = {}
-    seen: dict[str, int] = {}
-    for r in sorted(counts, key=lambda r: (number[r["file"]], r["block"])):
-        done = seen.get(r["file"], 0)
-        bases[(r["file"], int(r["block"]))] = (number[r["file"]], done + 1 - int(r["first"]), names[r["file"]])
-        seen[r["file"]] = done + int(r["n"])
-    return bases
-
-
-def _write_text(spark: SparkSession, uri: str, text: str) -> None:
-    """Write one small file through Hadoop's filesystem API, so any URL Spark reads is writable too."""
-    jvm = spark.sparkContext._jvm  # py4j is the only door to Hadoop's FileSystem
-    conf = spark.sparkContext._jsc.hadoopConfiguration()
-    assert jvm is not None
-    path = jvm.org.apache.hadoop.fs.Path(uri)
-    out = path.getFileSystem(conf).create(path, True)
-    try:
-        out.write(bytearray(text.encode("utf-8")))
-    finally:
-        out.close()
+# -- the job ---------------------------------------------------------------------
 
 
 def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: str = "auto") -> JobReport:
@@ -462,17 +177,17 @@ def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: st
 
     started = time.perf_counter()
     check_input(src)
-    fmt = _format(src, fmt)
+    fmt = input_format(src, fmt)
     try:
-        records = _read(spark, src, fmt)
-        bases = _line_bases(records, src)
+        records = read_records(spark, src, fmt)
+        bases = line_bases(records, src)
     except AnalysisException as exc:
         first = (str(exc).strip().splitlines() or ["unreadable"])[0]
         raise InputError(src, f"cannot read as {fmt} ({first})") from None
     report = JobReport()
     job = uuid.uuid4().hex
     sep = "#" if fmt == "parquet" else ":"
-    prepared = records.mapInPandas(partial(_prepare, settings=settings, bases=bases, sep=sep), _PREPARED_SCHEMA)
+    prepared = records.mapInPandas(partial(prepare, settings=settings, bases=bases, sep=sep), PREPARED_SCHEMA)
     prepared = prepared.persist()
 
     # Duplicates and id conflicts, dropped as a store drops them: the first one read stays.
@@ -510,18 +225,18 @@ def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: st
         .groupBy("rowid", "day")
         .agg(F.collect_list(F.struct("key", "holders")).alias("postings"))
     )
-    pairs = gathered.mapInPandas(partial(_candidates, settings=settings, n_articles=n), "a long, b long").distinct()
+    pairs = gathered.mapInPandas(partial(candidates, settings=settings, n_articles=n), "a long, b long").distinct()
     pairs = pairs.persist()
     report.compared = pairs.count()
 
     # Align and decide, pairs with both articles' fields.
-    sides = [articles.select(*[F.col(c).alias(f"{s}_{c}") for c in _ARTICLE_COLUMNS]) for s in ("a", "b")]
+    sides = [articles.select(*[F.col(c).alias(f"{s}_{c}") for c in ARTICLE_COLUMNS]) for s in ("a", "b")]
     jobs = (
         pairs.join(sides[0], pairs["a"] == sides[0]["a_rowid"])
         .join(sides[1], pairs["b"] == sides[1]["b_rowid"])
         .sortWithinPartitions("b", "a")  # consecutive pairs share an article: the document cache hits
     )
-    decided = jobs.mapInPandas(partial(_decide, settings=settings, job=job), _DECIDED_SCHEMA).persist()
+    decided = jobs.mapInPandas(partial(decide, settings=settings, job=job), DECIDED_SCHEMA).persist()
     # The driver gets what the graph needs, not the evidence: direction_p alone of the summary.
     rows = (
         decided.select(
@@ -582,7 +297,7 @@ def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: st
         frame.unpersist()
     report.wall_s = time.perf_counter() - started
     report.outputs["summary.jsonl"] = f"{out}/summary.jsonl"
-    _write_text(spark, report.outputs["summary.jsonl"], summary_jsonl(src, report))
+    write_text(spark, report.outputs["summary.jsonl"], summary_jsonl(src, report))
     return report
 
 

@@ -1,0 +1,208 @@
+"""The Spark scan's stages as they run on the executors, one ``mapInPandas`` function each.
+
+Each calls the local scan's own functions (:meth:`~wiretrace.corpus.Corpus.prepare_batch`,
+:func:`~wiretrace.core.fingerprint.select_candidates`,
+:meth:`~wiretrace.pipeline.Engine.compare_documents`); the driver side that
+wires them into a job is :mod:`wiretrace.engines.spark`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping, Sequence
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from wiretrace.adapters.inputs import Rejected
+from wiretrace.settings import Settings
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from wiretrace.core.represent import Document
+    from wiretrace.corpus import Corpus
+
+# Articles of one input file are numbered below 2**40 (a trillion lines), after the file's own number.
+FILE_SHIFT = 40
+_DOC_CACHE = 4096
+
+ARTICLE_COLUMNS = ("rowid", "id", "text", "title", "published", "outlet", "url", "path", "header")
+PREPARED_SCHEMA = (
+    "rowid long, id string, text string, title string, published string, outlet string, url string, path string, "
+    "header int, digest string, keys array<string>, day int, rejected_where string, rejected_reason string"
+)
+DECIDED_SCHEMA = (
+    "a long, b long, a_id string, b_id string, a_published string, b_published string, relation string, "
+    "confidence double, source long, derived long, direction_basis string, coverage_derived double, "
+    "coverage_source double, summary string"
+)
+
+
+# -- per worker process ------------------------------------------------------
+
+
+class _Worker:
+    """A corpus (its engine, embedding model loaded once) and a cache of prepared documents."""
+
+    def __init__(self, settings: Settings) -> None:
+        from wiretrace.adapters.store.memory import MemoryStore
+        from wiretrace.corpus import Corpus
+        from wiretrace.pipeline import Engine
+
+        self.corpus: Corpus = Corpus(MemoryStore(), Engine(settings))
+        self.docs: OrderedDict[tuple[str, int], Document] = OrderedDict()
+
+    def documents(self, job: str, articles: Mapping[int, Any]) -> dict[int, Document]:
+        """Prepared documents of these articles, preparing the missing ones in one batch."""
+        missing = [r for r in articles if (job, r) not in self.docs]
+        if missing:
+            for r, doc in zip(missing, self.corpus.engine.prepare_many([articles[r] for r in missing]), strict=True):
+                self.docs[(job, r)] = doc
+        out = {}
+        for r in articles:
+            self.docs.move_to_end((job, r))
+            out[r] = self.docs[(job, r)]
+        while len(self.docs) > max(_DOC_CACHE, len(articles)):
+            self.docs.popitem(last=False)
+        return out
+
+
+# One per settings in each Python worker process (Spark reuses worker processes across tasks).
+_WORKERS: dict[Settings, _Worker] = {}
+
+
+def _worker(settings: Settings) -> _Worker:
+    if settings not in _WORKERS:
+        _WORKERS[settings] = _Worker(settings)
+    return _WORKERS[settings]
+
+
+def _opt(value: Any) -> Any:
+    """A value from an Arrow batch, with pandas' missing values (None, NaN, NA) as None."""
+    import pandas as pd
+
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and value != value:  # NaN stands for null in a float column
+        return None
+    return value
+
+
+# -- stage functions (run on the executors) -----------------------------------
+
+
+def _known(days: Mapping[int, int | None], rowids: Sequence[int]) -> dict[int, int | None]:
+    return {r: days[r] for r in rowids if r in days}
+
+
+def prepare(
+    batches: Iterator[pd.DataFrame], settings: Settings, bases: Mapping[tuple[str, int], tuple[int, int, str]], sep: str
+) -> Iterator[pd.DataFrame]:
+    """read, clean, segment, index keys: one output row per non-blank input record."""
+    import pandas as pd
+
+    from wiretrace.adapters.inputs import parse_jsonl_line
+    from wiretrace.corpus import publication_day
+
+    corpus = _worker(settings).corpus
+    for batch in batches:
+        rows: list[dict[str, Any]] = []
+        for value, file, block, mono in zip(batch["value"], batch["file"], batch["block"], batch["mono"], strict=True):
+            number, first, name = bases[(file, int(block))]
+            line = first + int(mono)
+            where = f"{name}{sep}{line}"
+            item = parse_jsonl_line((value + "\n").encode("utf-8"), where) if value is not None else None
+            if item is None:
+                continue
+            row: dict[str, Any] = {"rowid": (number << FILE_SHIFT) + line}
+            if not isinstance(item, Rejected):
+                prepared = corpus.prepare_batch([item])
+                if prepared.rejected:
+                    item = prepared.rejected[0]
+                else:
+                    stored = prepared.items[0]
+                    a = stored.article
+                    row.update(
+                        id=a.id, text=a.text, title=a.title, published=a.published, outlet=a.outlet, url=a.url,
+                        path=a.path, header=a.header, digest=stored.digest, keys=list(stored.keys),
+                        day=publication_day(a.published),
+                    )  # fmt: skip
+            if isinstance(item, Rejected):
+                row.update(rejected_where=item.where, rejected_reason=item.reason)
+            rows.append(row)
+        # Every column as Python objects, gaps as None: pandas would turn a gap into NaN, which Arrow will not cast.
+        columns = [c.split()[0] for c in PREPARED_SCHEMA.split(", ")]
+        yield pd.DataFrame({c: pd.Series([row.get(c) for row in rows], dtype=object) for c in columns})
+
+
+def candidates(batches: Iterator[pd.DataFrame], settings: Settings, n_articles: int) -> Iterator[pd.DataFrame]:
+    """candidates: each article's gathered postings through the local selection rule, as ordered pairs."""
+    import pandas as pd
+
+    from wiretrace.core.fingerprint import select_candidates
+
+    for batch in batches:
+        a_out: list[int] = []
+        b_out: list[int] = []
+        for rowid, day, gathered in zip(batch["rowid"], batch["day"], batch["postings"], strict=True):
+            postings: dict[str, list[int]] = {}
+            days: dict[int, int | None] = {}
+            for entry in gathered:
+                holders = entry["holders"]
+                postings[entry["key"]] = [int(h["rowid"]) for h in holders]
+                for h in holders:
+                    d = _opt(h["day"])
+                    days[int(h["rowid"])] = None if d is None else int(d)
+            own_day = _opt(day)
+            found = select_candidates(
+                sorted(postings),  # a store hands keys over sorted; the scores sum in that order
+                postings,
+                n_articles,
+                limit=settings.candidates,
+                min_score=settings.min_candidate_score,
+                window_days=settings.window_days,
+                day=None if own_day is None else int(own_day),
+                days_of=partial(_known, days),
+                exclude=int(rowid),
+            )
+            for r, _ in found:
+                a_out.append(min(r, int(rowid)))
+                b_out.append(max(r, int(rowid)))
+        yield pd.DataFrame({"a": pd.Series(a_out, dtype="int64"), "b": pd.Series(b_out, dtype="int64")})
+
+
+def decide(batches: Iterator[pd.DataFrame], settings: Settings, job: str) -> Iterator[pd.DataFrame]:
+    """align and decide each pair; the related ones as the scan records them."""
+    import pandas as pd
+
+    from wiretrace.corpus import pair_record
+    from wiretrace.types import Article
+
+    worker = _worker(settings)
+    columns = [c.split()[0] for c in DECIDED_SCHEMA.split(", ")]
+    for batch in batches:
+        articles: dict[int, Article] = {}
+        for side in ("a", "b"):
+            fields = [batch[f"{side}_{c}"] for c in ARTICLE_COLUMNS]
+            for rowid, id_, text, title, published, outlet, url, path, header in zip(*fields, strict=True):
+                if int(rowid) not in articles:
+                    articles[int(rowid)] = Article(
+                        text, id_, _opt(title), _opt(published), _opt(outlet), _opt(url), _opt(path), int(header)
+                    )
+        docs = worker.documents(job, articles)
+        rows = []
+        for a, b in zip(batch["a"], batch["b"], strict=True):
+            a, b = int(a), int(b)
+            result = worker.corpus.engine.compare_documents(docs[a], docs[b])
+            if result.relation == "unrelated":
+                continue
+            p = pair_record(a, b, result)
+            rows.append(
+                (
+                    a, b, articles[a].id, articles[b].id, articles[a].published, articles[b].published, p.relation,
+                    p.confidence, p.source, p.derived, p.direction_basis, p.coverage_derived, p.coverage_source,
+                    json.dumps(p.summary, sort_keys=True),
+                )
+            )  # fmt: skip
+        yield pd.DataFrame({c: pd.Series([row[k] for row in rows], dtype=object) for k, c in enumerate(columns)})
