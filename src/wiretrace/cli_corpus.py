@@ -19,6 +19,7 @@ import click
 
 from wiretrace.adapters.files import write_text_atomic
 from wiretrace.errors import InputError
+from wiretrace.types import BASIS_WORD
 
 __all__ = ["register"]
 
@@ -152,7 +153,7 @@ def _print_matches(matches: list[Any], as_json: bool, role: str) -> None:
         click.echo(
             f"{n}. {a.id}  rewrite {c.confidence:.2f} · {c.extent or ''} derived · "
             f"{c.coverage['derived']:.0%} of the derived text · {len(c.alignment)} sentence links · "
-            f"direction by {'dates' if c.direction_basis == 'published' else 'text'}"
+            f"direction by {BASIS_WORD.get(c.direction_basis or '', 'text')}"
         )
         facts = ", ".join(f.text for f in c.carried_facts[:8])
         if facts:

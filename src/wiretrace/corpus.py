@@ -312,7 +312,8 @@ class Corpus:
         Returns:
             Matches whose comparison says ``rewrite`` with the stored article as
             the source, ranked by the share of the query it accounts for times
-            the confidence.
+            the confidence; a news agency's copy (direction basis ``agency``)
+            before the others.
         """
         return self._matches(query, want="source")
 
@@ -332,7 +333,15 @@ class Corpus:
             is_copy = result.relation == "rewrite" and result.source == "b"
             if (want == "source" and is_source) or (want == "copy" and is_copy):
                 out.append(Match(stored[r], result))
-        return sorted(out, key=lambda m: -m.comparison.coverage["derived"] * m.comparison.confidence)
+        # A news agency's copy the query was written from comes first: it is the origin of what the query
+        # shares with papers that retold the same wire story (see core/provenance.py).
+        return sorted(
+            out,
+            key=lambda m: (
+                want == "source" and m.comparison.direction_basis != "agency",
+                -m.comparison.coverage["derived"] * m.comparison.confidence,
+            ),
+        )
 
     # -- scan ----------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 from wiretrace.adapters.store.base import PairRecord, StoredArticle
 from wiretrace.core.clean import body_spans, find_furniture
 from wiretrace.core.provenance import Story
-from wiretrace.types import Article
+from wiretrace.types import BASIS_WORD, Article
 
 _WORDS = re.compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}\W+[^\W\d_]{2,}")
 
@@ -120,7 +120,7 @@ def _walk(
 ) -> None:
     for e in children.get(node, []):
         d = e.derived or 0
-        how = "dates" if e.basis == "published" else "text"
+        how = BASIS_WORD.get(e.basis or "", "text")
         lines.append(
             f"  {'   ' * depth}└─ {_name(articles, d)}  rewrite {e.confidence:.2f}, "
             f"{e.coverage:.0%} from source, direction by {how}"

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from wiretrace.core.agencies import order_by_agency
 from wiretrace.core.align import Alignment, AlignSettings, align, pair_matrices
 from wiretrace.core.clean import body_spans, find_furniture
 from wiretrace.core.decide import decide, evidence, order_by_time
@@ -144,6 +145,7 @@ class Engine:
             self.fitted.extent,
             self.fitted.direction,
             self.fitted.retelling,
+            order_by_agency(da.view.article.outlet, db.view.article.outlet) if self.settings.agency_rule else 0,
         )
         derived_first = verdict.derived_first
         derived, source, al = (da, db, al_ab) if derived_first else (db, da, al_ba)

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from wiretrace.types import ArticleView, Comparison, Link
+from wiretrace.types import BASIS_PHRASE, ArticleView, Comparison, Link
 
 __all__ = ["SCHEMA", "comparison_to_dict", "comparison_to_text", "group_links"]
 
@@ -76,7 +76,6 @@ _KIND_COLOUR = {
     "split": "blue",
 }
 _KINDS = tuple(_KIND_COLOUR)
-_BASIS = {"published": "publication dates", "text": "textual evidence"}
 # Terminal control characters from an article would be obeyed by the
 # terminal (colour, cursor moves, hidden text, right-to-left overrides), so
 # they are shown as U+FFFD instead.
@@ -187,7 +186,8 @@ def comparison_to_text(result: Comparison, colour: bool = False, width: int = 10
         if result.extent:
             facts.append(f"{result.extent} derived")
         if result.direction_basis:
-            facts.append(f"direction by {_BASIS.get(result.direction_basis, result.direction_basis)}{_dates(result)}")
+            basis = BASIS_PHRASE.get(result.direction_basis, result.direction_basis)
+            facts.append(f"direction by {basis}{_dates(result)}")
         head.append(" · ".join(facts))
         head.append(
             f"coverage: {result.coverage['derived']:.0%} of {d} comes from {s}, "

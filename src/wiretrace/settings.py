@@ -51,6 +51,10 @@ class Settings:
         scan_batch: Articles per scan transaction (a killed scan resumes
             after the last one committed).
         workers: Processes deciding pairs in a scan; 0 means one per CPU.
+        agency_rule: When publication times cannot order a rewrite pair
+            and exactly one of the two outlets is a news agency
+            (:mod:`wiretrace.core.agencies`), the agency's copy is the source;
+            false leaves it to the text.
     """
 
     model: str = "bundled"
@@ -70,6 +74,7 @@ class Settings:
     batch_size: int = 500
     scan_batch: int = 200
     workers: int = 0
+    agency_rule: bool = True
 
     def __post_init__(self) -> None:
         checks = {
@@ -110,6 +115,9 @@ class Settings:
             if name not in types:
                 raise ConfigError(f"{where}: unknown setting {key!r} (known: {', '.join(types)})")
             default = getattr(cls, name)
+            if isinstance(default, bool):
+                kwargs[name] = _boolean(key, value, where)
+                continue
             try:
                 kwargs[name] = type(default)(value)
             except (TypeError, ValueError):
@@ -123,3 +131,17 @@ class Settings:
     def as_dict(self) -> dict[str, Any]:
         """All values by name."""
         return dataclasses.asdict(self)
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _boolean(key: str, value: Any, where: str) -> bool:
+    """A yes/no setting from a TOML boolean or a string (an environment variable)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
+    raise ConfigError(f"{where}: setting {key}={value!r} is not a boolean (true or false)")

@@ -22,6 +22,10 @@ __all__ = [
     "Sentence",
 ]
 
+# How the direction of a rewrite was decided, as shown to people: a word, and a phrase.
+BASIS_WORD = {"published": "dates", "agency": "agency", "text": "text"}
+BASIS_PHRASE = {"published": "publication dates", "agency": "news agency copy", "text": "textual evidence"}
+
 Relation = Literal["rewrite", "same-event", "unrelated"]
 LinkKind = Literal["verbatim", "near-verbatim", "paraphrase", "merged", "split"]
 Side = Literal["a", "b"]
@@ -131,8 +135,9 @@ class Comparison:
         b: The second article as compared.
         source: ``"a"`` or ``"b"``: the original, when the relation is a rewrite.
         derived: The other side, when the relation is a rewrite.
-        direction_basis: ``published`` (dates decided), ``text`` (textual
-            asymmetry decided) or None.
+        direction_basis: ``published`` (dates decided), ``agency`` (only one
+            side is a news agency's copy, :mod:`wiretrace.core.agencies`),
+            ``text`` (textual asymmetry decided) or None.
         extent: ``wholly`` or ``partially`` derived, for a rewrite.
         alignment: Derived sentences mapped to source sentences. When there is
             no rewrite this is the best alignment of ``b`` onto ``a``, kept as

@@ -66,3 +66,19 @@ def test_same_event_pairs_join_a_story_but_are_no_provenance():
     story = trace_provenance([1, 2, 3], edges, by_id)
     assert [(e.source, e.derived) for e in story.edges] == [(2, 3)]
     assert story.roots == (1, 2)
+
+
+def test_a_wire_copy_is_the_parent_even_when_a_sibling_covers_more():
+    wire, times, mirror = 1, 2, 3
+    edges = [
+        Edge(wire, times, "rewrite", 0.8, source=wire, derived=times, coverage=0.7, basis="agency"),
+        Edge(wire, mirror, "rewrite", 0.8, source=wire, derived=mirror, coverage=0.8, basis="agency"),
+        # The two papers reused the same wire sentences: each covers the other more than the wire does.
+        Edge(times, mirror, "rewrite", 0.9, source=mirror, derived=times, coverage=1.0, basis="text"),
+    ]
+    story = trace_provenance([wire, times, mirror], edges, by_id)
+    assert {(e.source, e.derived) for e in story.edges} == {(wire, times), (wire, mirror)}
+    assert story.roots == (wire,)
+    # Without the agency basis, coverage decides.
+    plain = [Edge(e.a, e.b, e.relation, e.confidence, e.source, e.derived, e.coverage, "text") for e in edges]
+    assert (mirror, times) in {(e.source, e.derived) for e in trace_provenance([1, 2, 3], plain, by_id).edges}

@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 from wiretrace.adapters.files import write_text_atomic
 from wiretrace.core.normalize import fold
 from wiretrace.report import comparison_to_dict, group_links
-from wiretrace.types import ArticleView, Comparison, Fact
+from wiretrace.types import BASIS_PHRASE, ArticleView, Comparison, Fact
 
 __all__ = ["page_context", "render_html", "write_html"]
 
@@ -324,7 +324,7 @@ def page_context(result: Comparison, model: str | None = None) -> dict[str, Any]
         "relation": result.relation,
         "confidence": _percent(result.confidence),
         "extent": result.extent,
-        "basis": {"published": "publication dates", "text": "textual evidence"}.get(result.direction_basis or ""),
+        "basis": BASIS_PHRASE.get(result.direction_basis or ""),
         "derived": derived_col,
         "source": source_col,
         "coverage_derived": _percent(result.coverage.get("derived", 0.0)),

@@ -37,7 +37,8 @@ story) and ``unrelated`` (fitted on METER and on Clough & Stevenson's
 paraphrased answers); :class:`ExtentModel` says whether a rewrite is
 ``wholly`` or ``partially`` derived (METER's distinction);
 :class:`DirectionModel` says which of the two is the source when publication
-dates cannot, from the difference of the two directions' evidence: the
+dates cannot (and neither or both are a news agency's copy, see
+:mod:`wiretrace.core.agencies`), from the difference of the two directions' evidence: the
 derived text merges, drops specific facts and is covered by the source more
 than the other way round.
 """
@@ -344,6 +345,7 @@ def decide(
     extent_model: ExtentModel,
     direction_model: DirectionModel,
     retelling: RetellingRule | None = None,
+    agency_order: int = 0,
 ) -> Verdict:
     """Relation, direction and confidence for a pair of texts ``a`` and ``b``.
 
@@ -355,16 +357,23 @@ def decide(
         extent_model: Tells wholly from partially derived rewrites.
         direction_model: Picks the derived text when times do not.
         retelling: Calls a sentence-by-sentence retelling a rewrite.
+        agency_order: :func:`~wiretrace.core.agencies.order_by_agency` of the
+            two outlets (0 to leave direction to the text when times do not
+            decide).
 
     Returns:
         The :class:`Verdict`; ``derived_first`` says whether ``a`` is the
         derived text (meaningful only for a rewrite); ``probabilities`` holds
         each relation's and ``direction``, the probability that the direction
-        is right (1 when publication times decided it).
+        is right (1 when publication times or an agency decided it).
     """
     if time_order:
         derived_first = time_order > 0
         basis = "published"
+        direction_p = 1.0
+    elif agency_order:
+        derived_first = agency_order > 0
+        basis = "agency"
         direction_p = 1.0
     else:
         p_first = direction_model.probability_first_derived(e_ab, e_ba)

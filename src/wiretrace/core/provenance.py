@@ -11,7 +11,10 @@ most of it (highest ``coverage_derived``, discounted by the doubt about the
 pair's direction: a direction read from publication times is certain, one read
 from the text is not), and a further source only when it
 accounts for nearly as much (within ``keep_within``) and is not itself in the
-best parent's own ancestry or descent.
+best parent's own ancestry or descent. A news agency's copy the article was
+written from (an edge of basis ``agency``) is the parent before any other
+source: two papers that retold the same wire story cover each other more
+fully than either covers one wire version, but the wire is the origin.
 """
 
 from __future__ import annotations
@@ -34,8 +37,8 @@ class Edge:
         source: The source, for a rewrite.
         derived: The derived article, for a rewrite.
         coverage: Share of the derived text accounted for by the source.
-        basis: How the direction was decided (``published`` or ``text``).
-        direction_p: Probability that the direction is right (1 for dates).
+        basis: How the direction was decided (``published``, ``agency`` or ``text``).
+        direction_p: Probability that the direction is right (1 for dates and agencies).
     """
 
     a: int
@@ -182,9 +185,14 @@ def trace_provenance(
     children: dict[int, list[int]] = {}
     parents_of: dict[int, list[int]] = {}
     best: dict[int, Edge] = {}
-    # Strongest evidence first; a parent that would close a cycle is passed over for the next best.
+
+    # Strongest evidence first, a news agency's copy before any other source (the wire is credited, not a
+    # sibling that retold it); a parent that would close a cycle is passed over for the next best.
+    def order(e: Edge) -> tuple[bool, float, float]:
+        return (e.basis != "agency", -e.weight, -e.confidence)
+
     ranked = sorted(
-        ((d, sorted(es, key=lambda e: (-e.weight, -e.confidence))) for d, es in by_derived.items()),
+        ((d, sorted(es, key=order)) for d, es in by_derived.items()),
         key=lambda item: (-item[1][0].weight, item[0]),
     )
     for d, es in ranked:

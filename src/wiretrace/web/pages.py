@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from wiretrace.errors import InputError
-from wiretrace.types import Article, Comparison
+from wiretrace.types import BASIS_WORD, Article, Comparison
 from wiretrace.web import views
 from wiretrace.web.jobs import safe_name
 from wiretrace.web.service import NotFound, Service
@@ -192,7 +192,7 @@ def _match_row(match: Any, role: str, this_id: str) -> dict[str, Any]:
         "extent": c.extent,
         "coverage": c.coverage.get("derived", 0.0),
         "links": len(c.alignment),
-        "basis": "dates" if c.direction_basis == "published" else "text",
+        "basis": BASIS_WORD.get(c.direction_basis or "", "text"),
         "facts": [f.text for f in c.carried_facts[:6]],
         "compare": views.compare_url(source, derived),
         "url": views.article_url(other),

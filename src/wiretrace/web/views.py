@@ -20,6 +20,7 @@ from wiretrace.corpus import Corpus, Match
 from wiretrace.corpus_report import first_line, story_dict
 from wiretrace.errors import InputError
 from wiretrace.report import comparison_to_dict
+from wiretrace.types import BASIS_PHRASE
 
 # Three words in a row: a line of prose, not a rule, a slug or a date line.
 __all__ = [
@@ -249,7 +250,7 @@ def layout_story(story: Story, articles: dict[int, StoredArticle]) -> GraphLayou
             path = f"M{x1:.0f},{y1:.0f} C{reach:.0f},{y1:.0f} {reach:.0f},{y2:.0f} {x2 + 2:.0f},{y2:.0f}"
             label = (x1 + _COL_GAP * 0.45, (y1 + y2) / 2)
         s_id, d_id = str(articles[e.source].article.id), str(articles[e.derived].article.id)
-        how = "publication times" if e.basis == "published" else "textual evidence"
+        how = BASIS_PHRASE.get(e.basis or "", "textual evidence")
         edges.append(
             GraphEdge(
                 path,

@@ -50,7 +50,7 @@ class PairRecord:
         confidence: Probability of ``relation``.
         source: rowid of the source, for a rewrite.
         derived: rowid of the derived article, for a rewrite.
-        direction_basis: ``published`` or ``text``, for a rewrite.
+        direction_basis: ``published``, ``agency`` or ``text``, for a rewrite.
         coverage_derived: Share of the derived text accounted for.
         coverage_source: Share of the source used.
         summary: The evidence in brief (JSON-ready).
