@@ -10,6 +10,7 @@ import pytest
 from wiretrace.adapters.inputs import Rejected, iter_articles
 from wiretrace.adapters.store import MemoryStore, SQLiteStore
 from wiretrace.corpus import Corpus, store_fingerprint
+from wiretrace.pipeline import Engine
 from wiretrace.types import Article
 
 
@@ -82,3 +83,26 @@ def test_sources_ranks_the_true_source_first(corpus, seed_source, seed_rewrite, 
     assert match.comparison.source == "a"
     assert corpus.sources("source") == []
     assert [m.article.article.id for m in corpus.copies("source")] == ["rewrite"]
+
+
+@pytest.mark.data
+def test_worker_processes_find_what_one_process_finds(tmp_path, engine, data_dir):
+    """METER's showbiz stories scanned in small batches: 2 workers (candidates searched while they decide) == 1."""
+    from wiretrace.evaluate.meter_data import load_meter
+
+    split = load_meter(data_dir / "meter")
+    showbiz = [a for g, arts in split.pa.items() if g.startswith("showbiz/") for a in arts]
+    showbiz += [t.article for t in split.newspapers if t.group.startswith("showbiz/")]
+    assert len(showbiz) > 100
+    settings = engine.settings.replace(scan_batch=16)
+    found = []
+    for workers in (1, 2):
+        store = SQLiteStore(tmp_path / f"w{workers}.db", store_fingerprint(settings))
+        corpus = Corpus(store, Engine(settings, embedder=engine.embedder, lexicon=engine.lexicon))
+        corpus.ingest(showbiz)
+        report = corpus.scan(workers=workers)
+        assert report.scanned == store.count()
+        found.append((report.compared, report.found, store.pairs()))
+        store.close()
+    assert found[0][2], "no related pairs: the test lost its subject"
+    assert found[1] == found[0]
