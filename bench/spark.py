@@ -128,12 +128,12 @@ def _shuffle_written(spark: Any) -> int:
     return total
 
 
-def run_spark(corpus: Path, tmp: Path, cores: int, partitions: int) -> dict[str, Any]:
+def run_spark(corpus: Path, tmp: Path, cores: int, partitions: int, driver_memory: str) -> dict[str, Any]:
     from wiretrace.engines.spark import run_job, spark_session
     from wiretrace.settings import Settings
 
     started = time.perf_counter()
-    spark = spark_session(f"local[{cores}]", partitions)
+    spark = spark_session(f"local[{cores}]", partitions, driver_memory=driver_memory)
     spark.sparkContext.setLogLevel("ERROR")
     session_s = time.perf_counter() - started
     try:
@@ -201,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", help="A JSONL corpus to take the first N lines of (default: generated).")
     parser.add_argument("--cores", type=int, default=2, help="Cores for both: local workers and local[N].")
     parser.add_argument("--partitions", type=int, default=8, help="Spark shuffle partitions.")
+    parser.add_argument("--driver-memory", default="6g", help="Spark driver JVM heap (holds local[N]'s executors).")
+    parser.add_argument(
+        "--sides", nargs="+", choices=("local", "spark"), default=["local", "spark"], help="Which runs to make."
+    )
     parser.add_argument("--efficiency", type=float, default=0.7, help="Cluster scaling efficiency assumed.")
     parser.add_argument("--usd-per-vcpu-hour", type=float, default=0.05, help="Price assumed per vCPU-hour.")
     parser.add_argument("--worker-cores", type=int, default=8, help="vCPUs per cluster worker assumed.")
@@ -213,16 +217,20 @@ def main(argv: list[str] | None = None) -> int:
             corpus = tmp / "corpus.jsonl"
             print(f"… corpus of {size:,}", file=sys.stderr)
             write_corpus(corpus, size, args.corpus)
-            print("… local ingest + scan", file=sys.stderr)
-            local = run_local(corpus, tmp, args.cores)
-            print(f"  {local}", file=sys.stderr)
-            print("… spark", file=sys.stderr)
-            spark = run_spark(corpus, tmp, args.cores, args.partitions)
-            print(f"  {spark}", file=sys.stderr)
+            local = spark = None
+            if "local" in args.sides:
+                print("… local ingest + scan", file=sys.stderr)
+                local = run_local(corpus, tmp, args.cores)
+                print(f"  {local}", file=sys.stderr)
+            if "spark" in args.sides:
+                print("… spark", file=sys.stderr)
+                spark = run_spark(corpus, tmp, args.cores, args.partitions, args.driver_memory)
+                print(f"  {spark}", file=sys.stderr)
             rows.append({"size": size, "local": local, "spark": spark})
     if args.json:
         print(json.dumps(rows, indent=1))
-    print(table(rows, args), end="")
+    if "spark" in args.sides and "local" in args.sides:
+        print(table(rows, args), end="")
     return 0
 
 

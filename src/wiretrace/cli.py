@@ -238,17 +238,25 @@ def eval_meter(data: str, as_json: bool, config: str | None, model: str | None) 
 @click.option("--meter", required=True, type=click.Path(exists=True, file_okay=False), help="A METER split folder.")
 @click.option("--background", type=click.Path(exists=True, file_okay=False), help="Unrelated articles (e.g. BBC).")
 @click.option("--seeds", type=click.Path(exists=True, file_okay=False), help="Folder of the seed pair.")
+@click.option("--sources", "ask_sources", is_flag=True, help="Also rank the sources of every derived METER text.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @settings_options
 def eval_scan(
-    meter: str, background: str | None, seeds: str | None, as_json: bool, config: str | None, model: str | None
+    meter: str,
+    background: str | None,
+    seeds: str | None,
+    ask_sources: bool,
+    as_json: bool,
+    config: str | None,
+    model: str | None,
 ) -> None:
     """Corpus scan of METER + background + seeds: pair precision/recall, direction, story B-cubed F1."""
     from wiretrace.evaluate.scan import evaluate_scan
     from wiretrace.pipeline import Engine
 
     engine = Engine(build_settings(config, {"model": model}))
-    _print_report(evaluate_scan(meter, engine, background, seeds, progress=_progress), as_json)
+    report = evaluate_scan(meter, engine, background, seeds, progress=_progress, sources=ask_sources)
+    _print_report(report, as_json)
 
 
 @eval_group.command(name="msrp")

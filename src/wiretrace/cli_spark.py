@@ -40,6 +40,11 @@ def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
     help="Input format; auto goes by the name (.parquet, or a folder holding .parquet files).",
 )
 @click.option("--partitions", type=click.IntRange(min=1), help="Shuffle partitions (spark.sql.shuffle.partitions).")
+@click.option(
+    "--driver-memory",
+    envvar="WIRETRACE_SPARK_DRIVER_MEMORY",
+    help="Driver JVM heap, e.g. 8g (spark.driver.memory; local[N] default 4g: its executors share it).",
+)
 @_settings_options
 def spark_scan(
     src: str,
@@ -47,6 +52,7 @@ def spark_scan(
     master: str,
     fmt: str,
     partitions: int | None,
+    driver_memory: str | None,
     config: str | None,
     model: str | None,
     set_values: tuple[str, ...],
@@ -65,7 +71,7 @@ def spark_scan(
 
     settings = build_settings(config, {**_parse_set(set_values), "model": model})
     check_input(src)
-    spark = spark_session(master, partitions)
+    spark = spark_session(master, partitions, driver_memory=driver_memory)
     try:
         spark.sparkContext.setLogLevel("ERROR")
         report = run_job(spark, src, dst, settings, fmt)

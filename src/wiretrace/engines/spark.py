@@ -63,6 +63,8 @@ __all__ = ["JobReport", "check_input", "describe", "main", "run_job", "spark_ses
 INSTALL = "pip install 'wiretrace[spark]', with Java 17 or newer on PATH or in JAVA_HOME"
 # Rejections listed one by one in summary.jsonl (all are counted): a corpus of bad lines must not fill the driver.
 LISTED_REJECTIONS = 10_000
+# The JVM heap of a local[N] run, which holds the executors too.
+LOCAL_DRIVER_MEMORY = "4g"
 
 
 @dataclass
@@ -98,7 +100,10 @@ class JobReport:
 
 
 def spark_session(
-    master: str | None = None, partitions: int | None = None, app_name: str = "wiretrace"
+    master: str | None = None,
+    partitions: int | None = None,
+    app_name: str = "wiretrace",
+    driver_memory: str | None = None,
 ) -> SparkSession:
     """A Spark session for the scan (the running one under ``spark-submit``).
 
@@ -107,6 +112,10 @@ def spark_session(
             keeps what ``spark-submit`` was given.
         partitions: Shuffle partitions (``spark.sql.shuffle.partitions``).
         app_name: The application name.
+        driver_memory: The driver's JVM heap (``spark.driver.memory``, ``4g``);
+            in ``local`` mode the executors live in it too, so it defaults to
+            :data:`LOCAL_DRIVER_MEMORY` there (Spark's own 1g runs out while
+            gathering postings at 100k articles).
 
     Raises:
         ConfigError: pyspark is not installed or Spark cannot start (no Java).
@@ -127,8 +136,11 @@ def spark_session(
                 "spark.sql.shuffle.partitions": "8",  # Spark's 200 is for clusters; tiny tasks cost more than they do
                 "spark.local.dir": tmp,
                 "spark.sql.warehouse.dir": str(Path(tmp) / "wiretrace-spark-warehouse"),
+                "spark.driver.memory": LOCAL_DRIVER_MEMORY,
             }
         )
+    if driver_memory:
+        conf["spark.driver.memory"] = driver_memory
     if partitions:
         conf["spark.sql.shuffle.partitions"] = str(partitions)
     builder = SparkSession.builder.appName(app_name)

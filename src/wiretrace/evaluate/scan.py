@@ -12,7 +12,13 @@ its provenance edges (who was written from whom) are scored:
   newspaper texts of one group; two background articles) are counted apart and
   left out of precision. Recall is over derived newspaper texts (one edge to a
   PA text of their group suffices) and the seed pair.
-* **direction**: among right METER edges, the share with the PA text as source.
+* **direction**: among right METER edges, the share with the PA text as source;
+  also by how the direction was decided (``by_basis``: ``agency`` when the PA
+  outlet decided it, ``text`` when the textual model did; run with
+  ``WIRETRACE_AGENCY_DIRECTION=false`` for the text alone).
+* **sources** (with ``sources=True``, ``--sources``): for each derived
+  newspaper text, whether :meth:`~wiretrace.corpus.Corpus.sources` puts a PA
+  text of its group first (``recall_at_1``), and what it put first otherwise.
 * **stories**: B-cubed F1 of the stories against METER groups, over METER texts
   (a text in no story is a story of its own).
 """
@@ -29,10 +35,34 @@ from typing import Any
 from wiretrace.adapters.inputs import iter_articles
 from wiretrace.adapters.store import SQLiteStore
 from wiretrace.corpus import Corpus, store_fingerprint
-from wiretrace.evaluate.meter_data import load_meter
+from wiretrace.evaluate.meter_data import MeterSplit, load_meter
 from wiretrace.pipeline import Engine
 
 __all__ = ["evaluate_scan"]
+
+
+def _ask_sources(corpus: Corpus, split: MeterSplit, progress: Callable[[str], None]) -> dict[str, Any]:
+    """Where each derived METER text's first source falls: a PA text of its group, another PA text, other, none."""
+    pa_group = {str(a.id): g for g, arts in split.pa.items() for a in arts}
+    derived = [t for t in split.newspapers if t.label != "non-derived" and split.pa.get(t.group)]
+    progress(f"sources of {len(derived)} derived METER texts")
+    first = {"own_pa": 0, "other_pa": 0, "not_pa": 0, "none": 0}
+    started = time.perf_counter()
+    for text in derived:
+        found = corpus.sources(str(text.article.id))
+        top = str(found[0].article.article.id) if found else None
+        if top is None:
+            first["none"] += 1
+        elif top not in pa_group:
+            first["not_pa"] += 1
+        else:
+            first["own_pa" if pa_group[top] == text.group else "other_pa"] += 1
+    return {
+        "recall_at_1": round(first["own_pa"] / len(derived), 4) if derived else 0.0,
+        "queries": len(derived),
+        "first": first,
+        "mean_ms": round(1000 * (time.perf_counter() - started) / max(len(derived), 1), 1),
+    }
 
 
 def _bcubed(pred: dict[str, int], gold: dict[str, str]) -> dict[str, float]:
@@ -61,6 +91,7 @@ def evaluate_scan(
     seeds: str | None = None,
     db: str | None = None,
     progress: Callable[[str], None] = lambda _msg: None,
+    sources: bool = False,
 ) -> dict[str, Any]:
     """Ingest, scan and score; see the module docstring for the definitions.
 
@@ -72,9 +103,12 @@ def evaluate_scan(
             ``002_*.txt`` rewrite), or None.
         db: Store file to use (a temporary one by default).
         progress: Called with a short message at each step.
+        sources: Also ask :meth:`~wiretrace.corpus.Corpus.sources` of every
+            derived METER text (``sources`` in the result).
 
     Returns:
-        ``pairs``, ``direction``, ``stories``, ``counts`` and ``wall_s``.
+        ``pairs``, ``direction``, ``stories``, ``counts`` and ``wall_s``
+        (and ``sources``).
     """
     started = time.perf_counter()
     split = load_meter(meter)
@@ -97,6 +131,7 @@ def evaluate_scan(
         stories = corpus.stories()
         names = {s.rowid: str(s.article.id) for s in store.get_many(store.iter_rowids())}
         n_articles = store.count()
+        ranked = _ask_sources(corpus, split, progress) if sources else None
         store.close()
 
     pa_group = {str(a.id): g for g, arts in split.pa.items() for a in arts}
@@ -115,6 +150,7 @@ def evaluate_scan(
     unknown: dict[str, int] = {}
     found: set[str] = set()
     direction_ok = direction_n = 0
+    by_basis: dict[str, list[int]] = {}
     seed_found = False
     for story in stories:
         for e in story.edges:
@@ -129,6 +165,9 @@ def evaluate_scan(
                     found.add(n)
                     direction_n += 1
                     direction_ok += ks == "pa"
+                    tally = by_basis.setdefault(e.basis or "text", [0, 0])
+                    tally[0] += ks == "pa"
+                    tally[1] += 1
                 else:
                     wrong += 1
             elif pair_kinds == {"pa"}:
@@ -154,7 +193,7 @@ def evaluate_scan(
     story_of = {names[r]: n for n, st in enumerate(stories) for r in st.articles}
     meter_items = {**{p: g for p, g in pa_group.items()}, **{n: t.group for n, t in paper.items()}}
     pred = {item: story_of.get(item, -1 - k) for k, item in enumerate(meter_items)}
-    return {
+    out: dict[str, Any] = {
         "pairs": {
             "precision": round(right / (right + wrong), 4) if right + wrong else 0.0,
             "recall": round(hits / expected, 4) if expected else 0.0,
@@ -164,7 +203,11 @@ def evaluate_scan(
             "expected": expected,
             "seed_pair_found": seed_found,
         },
-        "direction": {"accuracy": round(direction_ok / direction_n, 4) if direction_n else 0.0, "pairs": direction_n},
+        "direction": {
+            "accuracy": round(direction_ok / direction_n, 4) if direction_n else 0.0,
+            "pairs": direction_n,
+            "by_basis": {b: {"accuracy": round(ok / n, 4), "pairs": n} for b, (ok, n) in sorted(by_basis.items())},
+        },
         "stories": {**_bcubed(pred, meter_items), "stories": len(stories)},
         "counts": {
             "articles": n_articles,
@@ -176,3 +219,6 @@ def evaluate_scan(
         "scan_s": round(report.wall_s, 1),
         "wall_s": round(time.perf_counter() - started, 1),
     }
+    if ranked is not None:
+        out["sources"] = ranked
+    return out
