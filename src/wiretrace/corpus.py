@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from wiretrace.adapters.inputs import Rejected
@@ -380,8 +379,7 @@ class Corpus:
         done: set[tuple[int, int]] = set()
         pool = self._pool(workers)
 
-        def finish(chunk: list[int], decided: Callable[[], list[PairRecord]]) -> None:
-            records = decided()
+        def finish(chunk: list[int], records: list[PairRecord]) -> None:
             for record in records:
                 report.found[record.relation] = report.found.get(record.relation, 0) + 1
             self.store.record_scan(chunk, records)
@@ -390,7 +388,7 @@ class Corpus:
                 progress(len(chunk))
 
         # With workers, the next batch's candidates are searched here while the workers decide this one's pairs.
-        pending: tuple[list[int], Callable[[], list[PairRecord]]] | None = None
+        pending: tuple[list[int], list[Future[list[PairRecord]]]] | None = None
         try:
             for start in range(0, len(todo), batch):
                 chunk = todo[start : start + batch]
@@ -406,18 +404,16 @@ class Corpus:
                     if pairs:
                         jobs.append(pairs)
                 report.compared += sum(len(j) for j in jobs)
+                if pool is None:
+                    finish(chunk, self.decide_pairs([p for job in jobs for p in job]))
+                    continue
                 if pending is not None:
-                    finish(*pending)
-                if pool is not None:
-                    size = max(1, -(-len(jobs) // workers))
-                    shares = [[p for job in jobs[k : k + size] for p in job] for k in range(0, len(jobs), size)]
-                    futures = [pool.submit(_decide_in_worker, share) for share in shares]
-                    pending = (chunk, partial(_results, futures))
-                else:
-                    records = self.decide_pairs([p for job in jobs for p in job])
-                    pending = (chunk, partial(list, records))
+                    finish(pending[0], [r for f in pending[1] for r in f.result()])
+                size = max(1, -(-len(jobs) // workers))
+                shares = [[p for job in jobs[k : k + size] for p in job] for k in range(0, len(jobs), size)]
+                pending = (chunk, [pool.submit(_decide_in_worker, share) for share in shares])
             if pending is not None:
-                finish(*pending)
+                finish(pending[0], [r for f in pending[1] for r in f.result()])
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
@@ -456,10 +452,6 @@ class Corpus:
         members = sorted({p.a for p in pairs} | {p.b for p in pairs})
         published = {s.rowid: s.article.published for s in self.store.get_many(members)}
         return stories_from_pairs(pairs, published)
-
-
-def _results(futures: Sequence[Future[list[PairRecord]]]) -> list[PairRecord]:
-    return [r for f in futures for r in f.result()]
 
 
 def stories_from_pairs(pairs: Sequence[PairRecord], published: Mapping[int, str | None]) -> list[Story]:
