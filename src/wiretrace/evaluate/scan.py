@@ -15,7 +15,7 @@ its provenance edges (who was written from whom) are scored:
 * **direction**: among right METER edges, the share with the PA text as source;
   also by how the direction was decided (``by_basis``: ``agency`` when the PA
   outlet decided it, ``text`` when the textual model did; run with
-  ``WIRETRACE_AGENCY_DIRECTION=false`` for the text alone).
+  ``WIRETRACE_AGENCY_RULE=false`` for the text alone).
 * **sources** (with ``sources=True``, ``--sources``): for each derived
   newspaper text, whether :meth:`~wiretrace.corpus.Corpus.sources` puts a PA
   text of its group first (``recall_at_1``), and what it put first otherwise.
@@ -35,16 +35,16 @@ from typing import Any
 from wiretrace.adapters.inputs import iter_articles
 from wiretrace.adapters.store import SQLiteStore
 from wiretrace.corpus import Corpus, store_fingerprint
-from wiretrace.evaluate.meter_data import MeterSplit, load_meter
+from wiretrace.evaluate.meter_data import NewspaperText, load_meter
 from wiretrace.pipeline import Engine
 
 __all__ = ["evaluate_scan"]
 
 
-def _ask_sources(corpus: Corpus, split: MeterSplit, progress: Callable[[str], None]) -> dict[str, Any]:
+def _ask_sources(
+    corpus: Corpus, pa_group: dict[str, str], derived: list[NewspaperText], progress: Callable[[str], None]
+) -> dict[str, Any]:
     """Where each derived METER text's first source falls: a PA text of its group, another PA text, other, none."""
-    pa_group = {str(a.id): g for g, arts in split.pa.items() for a in arts}
-    derived = [t for t in split.newspapers if t.label != "non-derived" and split.pa.get(t.group)]
     progress(f"sources of {len(derived)} derived METER texts")
     first = {"own_pa": 0, "other_pa": 0, "not_pa": 0, "none": 0}
     started = time.perf_counter()
@@ -112,6 +112,8 @@ def evaluate_scan(
     """
     started = time.perf_counter()
     split = load_meter(meter)
+    pa_group = {str(a.id): g for g, arts in split.pa.items() for a in arts}
+    derived = [t for t in split.newspapers if t.label != "non-derived" and split.pa.get(t.group)]
     with tempfile.TemporaryDirectory() as tmp:
         store = SQLiteStore(db or str(Path(tmp) / "scan.db"), store_fingerprint(engine.settings))
         corpus = Corpus(store, engine)
@@ -131,10 +133,9 @@ def evaluate_scan(
         stories = corpus.stories()
         names = {s.rowid: str(s.article.id) for s in store.get_many(store.iter_rowids())}
         n_articles = store.count()
-        ranked = _ask_sources(corpus, split, progress) if sources else None
+        ranked = _ask_sources(corpus, pa_group, derived, progress) if sources else None
         store.close()
 
-    pa_group = {str(a.id): g for g, arts in split.pa.items() for a in arts}
     paper = {str(t.article.id): t for t in split.newspapers}
     seed_ids = [str(p) for p in seed_files]
     seed_pair = {s for s in seed_ids if Path(s).name.startswith(("000_", "002_"))}
@@ -187,7 +188,6 @@ def evaluate_scan(
                 seed_found = True
             else:
                 wrong += 1
-    derived = [t for t in split.newspapers if t.label != "non-derived" and split.pa.get(t.group)]
     expected = len(derived) + (1 if len(seed_pair) == 2 else 0)
     hits = sum(str(t.article.id) in found for t in derived) + (1 if seed_found else 0)
     story_of = {names[r]: n for n, st in enumerate(stories) for r in st.articles}
