@@ -19,7 +19,6 @@ import click
 
 from wiretrace.adapters.files import write_text_atomic
 from wiretrace.errors import InputError
-from wiretrace.types import BASIS_WORD
 
 __all__ = ["register"]
 
@@ -130,7 +129,7 @@ def _query(article: str) -> Any:
 
 
 def _print_matches(matches: list[Any], as_json: bool, role: str) -> None:
-    from wiretrace.report import comparison_to_dict
+    from wiretrace.report import comparison_to_dict, verdict_summary
 
     if as_json:
         click.echo(
@@ -150,11 +149,7 @@ def _print_matches(matches: list[Any], as_json: bool, role: str) -> None:
     for n, m in enumerate(matches, 1):
         c = m.comparison
         a = m.article.article
-        click.echo(
-            f"{n}. {a.id}  rewrite {c.confidence:.2f} · {c.extent or ''} derived · "
-            f"{c.coverage['derived']:.0%} of the derived text · {len(c.alignment)} sentence links · "
-            f"direction by {BASIS_WORD.get(c.direction_basis or '', 'text')}"
-        )
+        click.echo(f"{n}. {a.id}  {verdict_summary(c)}")
         facts = ", ".join(f.text for f in c.carried_facts[:8])
         if facts:
             click.echo(f"   carried: {facts}")
@@ -163,12 +158,23 @@ def _print_matches(matches: list[Any], as_json: bool, role: str) -> None:
 @click.command()
 @click.argument("article")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: each source with its full comparison.")
+@click.option(
+    "--rewrites-only",
+    is_flag=True,
+    help="Only articles the comparison shows ARTICLE was rewritten from (not those on the same event).",
+)
 @db_option
 @_settings_options
-def sources(article: str, as_json: bool, db: str, config: str | None, model: str | None) -> None:
-    """The stored articles ARTICLE was written from (a file, '-', or a stored id), best first."""
+def sources(article: str, as_json: bool, rewrites_only: bool, db: str, config: str | None, model: str | None) -> None:
+    """The stored articles ARTICLE may have been written from (a file, '-', or a stored id), most likely first.
+
+    Each with its verdict: a rewrite (ARTICLE was written from it) or the same
+    event (a possible source the comparison could not show copied). A news
+    agency's copy comes first: papers that retold one wire story read as
+    rewrites of each other.
+    """
     with open_corpus(db, config, model, create=False) as corpus:
-        _print_matches(corpus.sources(_query(article)), as_json, "source")
+        _print_matches(corpus.sources(_query(article), rewrites_only=rewrites_only), as_json, "source")
 
 
 @click.command()

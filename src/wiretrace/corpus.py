@@ -21,6 +21,7 @@ from typing import Any
 
 from wiretrace.adapters.inputs import Rejected
 from wiretrace.adapters.store.base import PairRecord, Store, StoredArticle
+from wiretrace.core.agencies import is_agency
 from wiretrace.core.fingerprint import FingerprintSettings, fingerprint, max_df, select_candidates
 from wiretrace.core.provenance import Edge, Story, cluster_stories, trace_provenance
 from wiretrace.core.represent import Document
@@ -303,45 +304,59 @@ class Corpus:
         doc = self.engine.prepare(query)
         return doc, self.store.find_digest(content_digest(query))
 
-    def sources(self, query: Article | str) -> list[Match]:
-        """The stored articles ``query`` was written from, best first.
+    def sources(self, query: Article | str, rewrites_only: bool = False) -> list[Match]:
+        """The stored articles ``query`` may have been written from, most likely first.
 
         Args:
             query: An article (read from a file, say) or the id of a stored one.
+            rewrites_only: Only matches whose comparison says ``rewrite`` with
+                the stored article as the source.
 
         Returns:
             Matches whose comparison says ``rewrite`` with the stored article as
-            the source, ranked by the share of the query it accounts for times
-            the confidence; a news agency's copy (direction basis ``agency``)
-            before the others.
+            the source and, unless ``rewrites_only``, those it says report the
+            same event (a possible source the comparison could not show copied;
+            each match's verdict says which). A news agency's copy comes first
+            when the query is not an agency's (with the ``agency_rule``
+            setting): papers that retold one wire story read as rewrites of
+            each other, and the wire is the origin of what they share. Then
+            rewrites before same-event matches, each by P(rewrite).
         """
-        return self._matches(query, want="source")
+        doc, rowid = self._query_document(query)
+        found = [
+            m
+            for m in self._compared(doc, rowid)
+            if (m.comparison.relation == "rewrite" and m.comparison.source == "a")
+            or (m.comparison.relation == "same-event" and not rewrites_only)
+        ]
+        wire_first = self.settings.agency_rule and not is_agency(doc.view.article.outlet)
+        return sorted(
+            found,
+            key=lambda m: (
+                not (wire_first and is_agency(m.article.article.outlet)),
+                m.comparison.relation != "rewrite",
+                -m.comparison.probabilities.get("rewrite", 0.0),
+            ),
+        )
 
     def copies(self, query: Article | str) -> list[Match]:
-        """The stored articles written from ``query``, best first."""
-        return self._matches(query, want="copy")
+        """The stored articles written from ``query``, best first.
 
-    def _matches(self, query: Article | str, want: str) -> list[Match]:
+        Matches whose comparison says ``rewrite`` with ``query`` as the source,
+        by the share of the copy it accounts for times the confidence.
+        """
         doc, rowid = self._query_document(query)
+        found = [
+            m for m in self._compared(doc, rowid) if m.comparison.relation == "rewrite" and m.comparison.source == "b"
+        ]
+        return sorted(found, key=lambda m: -m.comparison.coverage["derived"] * m.comparison.confidence)
+
+    def _compared(self, doc: Document, rowid: int | None) -> list[Match]:
+        """Every index candidate of a prepared query, compared with it (the candidate as ``a``)."""
         cands = self.candidates(doc, exclude=rowid)
         docs = self.documents([r for r, _ in cands])
         stored = {s.rowid: s for s in self.store.get_many(list(docs))}
-        out = []
-        for r, _ in cands:
-            result = self.engine.compare_documents(docs[r], doc)
-            is_source = result.relation == "rewrite" and result.source == "a"
-            is_copy = result.relation == "rewrite" and result.source == "b"
-            if (want == "source" and is_source) or (want == "copy" and is_copy):
-                out.append(Match(stored[r], result))
-        # A news agency's copy the query was written from comes first: it is the origin of what the query
-        # shares with papers that retold the same wire story (see core/provenance.py).
-        return sorted(
-            out,
-            key=lambda m: (
-                want == "source" and m.comparison.direction_basis != "agency",
-                -m.comparison.coverage["derived"] * m.comparison.confidence,
-            ),
-        )
+        return [Match(stored[r], self.engine.compare_documents(docs[r], doc)) for r, _ in cands]
 
     # -- scan ----------------------------------------------------------------
 

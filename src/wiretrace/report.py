@@ -11,9 +11,9 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from wiretrace.types import BASIS_PHRASE, ArticleView, Comparison, Link
+from wiretrace.types import BASIS_PHRASE, BASIS_WORD, ArticleView, Comparison, Link
 
-__all__ = ["SCHEMA", "comparison_to_dict", "comparison_to_text", "group_links"]
+__all__ = ["SCHEMA", "comparison_to_dict", "comparison_to_text", "group_links", "verdict_summary"]
 
 SCHEMA = "wiretrace.comparison/1"
 
@@ -82,6 +82,24 @@ _KINDS = tuple(_KIND_COLOUR)
 _CONTROL = dict.fromkeys(
     [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)], "\ufffd"
 )
+
+
+def verdict_summary(result: Comparison) -> str:
+    """A one-line verdict for a list of matches (``wiretrace sources``, the web's article page).
+
+    Example:
+        ``rewrite 94% · wholly derived · 100% of the derived text · 10 sentence links · direction by text``,
+        or ``same event, not shown copied · P(rewrite) 41% · 3 sentence links``.
+    """
+    links = _plural(len(result.alignment), "sentence link")
+    if result.relation != "rewrite":
+        verdict = "same event, not shown copied" if result.relation == "same-event" else "unrelated"
+        return f"{verdict} · P(rewrite) {result.probabilities.get('rewrite', 0.0):.0%} · {links}"
+    return (
+        f"rewrite {result.confidence:.0%} · {result.extent or ''} derived · "
+        f"{result.coverage['derived']:.0%} of the derived text · {links} · "
+        f"direction by {BASIS_WORD.get(result.direction_basis or '', 'text')}"
+    )
 
 
 def group_links(links: Sequence[Link]) -> list[int]:

@@ -11,6 +11,7 @@ from wiretrace.adapters.inputs import Rejected, iter_articles
 from wiretrace.adapters.store import MemoryStore, SQLiteStore
 from wiretrace.corpus import Corpus, store_fingerprint
 from wiretrace.pipeline import Engine
+from wiretrace.report import verdict_summary
 from wiretrace.types import Article
 
 
@@ -83,6 +84,37 @@ def test_sources_ranks_the_true_source_first(corpus, seed_source, seed_rewrite, 
     assert match.comparison.source == "a"
     assert corpus.sources("source") == []
     assert [m.article.article.id for m in corpus.copies("source")] == ["rewrite"]
+
+
+@pytest.mark.data
+def test_sources_offer_the_wire_copy_of_the_same_event_when_no_rewrite_is_shown(engine, data_dir):
+    """METER's Coronation Street story: the Sun's text is partially derived from the one PA copy.
+
+    The comparison finds too little of the Sun's text in the wire copy to call it
+    a rewrite; ``sources`` still offers the wire first, as the same event, and
+    ``rewrites_only`` leaves it out.
+    """
+    from wiretrace.evaluate.meter_data import load_meter
+
+    split = load_meter(data_dir / "meter")
+    group = "showbiz/07.01.00/street"
+    assert len(split.pa.get(group, [])) == 1, f"METER dev's {group} story (one PA copy) is missing"
+    papers = [t for t in split.newspapers if t.group == group]
+    sun = next(t for t in papers if str(t.article.id).endswith("street141_sun.txt"))
+    assert sun.label == "partially-derived"
+    corpus = Corpus(MemoryStore(), engine)
+    corpus.ingest([*split.pa[group], *(t.article for t in papers)])
+
+    found = corpus.sources(str(sun.article.id))
+    assert found, "no source offered"
+    first = found[0]
+    assert (first.article.article.outlet, first.comparison.relation) == ("PA", "same-event")
+    assert first.comparison.probabilities["rewrite"] > 0.2
+    assert verdict_summary(first.comparison).startswith("same event, not shown copied · P(rewrite) ")
+    shown = corpus.sources(str(sun.article.id), rewrites_only=True)
+    assert all(m.comparison.relation == "rewrite" and m.comparison.source == "a" for m in shown)
+    assert "PA" not in [m.article.article.outlet for m in shown]
+    assert [m for m in found if m.comparison.relation == "rewrite"] == shown
 
 
 @pytest.mark.data

@@ -61,7 +61,9 @@ def test_ingest_scan_sources_copies_forget(tmp_path, seeds, seed_source_path, se
     assert match["comparison"]["relation"] == "rewrite"
 
     from_file = runner.invoke(cli, ["sources", str(seed_rewrite_path), "--db", db])
-    assert from_file.stdout.startswith(f"1. {source_id}")
+    assert from_file.stdout.startswith(f"1. {source_id}  rewrite 9")
+    only = runner.invoke(cli, ["sources", rewrite_id, "--db", db, "--rewrites-only", "--json"])
+    assert [m["id"] for m in json.loads(only.stdout)] == [source_id]
 
     copies = runner.invoke(cli, ["copies", source_id, "--db", db, "--json"])
     assert [m["id"] for m in json.loads(copies.stdout)] == [rewrite_id]

@@ -18,7 +18,8 @@ its provenance edges (who was written from whom) are scored:
   ``WIRETRACE_AGENCY_RULE=false`` for the text alone).
 * **sources** (with ``sources=True``, ``--sources``): for each derived
   newspaper text, whether :meth:`~wiretrace.corpus.Corpus.sources` puts a PA
-  text of its group first (``recall_at_1``), and what it put first otherwise.
+  text of its group first (``recall_at_1``), and what it put first otherwise;
+  also for its rewrites alone (``rewrites_only``).
 * **stories**: B-cubed F1 of the stories against METER groups, over METER texts
   (a text in no story is a story of its own).
 """
@@ -44,24 +45,33 @@ __all__ = ["evaluate_scan"]
 def _ask_sources(
     corpus: Corpus, pa_group: dict[str, str], derived: list[NewspaperText], progress: Callable[[str], None]
 ) -> dict[str, Any]:
-    """Where each derived METER text's first source falls: a PA text of its group, another PA text, other, none."""
+    """Where each derived METER text's first source falls: a PA text of its group, another PA text, other, none.
+
+    Counted for ``sources`` as users get it (rewrites and same-event matches)
+    and with ``rewrites_only``: the same ranking restricted to rewrites, so it
+    is read off the same answer.
+    """
     progress(f"sources of {len(derived)} derived METER texts")
-    first = {"own_pa": 0, "other_pa": 0, "not_pa": 0, "none": 0}
+    firsts = {kind: {"own_pa": 0, "other_pa": 0, "not_pa": 0, "none": 0} for kind in ("all", "rewrites")}
     started = time.perf_counter()
     for text in derived:
         found = corpus.sources(str(text.article.id))
-        top = str(found[0].article.article.id) if found else None
-        if top is None:
-            first["none"] += 1
-        elif top not in pa_group:
-            first["not_pa"] += 1
-        else:
-            first["own_pa" if pa_group[top] == text.group else "other_pa"] += 1
+        rewrites = [m for m in found if m.comparison.relation == "rewrite"]
+        for kind, matches in (("all", found), ("rewrites", rewrites)):
+            top = str(matches[0].article.article.id) if matches else None
+            if top is None:
+                firsts[kind]["none"] += 1
+            elif top not in pa_group:
+                firsts[kind]["not_pa"] += 1
+            else:
+                firsts[kind]["own_pa" if pa_group[top] == text.group else "other_pa"] += 1
+    n = max(len(derived), 1)
     return {
-        "recall_at_1": round(first["own_pa"] / len(derived), 4) if derived else 0.0,
+        "recall_at_1": round(firsts["all"]["own_pa"] / n, 4),
         "queries": len(derived),
-        "first": first,
-        "mean_ms": round(1000 * (time.perf_counter() - started) / max(len(derived), 1), 1),
+        "first": firsts["all"],
+        "rewrites_only": {"recall_at_1": round(firsts["rewrites"]["own_pa"] / n, 4), "first": firsts["rewrites"]},
+        "mean_ms": round(1000 * (time.perf_counter() - started) / n, 1),
     }
 
 

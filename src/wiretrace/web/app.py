@@ -324,10 +324,15 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
         return comparison_to_dict(service.compare_stored(a, b), service.model)
 
     @app.get("/api/articles/{article_id:path}/sources", tags=["articles"], responses=ERRORS)
-    def api_sources(article_id: str) -> list[dict[str, Any]]:
-        """The stored articles this one was written from, best first (as ``wiretrace sources ID --json``)."""
+    def api_sources(
+        article_id: str,
+        rewrites_only: Annotated[
+            bool, Query(description="Only articles it was shown rewritten from (not those on the same event).")
+        ] = False,
+    ) -> list[dict[str, Any]]:
+        """The stored articles this one may be written from, likeliest first (as ``wiretrace sources --json``)."""
         service.stored(article_id)
-        matches = service.within_timeout(lambda: service.corpus().sources(article_id))
+        matches = service.within_timeout(lambda: service.corpus().sources(article_id, rewrites_only=rewrites_only))
         return [views.match_dict(m, "source", service.model) for m in matches]
 
     @app.get("/api/articles/{article_id:path}/copies", tags=["articles"], responses=ERRORS)

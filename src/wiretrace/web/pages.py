@@ -15,7 +15,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from wiretrace.errors import InputError
-from wiretrace.types import BASIS_WORD, Article, Comparison
+from wiretrace.report import verdict_summary
+from wiretrace.types import Article, Comparison
 from wiretrace.web import views
 from wiretrace.web.jobs import safe_name
 from wiretrace.web.service import NotFound, Service
@@ -188,11 +189,7 @@ def _match_row(match: Any, role: str, this_id: str) -> dict[str, Any]:
         "headline": views.headline(match.article),
         "published": match.article.article.published,
         "outlet": match.article.article.outlet,
-        "confidence": c.confidence,
-        "extent": c.extent,
-        "coverage": c.coverage.get("derived", 0.0),
-        "links": len(c.alignment),
-        "basis": BASIS_WORD.get(c.direction_basis or "", "text"),
+        "verdict": verdict_summary(c),
         "facts": [f.text for f in c.carried_facts[:6]],
         "compare": views.compare_url(source, derived),
         "url": views.article_url(other),
