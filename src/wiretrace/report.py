@@ -37,8 +37,13 @@ def comparison_to_dict(result: Comparison, model: str | None = None) -> dict[str
 
     Example:
         >>> from wiretrace import compare
-        >>> comparison_to_dict(compare("Seoul has 450,000 troops.", "Seoul has 450,000 troops."))["relation"]
-        'rewrite'
+        >>> a = ("South Korea will cut its army to 450,000 troops by 2030, the ministry said. "
+        ...      "Minister Ahn Gyu-back said it would save 3.2 trillion won.")
+        >>> b = ("The army will shrink to 450,000 troops by 2030, the ministry in Seoul said. "
+        ...      "Ahn Gyu-back said the plan saves 3.2 trillion won.")
+        >>> d = comparison_to_dict(compare(a, b))
+        >>> d["relation"], d["source"]
+        ('rewrite', 'a')
     """
     derived = result.derived or "b"
     source = result.source or "a"

@@ -282,7 +282,11 @@ def page_context(result: Comparison, model: str | None = None) -> dict[str, Any]
 
     Example:
         >>> from wiretrace import compare
-        >>> ctx = page_context(compare("Seoul has 450,000 troops.", "Seoul has 450,000 troops."))
+        >>> a = ("South Korea will cut its army to 450,000 troops by 2030, the ministry said. "
+        ...      "Minister Ahn Gyu-back said it would save 3.2 trillion won.")
+        >>> b = ("The army will shrink to 450,000 troops by 2030, the ministry in Seoul said. "
+        ...      "Ahn Gyu-back said the plan saves 3.2 trillion won.")
+        >>> ctx = page_context(compare(a, b))
         >>> ctx["left"].role, ctx["right"].role
         ('source', 'derived')
     """

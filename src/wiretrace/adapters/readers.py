@@ -122,7 +122,7 @@ _SLUG_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s+(\d{1,2})/(\d{1,2})/(\d{2}|\d{
 
 
 def _slug_time(text: str, max_lines: int = 8) -> str | None:
-    """The filing time of wire copy, from a slug line near the top (day/month order, as UK wires write it).
+    r"""The filing time of wire copy, from a slug line near the top (day/month order, as UK wires write it).
 
     Example:
         >>> _slug_time("  ---\n   14:58 27/01/00: Page 1 (HHH) SHOWBIZ Oasis\n")

@@ -127,7 +127,7 @@ def fold(text: str) -> str:
 
     Example:
         >>> fold("``Exorcist material''")
-        '"Exorcist material"'
+        ' "Exorcist material" '
     """
     out = text.translate(_FOLD_TABLE)
     if not out.isascii():
