@@ -24,7 +24,7 @@ busy, which is the expensive case.
 Projection for 10M articles (printed under the table), assumptions stated
 there: cost grows linearly with articles (each article has at most
 ``candidates`` candidates, so pairs grow linearly; postings grow with
-``max_df = 200 + n/100``, which this extrapolation leaves out), workers scale
+``max_df = min(200 + n/100, 500)`` up to 30k articles and are bounded past it), workers scale
 at ``--efficiency``, and a vCPU-hour costs ``--usd-per-vcpu-hour``.
 
     python bench/spark.py --sizes 10000

@@ -116,7 +116,11 @@ class Store(Protocol):
         ...
 
     def unscanned(self) -> list[int]:
-        """rowids of articles not yet scanned, in rowid order."""
+        """rowids of articles not yet scanned, by publication time (undated last), then rowid.
+
+        A scan takes them in this order: an article's candidates lie within the
+        time window around it, so they are met again while still prepared.
+        """
         ...
 
     def record_scan(self, rowids: Sequence[int], pairs: Sequence[PairRecord]) -> None:

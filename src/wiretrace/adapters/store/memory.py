@@ -111,8 +111,9 @@ class MemoryStore:
         return out
 
     def unscanned(self) -> list[int]:
-        """rowids not yet scanned."""
-        return sorted(set(self._articles) - self._scanned)
+        """rowids not yet scanned, by publication time (undated last), then rowid."""
+        published = {r: self._articles[r].article.published for r in set(self._articles) - self._scanned}
+        return sorted(published, key=lambda r: (published[r] is None, published[r] or "", r))
 
     def iter_rowids(self) -> list[int]:
         """Every rowid."""

@@ -271,8 +271,9 @@ class SQLiteStore:
         return out
 
     def unscanned(self) -> list[int]:
-        """rowids of articles not yet scanned, in rowid order."""
-        return [r for (r,) in self._db.execute("SELECT rowid FROM articles WHERE scanned = 0 ORDER BY rowid")]
+        """rowids of articles not yet scanned, by publication time (undated last), then rowid."""
+        sql = "SELECT rowid FROM articles WHERE scanned = 0 ORDER BY published IS NULL, published, rowid"
+        return [r for (r,) in self._db.execute(sql)]
 
     def iter_rowids(self) -> list[int]:
         """Every rowid, in order."""
