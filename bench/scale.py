@@ -167,6 +167,9 @@ def run_size(jsonl: Path, truth_path: Path, db: Path, args: argparse.Namespace) 
     except _Budget:
         complete = False
     scan_s = time.perf_counter() - started
+    # Memory of ingest and scan, before queries fill a document cache (bounded, the same at every size) and
+    # before the related pairs are counted below (store.pairs() loads every pair with its evidence).
+    rss_scan_kib, hwm_scan_kib = _proc_kib("VmRSS"), _proc_kib("VmHWM")
     out["scan"] = {
         "complete": complete,
         "scanned": scanned,
@@ -175,8 +178,6 @@ def run_size(jsonl: Path, truth_path: Path, db: Path, args: argparse.Namespace) 
         "pairs_compared": compared,
         "related_pairs": len(store.pairs()),
     }
-    # Memory of ingest and scan, before queries fill a document cache (bounded, the same at every size).
-    rss_scan_kib, hwm_scan_kib = _proc_kib("VmRSS"), _proc_kib("VmHWM")
     say(f"scanned {scanned}/{n} in {scan_s:.0f} s; queries")
 
     rowid_of = {s.article.id: s.rowid for s in store.get_many(store.iter_rowids())}
