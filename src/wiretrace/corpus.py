@@ -21,7 +21,7 @@ from typing import Any
 
 from wiretrace.adapters.inputs import Rejected
 from wiretrace.adapters.store.base import PairRecord, Store, StoredArticle
-from wiretrace.core.agencies import is_agency
+from wiretrace.core.agencies import order_by_agency
 from wiretrace.core.fingerprint import FingerprintSettings, fingerprint, max_df, select_candidates
 from wiretrace.core.provenance import Edge, Story, cluster_stories, trace_provenance
 from wiretrace.core.represent import Document
@@ -329,11 +329,12 @@ class Corpus:
             if (m.comparison.relation == "rewrite" and m.comparison.source == "a")
             or (m.comparison.relation == "same-event" and not rewrites_only)
         ]
-        wire_first = self.settings.agency_rule and not is_agency(doc.view.article.outlet)
+        outlet = doc.view.article.outlet
         return sorted(
             found,
             key=lambda m: (
-                not (wire_first and is_agency(m.article.article.outlet)),
+                # The agency rule's own test: only the stored side is an agency's.
+                not (self.settings.agency_rule and order_by_agency(m.article.article.outlet, outlet) < 0),
                 m.comparison.relation != "rewrite",
                 -m.comparison.probabilities.get("rewrite", 0.0),
             ),
@@ -402,6 +403,9 @@ class Corpus:
             if progress:
                 progress(len(chunk))
 
+        def finish_pending(chunk: list[int], futures: list[Future[list[PairRecord]]]) -> None:
+            finish(chunk, [r for f in futures for r in f.result()])
+
         # With workers, the next batch's candidates are searched here while the workers decide this one's pairs.
         pending: tuple[list[int], list[Future[list[PairRecord]]]] | None = None
         try:
@@ -423,12 +427,12 @@ class Corpus:
                     finish(chunk, self.decide_pairs([p for job in jobs for p in job]))
                     continue
                 if pending is not None:
-                    finish(pending[0], [r for f in pending[1] for r in f.result()])
+                    finish_pending(*pending)
                 size = max(1, -(-len(jobs) // workers))
                 shares = [[p for job in jobs[k : k + size] for p in job] for k in range(0, len(jobs), size)]
                 pending = (chunk, [pool.submit(_decide_in_worker, share) for share in shares])
             if pending is not None:
-                finish(pending[0], [r for f in pending[1] for r in f.result()])
+                finish_pending(*pending)
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
