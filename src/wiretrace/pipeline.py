@@ -191,11 +191,11 @@ def carried_facts(derived: Document, source: Document, links: Sequence[Link]) ->
             fd = derived.features[i]
             for j in link.source:
                 fs = source.features[j]
-                words = {t.norm for t in fs.tokens}
-                for tok in fd.tokens:
-                    if tok.is_number and tok.norm in fs.numbers and ("number", tok.norm) not in seen:
-                        seen.add(("number", tok.norm))
-                        facts.append(Fact("number", tok.surface, i, j))
+                words = set(fs.norms)
+                for norm, written in fd.numerals:
+                    if norm in fs.numbers and ("number", norm) not in seen:
+                        seen.add(("number", norm))
+                        facts.append(Fact("number", written, i, j))
                 for phrase in fd.name_phrases:
                     norms = [w.lower() for w in phrase.replace("-", " - ").split() if w[0].isalpha()]
                     key = ("name", phrase.lower())

@@ -20,12 +20,13 @@ from hypothesis import strategies as st
 from wiretrace.adapters.html_report import render_html
 from wiretrace.adapters.readers import read_article
 from wiretrace.core.clean import body_spans, find_furniture
-from wiretrace.core.normalize import fold, tokenize
+from wiretrace.core.normalize import fold, name_phrases, tokenize
+from wiretrace.core.represent import describe_sentence
 from wiretrace.core.sentences import split_sentences
 from wiretrace.errors import InputError
 from wiretrace.pipeline import Engine
 from wiretrace.report import comparison_to_dict, comparison_to_text
-from wiretrace.types import Article, ArticleView, Comparison
+from wiretrace.types import Article, ArticleView, Comparison, Sentence
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 KINDS = {"verbatim", "near-verbatim", "paraphrase", "merged", "split"}
@@ -135,6 +136,21 @@ def test_fold_keeps_length_and_tokens_index_the_text(text: str) -> None:
     for tok in tokenize(text, str.lower, offset=3):
         assert text[tok.start - 3 : tok.end - 3] == tok.surface
         assert tok.norm and tok.stem
+
+
+@FAST
+@given(text=RANDOM_TEXT)
+def test_described_words_are_the_tokens_of_the_text(engine: Engine, text: str) -> None:
+    # describe_sentence looks each spelling up once (WordTable) instead of
+    # tokenising: it must see the same words, stems, numbers and names.
+    sentence = Sentence(0, 5, 5 + len(text), text)
+    feats = describe_sentence(sentence, engine.lexicon)
+    tokens = tokenize(text, engine.lexicon.stem, offset=5)
+    assert feats.norms == tuple(t.norm for t in tokens)
+    assert feats.stems == tuple(t.stem for t in tokens)
+    assert feats.numerals == tuple((t.norm, t.surface) for t in tokens if t.norm in feats.numbers)
+    assert feats.name_phrases == tuple(p for p, _ in name_phrases(tokens, text, offset=5))
+    assert feats.n_words == sum(not t.is_number for t in tokens)
 
 
 # --- comparing articles composed of real sentences ------------------------------

@@ -289,8 +289,7 @@ def _token_similarity(a: SentenceFeatures, b: SentenceFeatures) -> float:
     """Similarity of the two word sequences (case and punctuation ignored), in [0, 1]."""
     from difflib import SequenceMatcher
 
-    wa = [t.norm for t in a.tokens]
-    wb = [t.norm for t in b.tokens]
+    wa, wb = a.norms, b.norms
     if not wa or not wb:
         return 0.0
     return SequenceMatcher(None, wa, wb, autojunk=False).ratio()

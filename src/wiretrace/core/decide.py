@@ -91,10 +91,6 @@ EVIDENCE = (
 RELATION_CLASSES = ("rewrite", "same-event", "unrelated")
 
 
-def _ngrams(tokens: list[str], n: int) -> set[tuple[str, ...]]:
-    return set(zip(*(tokens[k:] for k in range(n)), strict=False))
-
-
 def evidence(derived: Document, source: Document, alignment: Alignment) -> dict[str, float]:
     """Summarise the alignment of ``derived`` onto ``source`` as :data:`EVIDENCE`.
 
@@ -123,17 +119,16 @@ def evidence(derived: Document, source: Document, alignment: Alignment) -> dict[
     out["best_mean"] = float((best * words_d).sum() / total)
     out["strong"] = float(((best >= 0.9) * words_d).sum() / total)
     out["lead"] = float(best[:3].mean())
-    dt = [t.stem for f in derived.features for t in f.tokens]
-    st = [t.stem for f in source.features for t in f.tokens]
     for k in (1, 2, 3):
-        dn = _ngrams(dt, k)
-        out[f"cont{k}"] = len(dn & _ngrams(st, k)) / len(dn) if dn else 0.0
-    if len(dt) >= 5:
-        shared = _ngrams(dt, 5) & _ngrams(st, 5)
-        inside = np.zeros(len(dt), dtype=bool)
-        for k in range(len(dt) - 4):
-            if tuple(dt[k : k + 5]) in shared:
-                inside[k : k + 5] = True
+        dn = derived.stem_ngrams(k)
+        out[f"cont{k}"] = len(dn & source.stem_ngrams(k)) / len(dn) if dn else 0.0
+    if len(derived.stems) >= 5:
+        shared = derived.stem_ngrams(5) & source.stem_ngrams(5)
+        inside = np.zeros(len(derived.stems), dtype=bool)
+        if shared:
+            for k, gram in enumerate(derived.stem_runs(5)):
+                if gram in shared:
+                    inside[k : k + 5] = True
         out["tiles"] = float(inside.mean())
     used = sorted(alignment.used)
     out["src_used"] = float(words_s[used].sum() / words_s.sum()) if used else 0.0

@@ -83,7 +83,7 @@ def term_keys(doc: Document, max_terms: int) -> list[str]:
 
 
 def _shingles(doc: Document, n: int) -> list[str]:
-    words = [t.norm for f in doc.features for t in f.tokens]
+    words = [w for f in doc.features for w in f.norms]
     if len(words) < n:
         return [" ".join(words)] if words else []
     return [" ".join(words[k : k + n]) for k in range(len(words) - n + 1)]

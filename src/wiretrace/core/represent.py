@@ -15,25 +15,18 @@ from __future__ import annotations
 
 import itertools
 import math
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
 
-from wiretrace.core.normalize import (
-    STOP_WORDS,
-    Token,
-    content_stems,
-    is_content,
-    name_phrases,
-    number_facts,
-    quote_spans,
-    tokenize,
-)
+from wiretrace.core.normalize import WordTable, fold, name_runs, quote_spans, token_spans
 from wiretrace.types import ArticleView, Sentence
 
-__all__ = ["Document", "Embedder", "Lexicon", "SentenceFeatures", "describe_sentence", "represent"]
+__all__ = ["Document", "Embedder", "Lexicon", "SentenceFeatures", "describe_sentence", "represent", "word_table"]
 
 
 class Embedder(Protocol):
@@ -63,22 +56,26 @@ class SentenceFeatures:
     """Lexical features of one sentence.
 
     Attributes:
-        tokens: All word and number tokens, spans indexing the article text.
+        norms: Every word and number token, folded and lowercase, in order.
+        stems: The stem of each of ``norms`` (numbers are their own stem).
         content: Content stems mapped to their weight (rarer words weigh more).
         total: Sum of ``content`` weights.
         bigrams: Consecutive content-stem pairs, for word-order evidence.
         numbers: Numbers with two or more digits.
+        numerals: Those numbers in order, ``(norm, as written)``, for the report.
         names: Lowercase words of capitalised names.
         name_phrases: Names as written, for the report.
         quotes: Quoted passages as lowercase word tuples.
         n_words: Number of word tokens.
     """
 
-    tokens: tuple[Token, ...]
+    norms: tuple[str, ...]
+    stems: tuple[str, ...]
     content: dict[str, float]
     total: float
     bigrams: frozenset[tuple[str, str]]
     numbers: frozenset[str]
+    numerals: tuple[tuple[str, str], ...]
     names: frozenset[str]
     name_phrases: tuple[str, ...]
     quotes: tuple[tuple[str, ...], ...]
@@ -103,6 +100,37 @@ class Document:
         """Words in all sentences."""
         return sum(f.n_words for f in self.features)
 
+    @cached_property
+    def stems(self) -> list[str]:
+        """Stems of all tokens of all sentences, in order (worked out once, then kept)."""
+        return [s for f in self.features for s in f.stems]
+
+    def stem_runs(self, n: int) -> list[tuple[str, ...]]:
+        """Every run of ``n`` consecutive :attr:`stems`, in order (worked out once, then kept)."""
+        cache: dict[int, list[tuple[str, ...]]] = self.__dict__.setdefault("_runs", {})
+        if n not in cache:
+            stems = self.stems
+            cache[n] = list(zip(*(stems[k:] for k in range(n)), strict=False))
+        return cache[n]
+
+    def stem_ngrams(self, n: int) -> frozenset[tuple[str, ...]]:
+        """The distinct :meth:`stem_runs` (worked out once, then kept)."""
+        cache: dict[int, frozenset[tuple[str, ...]]] = self.__dict__.setdefault("_ngrams", {})
+        if n not in cache:
+            cache[n] = frozenset(self.stem_runs(n))
+        return cache[n]
+
+
+_TABLES: weakref.WeakKeyDictionary[Lexicon, WordTable] = weakref.WeakKeyDictionary()
+
+
+def word_table(lexicon: Lexicon) -> WordTable:
+    """The :class:`~wiretrace.core.normalize.WordTable` of ``lexicon`` (one a lexicon, kept while it lives)."""
+    table = _TABLES.get(lexicon)
+    if table is None:
+        table = _TABLES[lexicon] = WordTable(lexicon.stem, lexicon.weight)
+    return table
+
 
 def describe_sentence(sentence: Sentence, lexicon: Lexicon) -> SentenceFeatures:
     """Lexical features of one sentence.
@@ -117,37 +145,47 @@ def describe_sentence(sentence: Sentence, lexicon: Lexicon) -> SentenceFeatures:
     Example:
         >>> from wiretrace.adapters.lexicon import PlainLexicon
         >>> f = describe_sentence(Sentence(0, 0, 27, "Seoul has 450,000 troops."), PlainLexicon())
-        >>> sorted(f.numbers), sorted(f.names)
-        (['450000'], [])
+        >>> sorted(f.numbers), sorted(f.names), f.stems
+        (['450000'], [], ('seoul', 'has', '450000', 'troop'))
     """
-    tokens = tokenize(sentence.text, lexicon.stem, offset=sentence.start)
-    stems = content_stems(tokens)
+    text = sentence.text
+    folded = fold(text)
+    spans = token_spans(folded)
+    table = word_table(lexicon)
+    known, learn = table.known, table.learn
+    words = [known.get(w) or learn(w) for w in (text[a:b] for a, b in spans)]
+    norms = tuple(w.norm for w in words)
     content: dict[str, float] = {}
-    for tok in tokens:
-        if not is_content(tok):
-            continue
-        content.setdefault(tok.stem, lexicon.weight(tok.norm))
-        if "-" in tok.norm:
-            # "nuclear-armed" also says "nuclear": the parts match on their own.
-            for part in tok.norm.split("-"):
-                if len(part) > 2 and part not in STOP_WORDS:
-                    content.setdefault(lexicon.stem(part), lexicon.weight(part))
-    names = name_phrases(tokens, sentence.text, offset=sentence.start)
+    keyed: list[str] = []
+    for w in words:
+        if w.content:
+            keyed.append(w.stem)
+            for stem, weight in w.content:
+                content.setdefault(stem, weight)
+    names = name_runs(spans, norms, [w.name_part for w in words], text)
     quotes = []
-    for qa, qb in quote_spans(sentence.text):
-        words = tuple(t.norm for t in tokens if qa <= t.start - sentence.start and t.end - sentence.start <= qb)
-        if len(words) >= 3:
-            quotes.append(words)
+    if '"' in folded:
+        for qa, qb in quote_spans(text, folded):
+            quoted = tuple(norms[k] for k, (a, b) in enumerate(spans) if qa <= a and b <= qb)
+            if len(quoted) >= 3:
+                quotes.append(quoted)
+    numerals = tuple(
+        (w.norm, text[a:b])
+        for w, (a, b) in zip(words, spans, strict=True)
+        if w.is_number and sum(c.isdigit() for c in w.norm) >= 2
+    )
     return SentenceFeatures(
-        tokens=tuple(tokens),
+        norms=norms,
+        stems=tuple(w.stem for w in words),
         content=content,
         total=math.fsum(content.values()),
-        bigrams=frozenset(itertools.pairwise(stems)),
-        numbers=frozenset(number_facts(tokens)),
-        names=frozenset(w for _, norms in names for w in norms),
+        bigrams=frozenset(itertools.pairwise(keyed)),
+        numbers=frozenset(n for n, _ in numerals),
+        numerals=numerals,
+        names=frozenset(w for _, norms_ in names for w in norms_),
         name_phrases=tuple(p for p, _ in names),
         quotes=tuple(quotes),
-        n_words=sum(1 for t in tokens if not t.is_number),
+        n_words=sum(1 for w in words if not w.is_number),
     )
 
 

@@ -266,7 +266,7 @@ def _fit_note(engine: Engine, root: Path) -> dict[str, Any]:
 
 
 def _tokens(doc: Document) -> list[str]:
-    return [t.norm for f in doc.features for t in f.tokens]
+    return [w for f in doc.features for w in f.norms]
 
 
 def evaluate_clough(

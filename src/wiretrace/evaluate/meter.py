@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from wiretrace.core.normalize import tokenize
 from wiretrace.core.represent import Document
 from wiretrace.evaluate.meter_data import LABELS, MeterSplit, load_meter
 from wiretrace.evaluate.metrics import binary_f1, macro_f1
@@ -81,8 +82,8 @@ def _classify(engine: Engine, prep: _Prepared) -> dict[str, Any]:
 
 
 def _containment(doc: Document, source: Document) -> float:
-    words = {t.norm for f in doc.features for t in f.tokens}
-    src = {t.norm for f in source.features for t in f.tokens}
+    words = {w for f in doc.features for w in f.norms}
+    src = {w for f in source.features for w in f.norms}
     return len(words & src) / len(words) if words else 0.0
 
 
@@ -160,8 +161,8 @@ def _align(engine: Engine, prep: _Prepared) -> dict[str, Any]:
         derived = prep.docs[ann.article.id]
         source = prep.docs[("group", ann.group)]
         linked = engine.align(derived, source).linked if source.sentences else set()
-        for i, feats in enumerate(derived.features):
-            for tok in feats.tokens:
+        for i, sentence in enumerate(derived.sentences):
+            for tok in tokenize(sentence.text, str.lower, offset=sentence.start):
                 label = _token_label(ann.spans, tok.start, tok.end)
                 if label is not None:
                     gold.append(label)

@@ -150,8 +150,8 @@ def score_pairs(
         a, b = docs[2 * k], docs[2 * k + 1]
         link[k], x_ab, x_ba = link_probability(engine, a, b)
         cosine[k] = float(a.vectors[0] @ b.vectors[0])
-        sa = {t.stem for t in a.features[0].tokens}
-        sb = {t.stem for t in b.features[0].tokens}
+        sa = set(a.features[0].stems)
+        sb = set(b.features[0].stems)
         jaccard[k] = len(sa & sb) / max(1, len(sa | sb))
         features[k] = pair_features(x_ab, x_ba, a, b)
     return PairScores(link, cosine, jaccard, features)

@@ -166,8 +166,7 @@ def _char_grams(text: str, n: int = 4) -> set[str]:
 
 
 def _surface(fa: SentenceFeatures, fb: SentenceFeatures, text_a: str, text_b: str) -> list[float]:
-    ta = [t.stem for t in fa.tokens]
-    tb = [t.stem for t in fb.tokens]
+    ta, tb = list(fa.stems), list(fb.stems)
     matcher = SequenceMatcher(None, ta, tb, autojunk=False)
     matched = sum(block.size for block in matcher.get_matching_blocks())
     out = [matcher.ratio(), matched / max(1, min(len(ta), len(tb)))]
