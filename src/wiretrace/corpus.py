@@ -42,6 +42,10 @@ __all__ = [
     "stories_from_pairs",
 ]
 
+# Batches a scan with workers keeps in their hands at once. On the 10k bench store
+# (2 workers): 1 batch 39.3 s, 2 batches 36.7 s, 3 batches 36.5 s.
+SCAN_IN_FLIGHT = 2
+
 Progress = Callable[[int], None]
 
 
@@ -406,8 +410,9 @@ class Corpus:
         def finish_pending(chunk: list[int], futures: list[Future[list[PairRecord]]]) -> None:
             finish(chunk, [r for f in futures for r in f.result()])
 
-        # With workers, the next batch's candidates are searched here while the workers decide this one's pairs.
-        pending: tuple[list[int], list[Future[list[PairRecord]]]] | None = None
+        # With workers, later batches' candidates are searched here while the workers decide earlier ones' pairs;
+        # batches are committed in order.
+        pending: deque[tuple[list[int], list[Future[list[PairRecord]]]]] = deque()
         try:
             for start in range(0, len(todo), batch):
                 chunk = todo[start : start + batch]
@@ -426,13 +431,11 @@ class Corpus:
                 if pool is None:
                     finish(chunk, self.decide_pairs([p for job in jobs for p in job]))
                     continue
-                if pending is not None:
-                    finish_pending(*pending)
-                size = max(1, -(-len(jobs) // workers))
-                shares = [[p for job in jobs[k : k + size] for p in job] for k in range(0, len(jobs), size)]
-                pending = (chunk, [pool.submit(_decide_in_worker, share) for share in shares])
-            if pending is not None:
-                finish_pending(*pending)
+                while len(pending) >= SCAN_IN_FLIGHT:
+                    finish_pending(*pending.popleft())
+                pending.append((chunk, [pool.submit(_decide_in_worker, share) for share in _shares(jobs, workers)]))
+            while pending:
+                finish_pending(*pending.popleft())
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
@@ -558,6 +561,22 @@ def _prepare_in_worker(batch: list[Article]) -> _Prepared:
 
 def _decide_in_worker(pairs: list[tuple[int, int]]) -> list[PairRecord]:
     return _WORKER["corpus"].decide_pairs(pairs)
+
+
+def _shares(jobs: list[list[tuple[int, int]]], workers: int) -> list[list[tuple[int, int]]]:
+    """A batch's pairs cut into one share a worker, of about equal pair counts.
+
+    Each share keeps whole, consecutive articles' pair lists: an article's
+    candidates are prepared once, in the worker that takes it.
+    """
+    parts = max(1, workers)
+    total = sum(len(j) for j in jobs)
+    shares: list[list[tuple[int, int]]] = [[]]
+    for job in jobs:
+        if len(shares[-1]) * parts >= total and len(shares) < parts:
+            shares.append([])
+        shares[-1].extend(job)
+    return [share for share in shares if share]
 
 
 def pair_record(a: int, b: int, result: Comparison) -> PairRecord:

@@ -285,14 +285,23 @@ def _union_features(derived: Document, source: Document, i: int, group: Sequence
     return out
 
 
-def _token_similarity(a: SentenceFeatures, b: SentenceFeatures) -> float:
-    """Similarity of the two word sequences (case and punctuation ignored), in [0, 1]."""
+def _token_similarity(a: SentenceFeatures, b: SentenceFeatures, floor: float = 0.0) -> float:
+    """Similarity of the two word sequences (case and punctuation ignored), in [0, 1].
+
+    Below ``floor`` the answer may be an upper bound (still below ``floor``):
+    the exact ratio is worked out only where it can reach it.
+    """
     from difflib import SequenceMatcher
 
     wa, wb = a.norms, b.norms
     if not wa or not wb:
         return 0.0
-    return SequenceMatcher(None, wa, wb, autojunk=False).ratio()
+    matcher = SequenceMatcher(None, wa, wb, autojunk=False)
+    for bound in (matcher.real_quick_ratio, matcher.quick_ratio):
+        upper = bound()
+        if upper < floor:
+            return upper
+    return matcher.ratio()
 
 
 def _keep_anchored(
@@ -349,10 +358,7 @@ def align(
     if pairs is None:
         pairs = pair_matrix(derived, source, model)
     n, m = pairs.prob.shape
-    df: dict[str, int] = {}
-    for f in source.features:
-        for w in f.content:
-            df[w] = df.get(w, 0) + 1
+    df = source.content_df
     best = pairs.prob.max(1) if m else np.zeros(n)
     draft: list[tuple[int, tuple[int, ...], float]] = []
     for i in range(n):
@@ -375,8 +381,8 @@ def align(
                 union = _union_features(derived, source, i, group, pairs.x)
                 score = max(score, float(model.probability(union)))
         best[i] = max(best[i], score)
-        others = [float(pairs.prob[i, j]) for j in order[1:] if int(j) not in group]
-        runner = max(others, default=0.0)
+        rest = np.delete(pairs.prob[i], group)
+        runner = max(float(rest.max()), 0.0) if rest.size else 0.0
         if score >= settings.link_threshold or (
             score >= settings.gap_threshold and score >= settings.gap_ratio * runner
         ):
@@ -391,7 +397,7 @@ def align(
         if len(sources) > 1:
             kind = "merged"
         else:
-            sim = _token_similarity(derived.features[i], source.features[sources[0]])
+            sim = _token_similarity(derived.features[i], source.features[sources[0]], settings.near_verbatim)
             if sim >= 0.999:
                 kind = "verbatim"
             elif sim >= settings.near_verbatim:

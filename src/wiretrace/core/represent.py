@@ -105,6 +105,15 @@ class Document:
         """Stems of all tokens of all sentences, in order (worked out once, then kept)."""
         return [s for f in self.features for s in f.stems]
 
+    @cached_property
+    def content_df(self) -> dict[str, int]:
+        """In how many sentences each content stem occurs (worked out once, then kept)."""
+        df: dict[str, int] = {}
+        for f in self.features:
+            for w in f.content:
+                df[w] = df.get(w, 0) + 1
+        return df
+
     def stem_runs(self, n: int) -> list[tuple[str, ...]]:
         """Every run of ``n`` consecutive :attr:`stems`, in order (worked out once, then kept)."""
         cache: dict[int, list[tuple[str, ...]]] = self.__dict__.setdefault("_runs", {})
