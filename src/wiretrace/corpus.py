@@ -276,18 +276,28 @@ class Corpus:
         return self._rank(fingerprint(doc, self._fp), doc.view.article.published, exclude)
 
     def _rank(
-        self, keys: Sequence[str], published: str | None, exclude: int | None, n: int | None = None
+        self,
+        keys: Sequence[str],
+        published: str | None,
+        exclude: int | None,
+        n: int | None = None,
+        common: set[str] | None = None,
     ) -> list[tuple[int, float]]:
         # Counting is a scan of an index in SQLite: at 100k articles it was half the time of a
         # candidate search. Count once here, or once per scan batch when the caller gives ``n``.
         n = self.store.count() if n is None else n
+        postings = self.store.postings([k for k in keys if k not in common] if common else keys, self.max_df(n))
+        if common is not None:
+            # A key left out is held by too many articles (or none); with no article added or
+            # forgotten it stays so, and reading its first max_df + 1 holders again is a waste.
+            common.update(k for k in keys if k not in postings)
 
         def days_of(rowids: list[int]) -> dict[int, int | None]:
             return {s.rowid: publication_day(s.article.published) for s in self.store.get_many(rowids)}
 
         return select_candidates(
             keys,
-            self.store.postings(keys, self.max_df(n)),
+            postings,
             n,
             limit=self.settings.candidates,
             min_score=self.settings.min_candidate_score,
@@ -365,18 +375,23 @@ class Corpus:
 
     # -- scan ----------------------------------------------------------------
 
-    def candidates_of(self, rowid: int, n_articles: int | None = None) -> list[tuple[int, float]]:
+    def candidates_of(
+        self, rowid: int, n_articles: int | None = None, common: set[str] | None = None
+    ) -> list[tuple[int, float]]:
         """:meth:`candidates` of a stored article, from its stored keys (nothing to prepare).
 
         Args:
             rowid: The stored article.
             n_articles: Articles in the store, when the caller has counted them
                 (a scan counts once per batch: it adds no articles).
+            common: Keys known to be held by too many articles at ``n_articles``
+                (skipped); the keys found so are added. Valid while the store
+                holds the same articles: a scan keeps one a batch count.
         """
         item = self.store.get(rowid)
         if item is None:
             return []
-        return self._rank(self.store.keys_of(rowid), item.article.published, exclude=rowid, n=n_articles)
+        return self._rank(self.store.keys_of(rowid), item.article.published, exclude=rowid, n=n_articles, common=common)
 
     def scan(self, progress: Progress | None = None, workers: int = 1) -> ScanReport:
         """Decide every candidate pair of the articles not yet scanned.
@@ -413,14 +428,18 @@ class Corpus:
         # With workers, later batches' candidates are searched here while the workers decide earlier ones' pairs;
         # batches are committed in order.
         pending: deque[tuple[list[int], list[Future[list[PairRecord]]]]] = deque()
+        common: set[str] = set()
+        counted = -1
         try:
             for start in range(0, len(todo), batch):
                 chunk = todo[start : start + batch]
                 n_articles = self.store.count()
+                if n_articles != counted:  # another process added or forgot articles
+                    common, counted = set(), n_articles
                 jobs: list[list[tuple[int, int]]] = []
                 for rowid in chunk:
                     pairs = []
-                    for r, _ in self.candidates_of(rowid, n_articles):
+                    for r, _ in self.candidates_of(rowid, n_articles, common):
                         key = (min(r, rowid), max(r, rowid))
                         if key not in done:
                             done.add(key)

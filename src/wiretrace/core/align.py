@@ -291,7 +291,7 @@ def _token_similarity(a: SentenceFeatures, b: SentenceFeatures, floor: float = 0
     Below ``floor`` the answer may be an upper bound (still below ``floor``):
     the exact ratio is worked out only where it can reach it.
     """
-    from difflib import SequenceMatcher
+    from cydifflib import SequenceMatcher
 
     wa, wb = a.norms, b.norms
     if not wa or not wb:
@@ -381,8 +381,11 @@ def align(
                 union = _union_features(derived, source, i, group, pairs.x)
                 score = max(score, float(model.probability(union)))
         best[i] = max(best[i], score)
-        rest = np.delete(pairs.prob[i], group)
-        runner = max(float(rest.max()), 0.0) if rest.size else 0.0
+        runner = 0.0
+        if m > len(group):
+            rest = pairs.prob[i].copy()
+            rest[group] = 0.0
+            runner = float(rest.max())
         if score >= settings.link_threshold or (
             score >= settings.gap_threshold and score >= settings.gap_ratio * runner
         ):

@@ -32,6 +32,7 @@ __all__ = [
     "norm_and_stem",
     "number_facts",
     "quote_spans",
+    "token_parts",
     "token_spans",
     "tokenize",
 ]
@@ -190,6 +191,30 @@ def token_spans(folded: str) -> list[tuple[int, int]]:
     return [m.span() for m in _TOKEN.finditer(folded)]
 
 
+_TOKEN_PARTS = re.compile(f"({_TOKEN.pattern})")
+
+
+def token_parts(text: str, folded: str) -> list[str]:
+    """``text`` cut at its tokens: ``[gap, token, gap, token, ..., gap]``, tokens at the odd places.
+
+    Tokens are found in ``folded`` (``fold(text)``) and cut from ``text``, so
+    they read as written; the parts join back into ``text``.
+
+    Example:
+        >>> token_parts("Ahn’s 28,500 troops.", fold("Ahn’s 28,500 troops."))
+        ['', 'Ahn’s', ' ', '28,500', ' ', 'troops', '.']
+    """
+    if folded == text:  # most sentences: one split in C
+        return _TOKEN_PARTS.split(text)
+    parts: list[str] = []
+    end = 0
+    for m in _TOKEN.finditer(folded):
+        parts += (text[end : m.start()], text[m.start() : m.end()])
+        end = m.end()
+    parts.append(text[end:])
+    return parts
+
+
 def norm_and_stem(word: str, stem: Callable[[str], str]) -> tuple[str, str]:
     """Normalised form and stem of one folded token as written (``28,500`` gives ``28500`` twice)."""
     low = word.lower()
@@ -296,20 +321,26 @@ def name_phrases(tokens: Sequence[Token], text: str, offset: int = 0) -> list[tu
         >>> [p for p, _ in name_phrases(tokenize(s, str.lower), s)]
         ['Minister Ahn Gyu-back', 'Pete Hegseth']
     """
+    parts: list[str] = []
+    end = 0
+    for t in tokens:
+        parts += (text[end : t.start - offset], t.surface)
+        end = t.end - offset
+    parts.append(text[end:])
     return name_runs(
-        [(t.start - offset, t.end - offset) for t in tokens],
+        parts,
         [t.norm for t in tokens],
         [t.is_capitalised and not t.is_number and t.norm not in STOP_WORDS and t.norm not in _CALENDAR for t in tokens],
-        text,
     )
 
 
 def name_runs(
-    spans: Sequence[tuple[int, int]], norms: Sequence[str], name_part: Sequence[bool], text: str
+    parts: Sequence[str], norms: Sequence[str], name_part: Sequence[bool]
 ) -> list[tuple[str, tuple[str, ...]]]:
-    """:func:`name_phrases` from token spans in ``text``, norms and :attr:`Word.name_part` flags."""
+    """:func:`name_phrases` from a sentence's :func:`token_parts`, norms and :attr:`Word.name_part` flags."""
     if not any(name_part):
         return []
+    text = "".join(parts)
     letters = sum(map(str.isalpha, text))
     if letters and sum(map(str.isupper, filter(str.isalpha, text))) > 0.8 * letters:
         return []
@@ -317,21 +348,19 @@ def name_runs(
     run: list[int] = []
 
     def flush() -> None:
-        if run and (len(run) > 1 or (spans[run[0]][0] > 0 and run[0] != 0)):
-            phrases.append((text[spans[run[0]][0] : spans[run[-1]][1]], tuple(norms[k] for k in run)))
+        # A lone capitalised first word is how a sentence starts, not a name.
+        if run and (len(run) > 1 or run[0] != 0):
+            phrases.append(("".join(parts[2 * run[0] + 1 : 2 * run[-1] + 2]), tuple(norms[k] for k in run)))
         run.clear()
 
     for k, capital in enumerate(name_part):
-        if run and not (capital and _only_space(text, spans[run[-1]][1], spans[k][0])):
+        # Names run on across spaces only (a comma or a line of other words ends them).
+        if run and not (capital and not parts[2 * k].strip()):
             flush()
         if capital:
             run.append(k)
     flush()
     return phrases
-
-
-def _only_space(text: str, start: int, end: int) -> bool:
-    return start <= end and not text[start:end].strip()
 
 
 _QUOTE = re.compile(r'"([^"]{12,}?)"')

@@ -23,7 +23,7 @@ from typing import Protocol
 
 import numpy as np
 
-from wiretrace.core.normalize import WordTable, fold, name_runs, quote_spans, token_spans
+from wiretrace.core.normalize import WordTable, fold, name_runs, quote_spans, token_parts
 from wiretrace.types import ArticleView, Sentence
 
 __all__ = ["Document", "Embedder", "Lexicon", "SentenceFeatures", "describe_sentence", "represent", "word_table"]
@@ -159,10 +159,10 @@ def describe_sentence(sentence: Sentence, lexicon: Lexicon) -> SentenceFeatures:
     """
     text = sentence.text
     folded = fold(text)
-    spans = token_spans(folded)
+    parts = token_parts(text, folded)
     table = word_table(lexicon)
     known, learn = table.known, table.learn
-    words = [known.get(w) or learn(w) for w in (text[a:b] for a, b in spans)]
+    words = [known.get(w) or learn(w) for w in parts[1::2]]
     norms = tuple(w.norm for w in words)
     content: dict[str, float] = {}
     keyed: list[str] = []
@@ -171,16 +171,17 @@ def describe_sentence(sentence: Sentence, lexicon: Lexicon) -> SentenceFeatures:
             keyed.append(w.stem)
             for stem, weight in w.content:
                 content.setdefault(stem, weight)
-    names = name_runs(spans, norms, [w.name_part for w in words], text)
+    names = name_runs(parts, norms, [w.name_part for w in words])
     quotes = []
     if '"' in folded:
+        starts = list(itertools.accumulate(map(len, parts), initial=0))  # starts[2k + 1]: token k's start
         for qa, qb in quote_spans(text, folded):
-            quoted = tuple(norms[k] for k, (a, b) in enumerate(spans) if qa <= a and b <= qb)
+            quoted = tuple(norms[k] for k in range(len(words)) if qa <= starts[2 * k + 1] and starts[2 * k + 2] <= qb)
             if len(quoted) >= 3:
                 quotes.append(quoted)
     numerals = tuple(
-        (w.norm, text[a:b])
-        for w, (a, b) in zip(words, spans, strict=True)
+        (w.norm, written)
+        for w, written in zip(words, parts[1::2], strict=True)
         if w.is_number and sum(c.isdigit() for c in w.norm) >= 2
     )
     return SentenceFeatures(
