@@ -15,7 +15,7 @@ from wiretrace.core.agencies import order_by_agency
 from wiretrace.core.align import Alignment, AlignSettings, align, pair_matrices
 from wiretrace.core.clean import body_spans, find_furniture
 from wiretrace.core.decide import decide, evidence, order_by_time
-from wiretrace.core.represent import Document, Embedder, Lexicon, represent
+from wiretrace.core.represent import Document, Embedder, Lexicon, StemGrams, represent
 from wiretrace.core.sentences import split_sentences
 from wiretrace.errors import InputError
 from wiretrace.settings import Settings
@@ -135,8 +135,9 @@ class Engine:
         pm_ab, pm_ba = pair_matrices(da, db, self.fitted.link)
         al_ab = align(da, db, self.fitted.link, self.align_settings, pm_ab)
         al_ba = align(db, da, self.fitted.link, self.align_settings, pm_ba)
-        e_ab = evidence(da, db, al_ab)
-        e_ba = evidence(db, da, al_ba)
+        ga, gb = StemGrams.of(da), StemGrams.of(db)
+        e_ab = evidence(da, db, al_ab, (ga, gb))
+        e_ba = evidence(db, da, al_ba, (gb, ga))
         verdict = decide(
             e_ab,
             e_ba,

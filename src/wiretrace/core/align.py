@@ -39,7 +39,8 @@ first half from one source sentence and its second from the next.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,27 +155,23 @@ class Alignment:
 
 def _weight_matrix(feats: Sequence[SentenceFeatures], vocab: dict[Any, int]) -> np.ndarray:
     w = np.zeros((len(feats), len(vocab)), dtype=np.float64)
-    for i, f in enumerate(feats):
-        for stem, weight in f.content.items():
-            w[i, vocab[stem]] = weight
+    rows = [i for i, f in enumerate(feats) for _ in f.content]
+    cols = [vocab[stem] for f in feats for stem in f.content]
+    w[rows, cols] = [weight for f in feats for weight in f.content.values()]
     return w
 
 
 def _set_matrix(sets: Sequence[frozenset[object]], vocab: dict[object, int]) -> np.ndarray:
     m = np.zeros((len(sets), len(vocab)), dtype=np.float64)
-    for i, s in enumerate(sets):
-        for item in s:
-            m[i, vocab[item]] = 1.0
+    rows = [i for i, s in enumerate(sets) for _ in s]
+    m[rows, [vocab[item] for s in sets for item in s]] = 1.0
     return m
 
 
-def _vocab(*groups: Sequence[object]) -> dict[object, int]:
-    vocab: dict[object, int] = {}
-    for group in groups:
-        for items in group:
-            for item in items:  # type: ignore[attr-defined]  # any iterable of hashables
-                vocab.setdefault(item, len(vocab))
-    return vocab
+def _vocab(*groups: Sequence[Iterable[object]]) -> dict[object, int]:
+    """Column of every item, in the order first met (the order sums run in: kept for exact results)."""
+    chain = itertools.chain.from_iterable
+    return {item: k for k, item in enumerate(dict.fromkeys(chain(chain(groups))))}
 
 
 def _facts(f: SentenceFeatures) -> frozenset[str]:
@@ -241,16 +238,15 @@ def _context(x: np.ndarray, source_vectors: np.ndarray, duplicate_cos: float = 0
     """Fill ``margin`` and ``zscore``: each pair against the derived sentence's other options."""
     cos = x[..., 0]
     score = 0.5 * (cos + x[..., 1])
-    n, m = score.shape
+    m = score.shape[1]
     if m == 1:
         x[..., 6] = score
     else:
         distinct = (source_vectors @ source_vectors.T) < duplicate_cos
         np.fill_diagonal(distinct, False)
-        runner = np.zeros((n, m))
-        for j in range(m):
-            cols = distinct[j]
-            runner[:, j] = score[:, cols].max(1) if cols.any() else 0.0
+        # runner[i, j]: the best score of sentence i against the source sentences distinct from j.
+        others = np.where(distinct[None, :, :], score[:, None, :], -np.inf).max(2)
+        runner = np.where(distinct.any(1)[None, :], others, 0.0)
         x[..., 6] = score - runner
     mean = cos.mean(1, keepdims=True)
     std = cos.std(1, keepdims=True)

@@ -53,7 +53,7 @@ from datetime import datetime
 import numpy as np
 
 from wiretrace.core.align import Alignment
-from wiretrace.core.represent import Document
+from wiretrace.core.represent import Document, StemGrams
 
 __all__ = [
     "EVIDENCE",
@@ -91,13 +91,20 @@ EVIDENCE = (
 RELATION_CLASSES = ("rewrite", "same-event", "unrelated")
 
 
-def evidence(derived: Document, source: Document, alignment: Alignment) -> dict[str, float]:
+def evidence(
+    derived: Document,
+    source: Document,
+    alignment: Alignment,
+    grams: tuple[StemGrams, StemGrams] | None = None,
+) -> dict[str, float]:
     """Summarise the alignment of ``derived`` onto ``source`` as :data:`EVIDENCE`.
 
     Args:
         derived: The text that may have been written from ``source``.
         source: The candidate original.
         alignment: ``align(derived, source, ...)``.
+        grams: ``(StemGrams.of(derived), StemGrams.of(source))`` when the
+            caller has them (a pair compared both ways works them out once).
 
     Returns:
         One float per name in :data:`EVIDENCE`; all zero but ``len_ratio`` when
@@ -119,14 +126,15 @@ def evidence(derived: Document, source: Document, alignment: Alignment) -> dict[
     out["best_mean"] = float((best * words_d).sum() / total)
     out["strong"] = float(((best >= 0.9) * words_d).sum() / total)
     out["lead"] = float(best[:3].mean())
+    gd, gs = grams or (StemGrams.of(derived), StemGrams.of(source))
     for k in (1, 2, 3):
-        dn = derived.stem_ngrams(k)
-        out[f"cont{k}"] = len(dn & source.stem_ngrams(k)) / len(dn) if dn else 0.0
-    if len(derived.stems) >= 5:
-        shared = derived.stem_ngrams(5) & source.stem_ngrams(5)
-        inside = np.zeros(len(derived.stems), dtype=bool)
+        dn = gd.sets[k]
+        out[f"cont{k}"] = len(dn & gs.sets[k]) / len(dn) if dn else 0.0
+    if gd.n_tokens >= 5:
+        shared = gd.sets[5] & gs.sets[5]
+        inside = np.zeros(gd.n_tokens, dtype=bool)
         if shared:
-            for k, gram in enumerate(derived.stem_runs(5)):
+            for k, gram in enumerate(gd.runs5):
                 if gram in shared:
                     inside[k : k + 5] = True
         out["tiles"] = float(inside.mean())
