@@ -119,7 +119,8 @@ class Corpus:
     Args:
         store: Where articles and index keys live.
         engine: Decides pairs; its settings also set the index keys.
-        cache_size: Prepared documents kept in memory (about 65 KB each with the bundled model).
+        cache_size: Prepared documents kept in memory; by default the
+            engine's ``cache_size`` setting.
 
     Example:
         >>> from wiretrace.adapters.store import MemoryStore
@@ -128,13 +129,13 @@ class Corpus:
         1
     """
 
-    def __init__(self, store: Store, engine: Engine, cache_size: int = 2048) -> None:
+    def __init__(self, store: Store, engine: Engine, cache_size: int | None = None) -> None:
         self.store = store
         self.engine = engine
         self.settings = engine.settings
         self._fp = fingerprint_settings(engine.settings)
         self._cache: OrderedDict[int, Document] = OrderedDict()
-        self._cache_size = cache_size
+        self._cache_size = engine.settings.cache_size if cache_size is None else cache_size
 
     # -- ingest -------------------------------------------------------------
 

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 # Articles of one input file are numbered below 2**40 (a trillion lines), after the file's own number.
 FILE_SHIFT = 40
-_DOC_CACHE = 4096
 
 ARTICLE_COLUMNS = ("rowid", "id", "text", "title", "published", "outlet", "url", "path", "header")
 PREPARED_SCHEMA = (
@@ -63,7 +62,7 @@ class _Worker:
         for r in articles:
             self.docs.move_to_end((job, r))
             out[r] = self.docs[(job, r)]
-        while len(self.docs) > max(_DOC_CACHE, len(articles)):
+        while len(self.docs) > max(self.corpus.settings.cache_size, len(articles)):
             self.docs.popitem(last=False)
         return out
 
