@@ -381,7 +381,7 @@ def _worker(argv: list[str], timeout_s: float = 1800) -> dict[str, Any]:
 
 def _wiretrace_command() -> list[str]:
     script = Path(sys.executable).parent / "wiretrace"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "wiretrace.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "wiretrace"]
 
 
 def time_cold(args: list[str], runs: int) -> dict[str, float]:
@@ -409,7 +409,7 @@ def import_hot_spots(args: list[str], top: int) -> list[dict[str, Any]]:
     they happen. Figures are summed over a package's top-level entries.
     """
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "wiretrace.cli", *args],
+        [sys.executable, "-X", "importtime", "-m", "wiretrace", *args],
         capture_output=True,
         text=True,
         env={**os.environ, "HF_HUB_OFFLINE": "1"},

@@ -52,10 +52,10 @@ class Settings:
             after the last one committed).
         workers: Processes deciding pairs in a scan; 0 means one per CPU.
         cache_size: Prepared documents each scan process keeps in memory
-            (about 65 KB each with the bundled model). A scan meets an
-            article's candidates across the 30-day window; on the 100k
-            benchmark 4,096 took the scan from 520 to 499 s against 2,048,
-            for 200 MB more in each worker.
+            (about 70 KB each with the bundled model). A scan meets an
+            article's candidates across the 30-day window: on the 100k
+            benchmark, 2.2 preparations an article with 4,096 against 2.6
+            with 2,048 (simulated), for 200 MB more in each worker.
         agency_rule: When publication times cannot order a rewrite pair
             and exactly one of the two outlets is a news agency
             (:mod:`wiretrace.core.agencies`), the agency's copy is the source;
