@@ -7,6 +7,7 @@ prints. Progress goes to stderr, results to stdout.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -19,6 +20,7 @@ import click
 
 from wiretrace.adapters.files import write_text_atomic
 from wiretrace.errors import InputError
+from wiretrace.types import Article
 
 __all__ = ["register"]
 
@@ -77,8 +79,13 @@ def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @db_option
+@click.option(
+    "--outlet",
+    help="Outlet of the articles that do not name their own (plain text files never do), "
+    "e.g. --outlet PA for a folder of wire copy: a news agency's copy is then the source when dates cannot say.",
+)
 @_settings_options
-def ingest(paths: tuple[str, ...], db: str, config: str | None, model: str | None) -> None:
+def ingest(paths: tuple[str, ...], db: str, outlet: str | None, config: str | None, model: str | None) -> None:
     """Add articles to the store: folders of .txt/.html, JSONL, WARC, files; '-' for stdin.
 
     Re-ingesting the same text is a no-op. Each rejected file or line is
@@ -86,9 +93,12 @@ def ingest(paths: tuple[str, ...], db: str, config: str | None, model: str | Non
     """
     from wiretrace.adapters.inputs import iter_articles
 
+    items = iter_articles(paths)
+    if outlet:
+        items = (dataclasses.replace(a, outlet=outlet) if isinstance(a, Article) and not a.outlet else a for a in items)
     with open_corpus(db, config, model, create=True) as corpus:
         workers = corpus.settings.workers or os.cpu_count() or 1
-        report = corpus.ingest(iter_articles(paths), progress=_progress("ingested"), workers=workers)
+        report = corpus.ingest(items, progress=_progress("ingested"), workers=workers)
         total = corpus.store.count()
     for r in report.rejected:
         click.echo(f"rejected: {r.where}: {r.reason}", err=True)

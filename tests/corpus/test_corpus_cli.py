@@ -100,6 +100,30 @@ def test_a_missing_store_is_one_line_and_exit_1(tmp_path):
     ]
 
 
+@pytest.mark.data
+def test_outlet_marks_wire_copy_so_it_is_the_source(tmp_path, data_dir):
+    """METER's Bonehead story: newspaper files carry no date, so only --outlet PA lets the agency rule order them."""
+    story = "showbiz/09.08.99/oasis"
+    pa, papers = data_dir / "meter/PA/rawtexts" / story, data_dir / "meter/newspapers/rawtexts" / story
+    edges = {}
+    for marked in (False, True):
+        db, jsonl = str(tmp_path / f"{marked}.db"), tmp_path / f"{marked}.jsonl"
+        runner = CliRunner()
+        assert runner.invoke(cli, ["ingest", str(papers), "--db", db]).exit_code == 0
+        wire = ["ingest", str(pa), "--db", db] + (["--outlet", "PA"] if marked else [])
+        assert runner.invoke(cli, wire).exit_code == 0
+        assert runner.invoke(cli, ["scan", "--db", db, "--jsonl", str(jsonl)]).exit_code == 0
+        pairs = [r for r in map(json.loads, jsonl.read_text().splitlines()) if r["type"] == "pair"]
+        side = {p: Path(p).relative_to(data_dir / "meter").parts[0] for r in pairs for p in (r["a"], r["b"])}
+        edges[marked] = [
+            (side[r["source"]], r["direction_basis"])
+            for r in pairs
+            if r["relation"] == "rewrite" and side[r["a"]] != side[r["b"]]
+        ]
+    assert edges[True] and all(edge == ("PA", "agency") for edge in edges[True])
+    assert any(basis == "text" for _, basis in edges[False])
+
+
 def _count(db: Path) -> int:
     with sqlite3.connect(db) as con:
         assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
