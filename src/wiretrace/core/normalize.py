@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -24,13 +24,11 @@ __all__ = [
     "Token",
     "Word",
     "WordTable",
-    "content_stems",
     "fold",
     "is_content",
     "name_phrases",
     "name_runs",
     "norm_and_stem",
-    "number_facts",
     "quote_spans",
     "token_parts",
     "token_spans",
@@ -208,9 +206,9 @@ def token_parts(text: str, folded: str) -> list[str]:
         return _TOKEN_PARTS.split(text)
     parts: list[str] = []
     end = 0
-    for m in _TOKEN.finditer(folded):
-        parts += (text[end : m.start()], text[m.start() : m.end()])
-        end = m.end()
+    for start, stop in token_spans(folded):
+        parts += (text[end:start], text[start:stop])
+        end = stop
     parts.append(text[end:])
     return parts
 
@@ -233,6 +231,8 @@ class Word:
         norm: Folded lowercase form (numbers without thousands separators).
         stem: Stem of ``norm`` (numbers are their own stem).
         is_number: True for numbers.
+        is_fact: A number worth matching: two or more digits (``28500``,
+            ``2026``, ``7.5``).
         content: ``(stem, weight)`` entries the word adds to its sentence's
             content: none for stop words, one for a plain content word, more
             for a hyphenated one ("nuclear-armed" also says "nuclear").
@@ -243,6 +243,7 @@ class Word:
     norm: str
     stem: str
     is_number: bool
+    is_fact: bool
     content: tuple[tuple[str, float], ...]
     name_part: bool
 
@@ -278,31 +279,29 @@ class WordTable:
         norm, stem = norm_and_stem(fold(surface), self._stem)
         is_number = norm[0].isdigit()
         content: list[tuple[str, float]] = []
-        if norm not in STOP_WORDS and (len(norm) > 1 or is_number):
+        if _carries_content(norm, is_number):
             content.append((stem, self._weight(norm)))
             if "-" in norm:
                 for part in norm.split("-"):
                     if len(part) > 2 and part not in STOP_WORDS:
                         content.append((self._stem(part), self._weight(part)))
-        name_part = surface[0].isupper() and not is_number and norm not in STOP_WORDS and norm not in _CALENDAR
-        word = Word(norm, stem, is_number, tuple(content), name_part)
+        is_fact = is_number and sum(c.isdigit() for c in norm) >= 2
+        word = Word(norm, stem, is_number, is_fact, tuple(content), _name_part(surface, norm, is_number))
         self.known[surface] = word
         return word
 
 
 def is_content(token: Token) -> bool:
     """True for a token that carries content: no stop word, no single letter."""
-    return token.norm not in STOP_WORDS and (len(token.norm) > 1 or token.is_number)
+    return _carries_content(token.norm, token.is_number)
 
 
-def content_stems(tokens: Iterable[Token]) -> list[str]:
-    """Stems of the tokens that carry content (no stop words, no single letters)."""
-    return [t.stem for t in tokens if is_content(t)]
+def _carries_content(norm: str, is_number: bool) -> bool:
+    return norm not in STOP_WORDS and (len(norm) > 1 or is_number)
 
 
-def number_facts(tokens: Iterable[Token]) -> list[str]:
-    """Numbers worth matching: any with two or more digits (``28500``, ``2026``, ``7.5``)."""
-    return [t.norm for t in tokens if t.is_number and sum(c.isdigit() for c in t.norm) >= 2]
+def _name_part(surface: str, norm: str, is_number: bool) -> bool:
+    return surface[0].isupper() and not is_number and norm not in STOP_WORDS and norm not in _CALENDAR
 
 
 def name_phrases(tokens: Sequence[Token], text: str, offset: int = 0) -> list[tuple[str, tuple[str, ...]]]:
@@ -330,7 +329,7 @@ def name_phrases(tokens: Sequence[Token], text: str, offset: int = 0) -> list[tu
     return name_runs(
         parts,
         [t.norm for t in tokens],
-        [t.is_capitalised and not t.is_number and t.norm not in STOP_WORDS and t.norm not in _CALENDAR for t in tokens],
+        [_name_part(t.surface, t.norm, t.is_number) for t in tokens],
     )
 
 

@@ -204,11 +204,7 @@ def describe_sentence(sentence: Sentence, lexicon: Lexicon) -> SentenceFeatures:
             quoted = tuple(norms[k] for k in range(len(words)) if qa <= starts[2 * k + 1] and starts[2 * k + 2] <= qb)
             if len(quoted) >= 3:
                 quotes.append(quoted)
-    numerals = tuple(
-        (w.norm, written)
-        for w, written in zip(words, parts[1::2], strict=True)
-        if w.is_number and sum(c.isdigit() for c in w.norm) >= 2
-    )
+    numerals = tuple((w.norm, written) for w, written in zip(words, parts[1::2], strict=True) if w.is_fact)
     return SentenceFeatures(
         norms=norms,
         stems=tuple(w.stem for w in words),
