@@ -3,7 +3,9 @@
 JSON lines carry one object per line with a ``type``: ``pair`` (a decided
 pair: ``a``, ``b``, ``relation``, ``confidence``, ``source``, ``derived``,
 ``direction_basis``, ``coverage``) and ``story`` (``id``, ``articles`` in time
-order, ``roots``, ``edges`` source -> derived). Articles are named by their ids.
+order, ``roots``, ``edges`` source -> derived, each with ``best``: true for the
+derived article's best source, false for a further one). Articles are named by
+their ids.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from wiretrace.adapters.store.base import PairRecord, StoredArticle
 from wiretrace.core.clean import body_spans, find_furniture
-from wiretrace.core.provenance import Story
+from wiretrace.core.provenance import Edge, Story
 from wiretrace.types import BASIS_WORD, Article
 
 _WORDS = re.compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}\W+[^\W\d_]{2,}")
@@ -55,7 +57,8 @@ def pair_dict(p: PairRecord, articles: dict[int, StoredArticle]) -> dict[str, An
 
 
 def story_dict(n: int, story: Story, articles: dict[int, StoredArticle]) -> dict[str, Any]:
-    """One story as JSON-ready data."""
+    """One story as JSON-ready data (``best``: the edge is the derived article's best source)."""
+    further = set(story.further)
     return {
         "type": "story",
         "id": n,
@@ -76,6 +79,7 @@ def story_dict(n: int, story: Story, articles: dict[int, StoredArticle]) -> dict
                 "confidence": e.confidence,
                 "coverage": e.coverage,
                 "basis": e.basis,
+                "best": e not in further,
             }
             for e in story.edges
         ],
@@ -113,8 +117,8 @@ def _label(articles: dict[int, StoredArticle], rowid: int) -> str:
 def _walk(
     node: int,
     depth: int,
-    children: dict[int, list[Any]],
-    seen: set[int],
+    children: dict[int, list[Edge]],
+    also: dict[int, list[Edge]],
     articles: dict[int, StoredArticle],
     lines: list[str],
 ) -> None:
@@ -125,24 +129,35 @@ def _walk(
             f"  {'   ' * depth}└─ {_name(articles, d)}  rewrite {e.confidence:.2f}, "
             f"{e.coverage:.0%} from source, direction by {how}"
         )
-        if d not in seen:
-            seen.add(d)
-            _walk(d, depth + 1, children, seen, articles, lines)
+        for f in also.get(d, []):
+            lines.append(
+                f"  {'   ' * (depth + 1)}+ also from {_name(articles, f.source)}  rewrite {f.confidence:.2f}, "
+                f"{f.coverage:.0%} from it, direction by {BASIS_WORD.get(f.basis or '', 'text')}"
+            )
+        _walk(d, depth + 1, children, also, articles, lines)
 
 
 def stories_to_text(stories: Sequence[Story], articles: dict[int, StoredArticle], limit: int = 20) -> str:
-    """A terminal summary: each story's originals and who was written from whom."""
+    """A terminal summary: each story's originals and who was written from whom.
+
+    Each derived article is shown once, under its best source, with any
+    further source it was written from on a ``+ also from`` line.
+    """
     lines = [f"{len(stories)} stories with more than one article"]
     for n, story in enumerate(stories[:limit], 1):
         lines.append("")
         lines.append(f"Story {n}: {len(story.articles)} articles, {len(story.edges)} rewrites")
-        children: dict[int, list[Any]] = {}
+        children: dict[int, list[Edge]] = {}
+        also: dict[int, list[Edge]] = {}
+        further = set(story.further)
         for e in story.edges:
-            children.setdefault(e.source or 0, []).append(e)
-        seen: set[int] = set()
+            if e in further:
+                also.setdefault(e.derived or 0, []).append(e)
+            else:
+                children.setdefault(e.source or 0, []).append(e)
         for root in story.roots:
             lines.append(f"  ● {_name(articles, root)}  {_label(articles, root)}")
-            _walk(root, 1, children, seen, articles, lines)
+            _walk(root, 1, children, also, articles, lines)
     if len(stories) > limit:
         lines.append(f"\n… {len(stories) - limit} more (see --jsonl)")
     return "\n".join(lines) + "\n"

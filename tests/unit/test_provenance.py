@@ -82,3 +82,18 @@ def test_a_wire_copy_is_the_parent_even_when_a_sibling_covers_more():
     # Without the agency basis, coverage decides.
     plain = [Edge(e.a, e.b, e.relation, e.confidence, e.source, e.derived, e.coverage, "text") for e in edges]
     assert (mirror, times) in {(e.source, e.derived) for e in trace_provenance([1, 2, 3], plain, by_id).edges}
+
+
+def test_a_paper_with_a_wire_parent_gets_no_second_parent_from_another_paper():
+    # As in METER's Oasis story: the Sun's text (not matched to the wire) covers all of the Mirror's,
+    # which retold the wire; both papers printed the same morning, so the wire is the Mirror's origin.
+    wire, mirror, sun, wire2 = 1, 2, 3, 4
+    edges = [
+        Edge(wire, mirror, "rewrite", 0.9, source=wire, derived=mirror, coverage=0.74, basis="agency"),
+        Edge(sun, mirror, "rewrite", 0.7, source=sun, derived=mirror, coverage=1.0, basis="text"),
+        Edge(wire2, mirror, "rewrite", 0.8, source=wire2, derived=mirror, coverage=0.73, basis="agency"),
+    ]
+    story = trace_provenance([wire, mirror, sun, wire2], edges, by_id)
+    # A second wire version accounting for nearly as much stays a parent; the other paper does not.
+    assert {(e.source, e.derived) for e in story.edges} == {(wire, mirror), (wire2, mirror)}
+    assert story.roots == (wire, sun, wire2)

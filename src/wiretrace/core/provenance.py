@@ -14,7 +14,9 @@ accounts for nearly as much (within ``keep_within``) and is not itself in the
 best parent's own ancestry or descent. A news agency's copy the article was
 written from (an edge of basis ``agency``) is the parent before any other
 source: two papers that retold the same wire story cover each other more
-fully than either covers one wire version, but the wire is the origin.
+fully than either covers one wire version, but the wire is the origin. An
+article with a wire parent keeps further parents only among wire copies (a
+second version of the story), not papers that share the wire's sentences.
 """
 
 from __future__ import annotations
@@ -66,11 +68,15 @@ class Story:
             then by id).
         edges: Provenance edges, source to derived.
         roots: Members with no parent: originals, or independent reports.
+        further: The edges of ``edges`` to a derived article's second or
+            later parent; the others give each derived article its one
+            best source and form a forest under ``roots``.
     """
 
     articles: tuple[int, ...]
     edges: tuple[Edge, ...]
     roots: tuple[int, ...]
+    further: tuple[Edge, ...] = ()
 
 
 def cluster_stories(articles: Iterable[int], edges: Iterable[Edge]) -> list[list[int]]:
@@ -206,6 +212,7 @@ def trace_provenance(
             break
     _prefer_common_sources(best, by_derived, children, parents_of, sibling_margin)
     kept = list(best.values())
+    further = []
     for d, es in by_derived.items():
         top = best.get(d)
         if top is None:
@@ -216,10 +223,15 @@ def trace_provenance(
             src = int(e.source)  # type: ignore[arg-type]  # not None, checked above
             if e is top or e.weight < top.weight - keep_within or src in related:
                 continue
+            if top.basis == "agency" and e.basis != "agency":
+                continue  # a wire copy is the origin: what a paper shares with another came from it
             if src in _reachable(d, children):
                 continue
             kept.append(e)
-    kept.sort(key=lambda e: (time_key(e.source or 0), time_key(e.derived or 0)))
+            further.append(e)
+    by_time = lambda e: (time_key(e.source or 0), time_key(e.derived or 0))  # noqa: E731
+    kept.sort(key=by_time)
     has_parent = {e.derived for e in kept}
     ordered = tuple(sorted(members, key=time_key))
-    return Story(ordered, tuple(kept), tuple(a for a in ordered if a not in has_parent))
+    roots = tuple(a for a in ordered if a not in has_parent)
+    return Story(ordered, tuple(kept), roots, tuple(sorted(further, key=by_time)))
