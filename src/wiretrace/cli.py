@@ -351,32 +351,15 @@ def config_show(config: str | None, model: str | None, set_values: tuple[str, ..
         click.echo(f"{key} = {json.dumps(value)}  # {source}")
 
 
-def _register_corpus_commands() -> None:
-    from wiretrace.cli_corpus import register
+def _register_commands() -> None:
+    # The corpus, web and Spark commands live in their own modules; cli_web imports FastAPI only when
+    # `serve` runs, so other commands never load it.
+    from wiretrace.cli_corpus import register as register_corpus
+    from wiretrace.cli_spark import register as register_spark
+    from wiretrace.cli_web import register as register_web
 
-    register(cli)
-
-
-_register_corpus_commands()
-
-
-def _register_web_commands() -> None:
-    # cli_web imports FastAPI only when `serve` runs, so other commands never load it.
-    from wiretrace.cli_web import register
-
-    register(cli)
-
-
-_register_web_commands()
-
-
-def _register_spark_commands() -> None:
-    from wiretrace.cli_spark import register
-
-    register(cli)
-
-
-_register_spark_commands()
+    for register in (register_corpus, register_web, register_spark):
+        register(cli)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -401,4 +384,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # `python -m wiretrace.cli`: the command modules import this module by its name, so run that one (run as
+    # __main__, this file is a second copy and registering commands here would import it in a cycle).
+    from wiretrace.cli import main as _main
+
+    raise SystemExit(_main())
+
+_register_commands()

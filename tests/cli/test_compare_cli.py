@@ -140,6 +140,22 @@ def test_a_missing_file_fails_with_one_line_from_the_installed_command(seed_rewr
     assert done.stderr == f"error: {tmp_path / 'nope.txt'}: no such file\n"
 
 
+@pytest.mark.parametrize("module", ["wiretrace", "wiretrace.cli"])
+def test_python_dash_m_runs_every_command(module, seed_source_path, seed_rewrite_path):
+    # The command modules import wiretrace.cli by name; run as __main__ it must not import itself in a cycle.
+    done = subprocess.run(
+        [sys.executable, "-m", module, "compare", str(seed_source_path), str(seed_rewrite_path), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["relation"] == "rewrite"
+    listed = subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True, text=True, timeout=120)
+    commands = set(re.findall(r"^  ([a-z-]+)\s", listed.stdout, re.M))
+    assert {"ingest", "scan", "sources", "serve", "spark-scan"} <= commands
+
+
 # --- help -------------------------------------------------------------------------
 
 
