@@ -13,33 +13,34 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from wiretrace.adapters.inputs import Rejected
 from wiretrace.adapters.store.base import PairRecord, Store, StoredArticle
 from wiretrace.core.agencies import order_by_agency
 from wiretrace.core.fingerprint import FingerprintSettings, fingerprint, max_df, select_candidates
-from wiretrace.core.provenance import Edge, Story, cluster_stories, trace_provenance
+from wiretrace.core.provenance import Story
 from wiretrace.core.represent import Document
+from wiretrace.corpus_workers import decide_in_worker, pair_shares, prepare_in_worker, worker_pool
 from wiretrace.errors import InputError
 from wiretrace.pipeline import Engine
 from wiretrace.settings import Settings
+from wiretrace.stories import pair_record, stories_from_pairs
 from wiretrace.types import Article, Comparison
 
 __all__ = [
     "Corpus",
     "IngestReport",
     "Match",
+    "PreparedBatch",
     "ScanReport",
     "content_digest",
     "fingerprint_settings",
-    "pair_record",
     "publication_day",
-    "stories_from_pairs",
+    "store_fingerprint",
 ]
 
 # Batches a scan with workers keeps in their hands at once. On the 10k bench store
@@ -76,7 +77,7 @@ class IngestReport:
 
 
 @dataclass
-class _Prepared:
+class PreparedBatch:
     """A batch ready to write: its articles with keys, what was rejected, duplicates within it."""
 
     size: int
@@ -158,9 +159,9 @@ class Corpus:
         started = time.perf_counter()
         report = IngestReport()
         pool = self._pool(workers, ingest=True)
-        pending: deque[Future[_Prepared]] = deque()
+        pending: deque[Future[PreparedBatch]] = deque()
 
-        def write(prepared: _Prepared, size: int) -> None:
+        def write(prepared: PreparedBatch, size: int) -> None:
             self._write_batch(prepared, report)
             if progress:
                 progress(size)
@@ -183,7 +184,7 @@ class Corpus:
                 if pool is None:
                     write(self.prepare_batch(batch), len(batch))
                     continue
-                pending.append(pool.submit(_prepare_in_worker, batch))
+                pending.append(pool.submit(prepare_in_worker, batch))
                 while len(pending) > 2 * workers:  # bounded: a huge input never sits in memory
                     done = pending.popleft().result()
                     write(done, done.size)
@@ -196,9 +197,9 @@ class Corpus:
         report.wall_s = time.perf_counter() - started
         return report
 
-    def prepare_batch(self, batch: Sequence[Article]) -> _Prepared:
+    def prepare_batch(self, batch: Sequence[Article]) -> PreparedBatch:
         """Clean, split and fingerprint a batch of articles (nothing written)."""
-        prepared = _Prepared(size=len(batch))
+        prepared = PreparedBatch(size=len(batch))
         views = []
         seen: set[str] = set()
         for article in batch:
@@ -226,7 +227,7 @@ class Corpus:
         ]
         return prepared
 
-    def _write_batch(self, prepared: _Prepared, report: IngestReport) -> None:
+    def _write_batch(self, prepared: PreparedBatch, report: IngestReport) -> None:
         report.rejected.extend(prepared.rejected)
         report.duplicates += prepared.duplicates
         result = self.store.add(prepared.items)
@@ -453,7 +454,7 @@ class Corpus:
                     continue
                 while len(pending) >= SCAN_IN_FLIGHT:
                     finish_pending(*pending.popleft())
-                pending.append((chunk, [pool.submit(_decide_in_worker, share) for share in _shares(jobs, workers)]))
+                pending.append((chunk, [pool.submit(decide_in_worker, share) for share in pair_shares(jobs, workers)]))
             while pending:
                 finish_pending(*pending.popleft())
         finally:
@@ -476,14 +477,7 @@ class Corpus:
         path = getattr(self.store, "path", None)
         if workers <= 1 or (not ingest and (not path or path == ":memory:")):
             return None
-        import multiprocessing
-
-        return ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker,
-            initargs=(None if ingest else path, self.settings),
-        )
+        return worker_pool(None if ingest else path, self.settings, workers)
 
     def stories(self) -> list[Story]:
         """Stories (connected related articles) with their provenance graphs, largest first.
@@ -494,129 +488,3 @@ class Corpus:
         members = sorted({p.a for p in pairs} | {p.b for p in pairs})
         published = {s.rowid: s.article.published for s in self.store.get_many(members)}
         return stories_from_pairs(pairs, published)
-
-
-def stories_from_pairs(pairs: Sequence[PairRecord], published: Mapping[int, str | None]) -> list[Story]:
-    """Stories with their provenance graphs from decided pairs, largest first.
-
-    Args:
-        pairs: Related pairs (``rewrite`` and ``same-event``), as a scan records them.
-        published: Publication time of each article in a pair (missing or None: unknown).
-
-    Returns:
-        The stories (:func:`~wiretrace.core.provenance.cluster_stories`), each
-        with its graph (:func:`~wiretrace.core.provenance.trace_provenance`);
-        articles are ordered by publication time, unknown times last, then by number.
-    """
-    edges = [
-        Edge(
-            p.a,
-            p.b,
-            p.relation,
-            p.confidence,
-            p.source,
-            p.derived,
-            p.coverage_derived,
-            p.direction_basis,
-            float(p.summary.get("direction_p", 1.0)),
-        )
-        for p in pairs
-    ]
-    members = sorted({e.a for e in edges} | {e.b for e in edges})
-
-    def time_key(rowid: int) -> tuple[object, ...]:
-        when = published.get(rowid)
-        return (0, when, rowid) if when else (1, "", rowid)
-
-    by_member: dict[int, list[Edge]] = {}
-    for e in edges:
-        by_member.setdefault(e.a, []).append(e)
-    stories = []
-    for group in cluster_stories(members, edges):
-        inside = set(group)
-        story_edges = [e for m in group for e in by_member.get(m, []) if e.b in inside]
-        stories.append(trace_provenance(group, story_edges, time_key))
-    return sorted(stories, key=lambda s: (-len(s.articles), s.articles[0]))
-
-
-# One corpus per worker process: the engine loads once per process, not per pair.
-_WORKER: dict[str, Corpus] = {}
-
-
-def _start_worker(path: str | None, settings: Settings) -> None:
-    import os
-    import threading
-
-    from wiretrace.adapters.store.sqlite import SQLiteStore
-
-    parent = os.getppid()
-
-    def watch() -> None:
-        # A scan killed with SIGKILL cannot stop its workers; they stop themselves.
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-    if path is None:  # an ingest worker only prepares batches; it needs no store and no vectors
-        from wiretrace.adapters.store.memory import MemoryStore
-
-        _WORKER["corpus"] = Corpus(MemoryStore(), Engine(settings, embedder=_NoEmbedder()))
-    else:
-        _WORKER["corpus"] = Corpus(SQLiteStore(path, store_fingerprint(settings)), Engine(settings))
-
-
-class _NoEmbedder:
-    """Ingest workers never embed; this keeps them from loading the model."""
-
-    name = "none"
-
-    def encode(self, texts: Sequence[str]) -> Any:
-        raise RuntimeError("an ingest worker does not embed")
-
-
-def _prepare_in_worker(batch: list[Article]) -> _Prepared:
-    return _WORKER["corpus"].prepare_batch(batch)
-
-
-def _decide_in_worker(pairs: list[tuple[int, int]]) -> list[PairRecord]:
-    return _WORKER["corpus"].decide_pairs(pairs)
-
-
-def _shares(jobs: list[list[tuple[int, int]]], workers: int) -> list[list[tuple[int, int]]]:
-    """A batch's pairs cut into one share a worker, of about equal pair counts.
-
-    Each share keeps whole, consecutive articles' pair lists: an article's
-    candidates are prepared once, in the worker that takes it.
-    """
-    parts = max(1, workers)
-    total = sum(len(j) for j in jobs)
-    shares: list[list[tuple[int, int]]] = [[]]
-    for job in jobs:
-        if len(shares[-1]) * parts >= total and len(shares) < parts:
-            shares.append([])
-        shares[-1].extend(job)
-    return [share for share in shares if share]
-
-
-def pair_record(a: int, b: int, result: Comparison) -> PairRecord:
-    """The comparison of stored articles ``a`` and ``b`` (``a`` compared first) as the scan records it."""
-    side = {"a": a, "b": b}
-    return PairRecord(
-        a=a,
-        b=b,
-        relation=result.relation,
-        confidence=result.confidence,
-        source=side[result.source] if result.source else None,
-        derived=side[result.derived] if result.derived else None,
-        direction_basis=result.direction_basis,
-        coverage_derived=result.coverage["derived"],
-        coverage_source=result.coverage["source"],
-        summary={
-            "extent": result.extent,
-            "direction_p": result.probabilities.get("direction", 1.0),
-            "links": len(result.alignment),
-            "kinds": sorted({link.kind for link in result.alignment}),
-            "facts": [f.text for f in result.carried_facts[:12]],
-        },
-    )

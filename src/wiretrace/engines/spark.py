@@ -24,7 +24,7 @@ run:
    each distinct candidate pair, in ``mapInPandas``. The engine and its
    embedding model load once per Python worker process; prepared documents
    are cached there.
-5. **stories**: :func:`~wiretrace.corpus.stories_from_pairs` on the driver,
+5. **stories**: :func:`~wiretrace.stories.stories_from_pairs` on the driver,
    over the related pairs only.
 
 Outputs under the output folder (any Hadoop filesystem URL): ``pairs.parquet``,
@@ -185,7 +185,7 @@ def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: st
     from pyspark.sql import functions as F
 
     from wiretrace.core.fingerprint import max_df
-    from wiretrace.corpus import stories_from_pairs
+    from wiretrace.stories import stories_from_pairs
 
     started = time.perf_counter()
     check_input(src)

@@ -175,7 +175,7 @@ def decide(batches: Iterator[pd.DataFrame], settings: Settings, job: str) -> Ite
     """align and decide each pair; the related ones as the scan records them."""
     import pandas as pd
 
-    from wiretrace.corpus import pair_record
+    from wiretrace.stories import pair_record
     from wiretrace.types import Article
 
     worker = _worker(settings)

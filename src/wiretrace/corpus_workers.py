@@ -1,0 +1,100 @@
+"""Worker processes of corpus mode: ingest workers prepare batches, scan workers decide pairs.
+
+Each process holds one :class:`~wiretrace.corpus.Corpus`, so the engine loads
+once a process, not once a pair. Workers are spawned (not forked: the parent
+may hold an open SQLite connection) and stop themselves when their parent
+dies, so a scan killed with SIGKILL leaves none behind.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from wiretrace.adapters.store.base import PairRecord
+from wiretrace.settings import Settings
+from wiretrace.types import Article
+
+if TYPE_CHECKING:
+    from wiretrace.corpus import Corpus, PreparedBatch
+
+__all__ = ["decide_in_worker", "pair_shares", "prepare_in_worker", "worker_pool"]
+
+# One corpus per worker process.
+_WORKER: dict[str, Corpus] = {}
+
+
+def worker_pool(path: str | None, settings: Settings, workers: int) -> ProcessPoolExecutor:
+    """``workers`` processes, each with a corpus on the SQLite store at ``path``, or on none (``None``: ingest)."""
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(path, settings),
+    )
+
+
+def _start_worker(path: str | None, settings: Settings) -> None:
+    from wiretrace.adapters.store.sqlite import SQLiteStore
+    from wiretrace.corpus import Corpus, store_fingerprint
+    from wiretrace.pipeline import Engine
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        # A scan killed with SIGKILL cannot stop its workers; they stop themselves.
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+    if path is None:  # an ingest worker only prepares batches; it needs no store and no vectors
+        from wiretrace.adapters.store.memory import MemoryStore
+
+        _WORKER["corpus"] = Corpus(MemoryStore(), Engine(settings, embedder=_NoEmbedder()))
+    else:
+        _WORKER["corpus"] = Corpus(SQLiteStore(path, store_fingerprint(settings)), Engine(settings))
+
+
+class _NoEmbedder:
+    """Ingest workers never embed; this keeps them from loading the model."""
+
+    name = "none"
+
+    def encode(self, texts: Sequence[str]) -> Any:
+        raise RuntimeError("an ingest worker does not embed")
+
+
+def prepare_in_worker(batch: list[Article]) -> PreparedBatch:
+    """In an ingest worker: :meth:`~wiretrace.corpus.Corpus.prepare_batch`."""
+    return _WORKER["corpus"].prepare_batch(batch)
+
+
+def decide_in_worker(pairs: list[tuple[int, int]]) -> list[PairRecord]:
+    """In a scan worker: :meth:`~wiretrace.corpus.Corpus.decide_pairs`."""
+    return _WORKER["corpus"].decide_pairs(pairs)
+
+
+def pair_shares(jobs: list[list[tuple[int, int]]], workers: int) -> list[list[tuple[int, int]]]:
+    """A batch's pairs cut into one share a worker, of about equal pair counts.
+
+    Each share keeps whole, consecutive articles' pair lists: an article's
+    candidates are prepared once, in the worker that takes it.
+
+    Example:
+        >>> pair_shares([[(1, 2), (1, 3)], [(2, 4)], [(3, 4)]], 2)
+        [[(1, 2), (1, 3)], [(2, 4), (3, 4)]]
+    """
+    parts = max(1, workers)
+    total = sum(len(j) for j in jobs)
+    shares: list[list[tuple[int, int]]] = [[]]
+    for job in jobs:
+        if len(shares[-1]) * parts >= total and len(shares) < parts:
+            shares.append([])
+        shares[-1].extend(job)
+    return [share for share in shares if share]

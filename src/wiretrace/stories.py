@@ -1,0 +1,82 @@
+"""Decided pairs as a scan records them, and the stories built from them.
+
+Shared by the corpus scan (:mod:`wiretrace.corpus`) and the Spark job
+(:mod:`wiretrace.engines.spark`): one corpus gives the same pair records and
+the same stories either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from wiretrace.adapters.store.base import PairRecord
+from wiretrace.core.provenance import Edge, Story, cluster_stories, trace_provenance
+from wiretrace.types import Comparison
+
+__all__ = ["pair_record", "stories_from_pairs"]
+
+
+def pair_record(a: int, b: int, result: Comparison) -> PairRecord:
+    """The comparison of stored articles ``a`` and ``b`` (``a`` compared first) as the scan records it."""
+    side = {"a": a, "b": b}
+    return PairRecord(
+        a=a,
+        b=b,
+        relation=result.relation,
+        confidence=result.confidence,
+        source=side[result.source] if result.source else None,
+        derived=side[result.derived] if result.derived else None,
+        direction_basis=result.direction_basis,
+        coverage_derived=result.coverage["derived"],
+        coverage_source=result.coverage["source"],
+        summary={
+            "extent": result.extent,
+            "direction_p": result.probabilities.get("direction", 1.0),
+            "links": len(result.alignment),
+            "kinds": sorted({link.kind for link in result.alignment}),
+            "facts": [f.text for f in result.carried_facts[:12]],
+        },
+    )
+
+
+def stories_from_pairs(pairs: Sequence[PairRecord], published: Mapping[int, str | None]) -> list[Story]:
+    """Stories with their provenance graphs from decided pairs, largest first.
+
+    Args:
+        pairs: Related pairs (``rewrite`` and ``same-event``), as a scan records them.
+        published: Publication time of each article in a pair (missing or None: unknown).
+
+    Returns:
+        The stories (:func:`~wiretrace.core.provenance.cluster_stories`), each
+        with its graph (:func:`~wiretrace.core.provenance.trace_provenance`);
+        articles are ordered by publication time, unknown times last, then by number.
+    """
+    edges = [
+        Edge(
+            p.a,
+            p.b,
+            p.relation,
+            p.confidence,
+            p.source,
+            p.derived,
+            p.coverage_derived,
+            p.direction_basis,
+            float(p.summary.get("direction_p", 1.0)),
+        )
+        for p in pairs
+    ]
+    members = sorted({e.a for e in edges} | {e.b for e in edges})
+
+    def time_key(rowid: int) -> tuple[object, ...]:
+        when = published.get(rowid)
+        return (0, when, rowid) if when else (1, "", rowid)
+
+    by_member: dict[int, list[Edge]] = {}
+    for e in edges:
+        by_member.setdefault(e.a, []).append(e)
+    stories = []
+    for group in cluster_stories(members, edges):
+        inside = set(group)
+        story_edges = [e for m in group for e in by_member.get(m, []) if e.b in inside]
+        stories.append(trace_provenance(group, story_edges, time_key))
+    return sorted(stories, key=lambda s: (-len(s.articles), s.articles[0]))
