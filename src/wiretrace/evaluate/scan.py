@@ -157,8 +157,13 @@ def evaluate_scan(
             return "paper"
         return "seed" if name in seed_ids else "background"
 
-    right = wrong = 0
+    right = 0
+    wrong: dict[str, int] = {}
     unknown: dict[str, int] = {}
+
+    def miss(why: str) -> None:
+        wrong[why] = wrong.get(why, 0) + 1
+
     found: set[str] = set()
     direction_ok = direction_n = 0
     by_basis: dict[str, list[int]] = {}
@@ -180,24 +185,25 @@ def evaluate_scan(
                     tally[0] += ks == "pa"
                     tally[1] += 1
                 else:
-                    wrong += 1
+                    miss("pa-paper other group" if pa_group[p] != text.group else "pa-paper non-derived")
             elif pair_kinds == {"pa"}:
                 if pa_group[s] == pa_group[d]:
                     unknown["pa-pa same group"] = unknown.get("pa-pa same group", 0) + 1
                 else:
-                    wrong += 1
+                    miss("pa-pa other group")
             elif pair_kinds == {"paper"}:
                 if paper[s].group == paper[d].group:
                     unknown["paper-paper same group"] = unknown.get("paper-paper same group", 0) + 1
                 else:
-                    wrong += 1
+                    miss("paper-paper other group")
             elif pair_kinds == {"background"}:
                 unknown["background-background"] = unknown.get("background-background", 0) + 1
             elif pair_kinds == {"seed"} and {s, d} == seed_pair:
                 right += 1
                 seed_found = True
             else:
-                wrong += 1
+                miss("-".join(sorted(k if k in ("seed", "background") else "meter" for k in (ks, kd))))
+    n_wrong = sum(wrong.values())
     expected = len(derived) + (1 if len(seed_pair) == 2 else 0)
     hits = sum(str(t.article.id) in found for t in derived) + (1 if seed_found else 0)
     story_of = {names[r]: n for n, st in enumerate(stories) for r in st.articles}
@@ -205,10 +211,11 @@ def evaluate_scan(
     pred = {item: story_of.get(item, -1 - k) for k, item in enumerate(meter_items)}
     out: dict[str, Any] = {
         "pairs": {
-            "precision": round(right / (right + wrong), 4) if right + wrong else 0.0,
+            "precision": round(right / (right + n_wrong), 4) if right + n_wrong else 0.0,
             "recall": round(hits / expected, 4) if expected else 0.0,
             "right": right,
-            "wrong": wrong,
+            "wrong": n_wrong,
+            "wrong_by_kind": dict(sorted(wrong.items())),
             "unscored": unknown,
             "expected": expected,
             "seed_pair_found": seed_found,
