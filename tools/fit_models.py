@@ -147,7 +147,7 @@ def _relation_rows(engine: Engine, split: MeterSplit, docs: dict, clough: Clough
     pa_group = {a.id: g for g, arts in split.pa.items() for a in arts}
     postings: dict[str, list[int]] = {}
     for k, pa_id in enumerate(pa_ids):
-        for key in fingerprint(docs[pa_id], fp):
+        for key in fingerprint(docs[pa_id].features, fp):
             postings.setdefault(key, []).append(k)
     for text in split.newspapers:
         derived = docs[text.article.id]
@@ -155,7 +155,7 @@ def _relation_rows(engine: Engine, split: MeterSplit, docs: dict, clough: Clough
         catchline = text.group.split("/")[2]
         others = [g for g in by_domain[text.group.split("/")[0]] if g.split("/")[2] != catchline]
         add(derived, docs[("group", rng.choice(others))], "unrelated", text.group, "meter")
-        ranked = rank_candidates(fingerprint(derived, fp), postings, len(pa_ids), limit=50)
+        ranked = rank_candidates(fingerprint(derived.features, fp), postings, len(pa_ids), limit=50)
         hard = next((pa_ids[k] for k, _ in ranked if pa_group[pa_ids[k]].split("/")[2] != catchline), None)
         if hard is not None:
             add(derived, docs[hard], "unrelated", text.group, "meter")

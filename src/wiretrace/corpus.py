@@ -219,11 +219,10 @@ class Corpus:
             seen.add(digest)
             prepared.items.append(StoredArticle(article, digest, (), len(view.sentences)))
             views.append(view)
-        # The index keys need words, not vectors: embedding waits for the scan.
-        docs = self.engine.describe_views(views)
+        # The index keys need a few words of each sentence, not vectors: the rest waits for the scan.
         prepared.items = [
-            StoredArticle(r.article, r.digest, tuple(fingerprint(d, self._fp)), r.n_sentences)
-            for r, d in zip(prepared.items, docs, strict=True)
+            StoredArticle(r.article, r.digest, tuple(fingerprint(self.engine.index_terms(v), self._fp)), r.n_sentences)
+            for r, v in zip(prepared.items, views, strict=True)
         ]
         return prepared
 
@@ -275,7 +274,7 @@ class Corpus:
         Only candidates scoring at least ``min_candidate_score`` are kept, and,
         when both publication dates are known, only those within ``window_days``.
         """
-        return self._rank(fingerprint(doc, self._fp), doc.view.article.published, exclude)
+        return self._rank(fingerprint(doc.features, self._fp), doc.view.article.published, exclude)
 
     def _rank(
         self,

@@ -15,7 +15,7 @@ from wiretrace.core.agencies import order_by_agency
 from wiretrace.core.align import Alignment, AlignSettings, align, pair_matrices
 from wiretrace.core.clean import body_spans, find_furniture
 from wiretrace.core.decide import decide, evidence, order_by_time
-from wiretrace.core.represent import Document, Embedder, Lexicon, StemGrams, represent
+from wiretrace.core.represent import Document, Embedder, IndexTerms, Lexicon, StemGrams, index_terms, represent
 from wiretrace.core.sentences import split_sentences
 from wiretrace.errors import InputError
 from wiretrace.settings import Settings
@@ -88,9 +88,9 @@ class Engine:
         """:meth:`prepare` for many articles, embedding all sentences in one batch."""
         return self.represent_views([self.view(a) for a in articles])
 
-    def describe_views(self, views: Sequence[ArticleView]) -> list[Document]:
-        """Lexical features only (vectors left empty): enough for index keys, not for aligning."""
-        return [represent(v, self.lexicon, _NoVectors()) for v in views]
+    def index_terms(self, view: ArticleView) -> list[IndexTerms]:
+        """What the corpus index needs of each sentence (:func:`~wiretrace.core.represent.index_terms`)."""
+        return [index_terms(s, self.lexicon) for s in view.sentences]
 
     def represent_views(self, views: Sequence[ArticleView]) -> list[Document]:
         """Represent already segmented articles, embedding all sentences in one batch."""
@@ -228,13 +228,6 @@ def merge_documents(docs: Sequence[Document], article: Article) -> Document:
         np.vstack([d.vectors for d in docs if len(d.sentences)]) if feats else np.zeros((0, dim), dtype=np.float32)
     )
     return Document(ArticleView(article, (), tuple(sentences)), feats, vectors)
-
-
-class _NoVectors:
-    """An ``encode`` that gives every sentence an empty vector."""
-
-    def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        return np.zeros((len(texts), 0), dtype=np.float32)
 
 
 class _Precomputed:

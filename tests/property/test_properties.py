@@ -21,7 +21,7 @@ from wiretrace.adapters.html_report import render_html
 from wiretrace.adapters.readers import read_article
 from wiretrace.core.clean import body_spans, find_furniture
 from wiretrace.core.normalize import fold, name_phrases, tokenize
-from wiretrace.core.represent import describe_sentence
+from wiretrace.core.represent import describe_sentence, index_terms
 from wiretrace.core.sentences import split_sentences
 from wiretrace.errors import InputError
 from wiretrace.pipeline import Engine
@@ -151,6 +151,9 @@ def test_described_words_are_the_tokens_of_the_text(engine: Engine, text: str) -
     assert feats.numerals == tuple((t.norm, t.surface) for t in tokens if t.norm in feats.numbers)
     assert feats.name_phrases == tuple(p for p, _ in name_phrases(tokens, text, offset=5))
     assert feats.n_words == sum(not t.is_number for t in tokens)
+    # Ingest keys the index from index_terms alone: the same words, content weights and numbers.
+    terms = index_terms(sentence, engine.lexicon)
+    assert (terms.norms, terms.content, terms.numbers) == (feats.norms, feats.content, feats.numbers)
 
 
 # --- comparing articles composed of real sentences ------------------------------

@@ -23,11 +23,11 @@ import math
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-
-from wiretrace.core.represent import Document
+from typing import Protocol
 
 __all__ = [
     "FingerprintSettings",
+    "Terms",
     "band_keys",
     "fingerprint",
     "idf",
@@ -62,18 +62,42 @@ class FingerprintSettings:
     seed: int = 1103
 
 
-def term_keys(doc: Document, max_terms: int) -> list[str]:
+class Terms(Protocol):
+    """A sentence's words as the keys need them: :class:`~wiretrace.core.represent.IndexTerms` or
+    :class:`~wiretrace.core.represent.SentenceFeatures`."""
+
+    @property
+    def norms(self) -> tuple[str, ...]:
+        """Word and number tokens, folded, in order."""
+        ...
+
+    @property
+    def content(self) -> dict[str, float]:
+        """Content stems and their weights."""
+        ...
+
+    @property
+    def numbers(self) -> frozenset[str]:
+        """Numbers of two or more digits."""
+        ...
+
+
+def term_keys(features: Sequence[Terms], max_terms: int) -> list[str]:
     """The article's distinctive terms: its rarest content stems, and its numbers.
+
+    Args:
+        features: The article's sentences (``doc.features`` of a prepared document).
+        max_terms: How many terms to keep.
 
     Example:
         >>> from wiretrace.pipeline import Engine
         >>> from wiretrace.types import Article
         >>> doc = Engine().prepare(Article("Seoul has 450,000 troops near Panmunjom."))
-        >>> term_keys(doc, 3)
+        >>> term_keys(doc.features, 3)
         ['t:450000', 't:panmunjom', 't:seoul']
     """
     weights: dict[str, float] = {}
-    for f in doc.features:
+    for f in features:
         for stem, weight in f.content.items():
             weights[stem] = max(weights.get(stem, 0.0), weight)
         for number in f.numbers:
@@ -82,18 +106,18 @@ def term_keys(doc: Document, max_terms: int) -> list[str]:
     return sorted(f"t:{s}" for s in ranked)
 
 
-def _shingles(doc: Document, n: int) -> list[str]:
-    words = [w for f in doc.features for w in f.norms]
+def _shingles(features: Sequence[Terms], n: int) -> list[str]:
+    words = [w for f in features for w in f.norms]
     if len(words) < n:
         return [" ".join(words)] if words else []
     return [" ".join(words[k : k + n]) for k in range(len(words) - n + 1)]
 
 
-def band_keys(doc: Document, settings: FingerprintSettings) -> list[str]:
+def band_keys(features: Sequence[Terms], settings: FingerprintSettings) -> list[str]:
     """LSH band keys of the article's word-shingle MinHash signature (empty for an empty text)."""
     from rensa import RMinHash
 
-    shingles = _shingles(doc, settings.shingle)
+    shingles = _shingles(features, settings.shingle)
     if not shingles:
         return []
     mh = RMinHash(num_perm=settings.bands * settings.rows, seed=settings.seed)
@@ -107,9 +131,9 @@ def band_keys(doc: Document, settings: FingerprintSettings) -> list[str]:
     return keys
 
 
-def fingerprint(doc: Document, settings: FingerprintSettings) -> list[str]:
-    """All index keys of an article: distinctive terms and LSH bands."""
-    return term_keys(doc, settings.max_terms) + band_keys(doc, settings)
+def fingerprint(features: Sequence[Terms], settings: FingerprintSettings) -> list[str]:
+    """All index keys of an article (given its sentences' terms or features): distinctive terms and LSH bands."""
+    return term_keys(features, settings.max_terms) + band_keys(features, settings)
 
 
 def idf(df: int, n_articles: int) -> float:
