@@ -124,6 +124,28 @@ def test_outlet_marks_wire_copy_so_it_is_the_source(tmp_path, data_dir):
     assert any(basis == "text" for _, basis in edges[False])
 
 
+@pytest.mark.data
+def test_scan_shows_each_article_once_under_its_wire_copy(tmp_path, data_dir):
+    """METER's Oasis birth story: the Mirror retold PA's copy and shares all its sentences with the Sun and the
+    Mail; it is shown once, under the wire, not again under each paper."""
+    story = "showbiz/27.01.00/oasis"
+    db, jsonl = str(tmp_path / "w.db"), tmp_path / "s.jsonl"
+    runner = CliRunner()
+    papers = ["ingest", str(data_dir / "meter/newspapers/rawtexts" / story), "--db", db]
+    assert runner.invoke(cli, papers).exit_code == 0
+    wire = ["ingest", str(data_dir / "meter/PA/rawtexts" / story), "--outlet", "PA", "--db", db]
+    assert runner.invoke(cli, wire).exit_code == 0
+    scanned = runner.invoke(cli, ["scan", "--db", db, "--jsonl", str(jsonl)])
+    assert scanned.exit_code == 0, scanned.output
+    shown = [line.split()[1] for line in scanned.stdout.splitlines() if line.lstrip().startswith(("●", "└─"))]
+    assert shown and len(shown) == len(set(shown))
+    stories = [r for r in map(json.loads, jsonl.read_text().splitlines()) if r["type"] == "story"]
+    best = [e["source"] for st in stories for e in st["edges"] if e["best"] and e["derived"].endswith("125_mirror.txt")]
+    assert len(best) == 1 and "/PA/" in best[0]
+    parents = [e["source"] for st in stories for e in st["edges"] if e["derived"].endswith("125_mirror.txt")]
+    assert all("/PA/" in p for p in parents)
+
+
 def _count(db: Path) -> int:
     with sqlite3.connect(db) as con:
         assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
