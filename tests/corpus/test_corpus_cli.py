@@ -126,9 +126,9 @@ def test_outlet_marks_wire_copy_so_it_is_the_source(tmp_path, data_dir):
 
 @pytest.mark.data
 def test_scan_shows_each_article_once_under_its_wire_copy(tmp_path, data_dir):
-    """METER's Oasis birth story: the Mirror retold PA's copy and shares all its sentences with the Sun and the
-    Mail; it is shown once, under the wire, not again under each paper."""
-    story = "showbiz/27.01.00/oasis"
+    """METER's showbiz day of 27.01.00: in the Oasis birth story the Mirror retold PA's copy and shares all its
+    sentences with the Sun and the Mail; it is shown once, under the wire, not again under each paper."""
+    story = "showbiz/27.01.00"
     db, jsonl = str(tmp_path / "w.db"), tmp_path / "s.jsonl"
     runner = CliRunner()
     papers = ["ingest", str(data_dir / "meter/newspapers/rawtexts" / story), "--db", db]
