@@ -140,3 +140,19 @@ def test_worker_processes_find_what_one_process_finds(tmp_path, engine, data_dir
         store.close()
     assert found[0][2], "no related pairs: the test lost its subject"
     assert found[1] == found[0]
+
+
+@pytest.mark.data
+def test_a_store_of_one_story_still_finds_the_wire_copy(corpus, data_dir):
+    """METER's Oasis birth story alone (18 articles): every key is held by half the store, so IDF over the
+    store itself called them all common and the Mirror's wire source fell under the candidate floor."""
+    story = "showbiz/27.01.00/oasis"
+    papers = iter_articles([data_dir / "meter/newspapers/rawtexts" / story])
+    wire = [dataclasses.replace(a, outlet="PA") for a in iter_articles([data_dir / "meter/PA/rawtexts" / story])]
+    corpus.ingest([*papers, *wire])
+    mirror = next(
+        s for s in corpus.store.get_many(list(corpus.store.iter_rowids())) if s.article.id.endswith("125_mirror.txt")
+    )
+    found = corpus.sources(str(mirror.article.id))
+    assert found[0].article.article.outlet == "PA"
+    assert found[0].comparison.relation == "rewrite"

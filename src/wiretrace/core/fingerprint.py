@@ -40,6 +40,9 @@ __all__ = [
 # The most articles a key may be held by and still count (see :func:`max_df`).
 MAX_DF_CAP = 500
 
+# Fewest articles IDF is worked out over (see :func:`select_candidates`).
+IDF_MIN_ARTICLES = 1000
+
 
 @dataclass(frozen=True)
 class FingerprintSettings:
@@ -231,7 +234,8 @@ def select_candidates(
             than :func:`max_df` articles left out).
         n_articles: Articles in the corpus, for IDF.
         limit: Most candidates kept.
-        min_score: Least score, in units of ``idf(1, n_articles)``.
+        min_score: Least score, in units of ``idf(1, n_articles)``. IDF is
+            worked out as if the store held at least ``IDF_MIN_ARTICLES``.
         window_days: Widest publication gap in days; 0 turns the window off.
         day: The article's publication day (an ordinal), or None.
         days_of: Publication days of some articles (asked only when the
@@ -242,13 +246,18 @@ def select_candidates(
         ``(article, score)`` pairs, best first.
 
     Example:
-        >>> found = select_candidates(["t:a", "t:b"], {"t:a": [1, 2], "t:b": [2]}, 10, limit=5, min_score=1.0,
+        >>> found = select_candidates(["t:a", "t:b"], {"t:a": [1, 2], "t:b": [2]}, 5000, limit=5, min_score=1.5,
         ...                           window_days=0, day=None, days_of=dict)
-        >>> [(a, round(s, 2)) for a, s in found]  # article 1 shares only a common key: under the floor
-        [(2, 3.47)]
+        >>> [(a, round(s, 2)) for a, s in found]  # article 1 shares one key, under 1.5 rarest-possible ones
+        [(2, 15.71)]
     """
-    floor = min_score * idf(1, n_articles)
-    ranked = rank_candidates(keys, postings, n_articles, exclude=exclude, limit=2 * limit, floor=floor)
+    # Rarity needs a corpus to be measured against: in a store of a few dozen articles on one event every
+    # key looks common, and a wire copy sharing its names and numbers fell under the floor (METER's Oasis
+    # story alone, 18 articles: the Mirror's source was not among its candidates). Below IDF_MIN_ARTICLES
+    # the store counts as that many articles, the others holding none of its keys.
+    n_idf = max(n_articles, IDF_MIN_ARTICLES)
+    floor = min_score * idf(1, n_idf)
+    ranked = rank_candidates(keys, postings, n_idf, exclude=exclude, limit=2 * limit, floor=floor)
     if day is not None and window_days and ranked:
         days = days_of([r for r, _ in ranked])
         ranked = [(r, s) for r, s in ranked if r in days and ((d := days[r]) is None or abs(d - day) <= window_days)]
