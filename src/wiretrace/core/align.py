@@ -217,15 +217,15 @@ def pair_matrices(a: Document, b: Document, model: LinkModel) -> tuple[PairMatri
     x[..., 1], y[..., 2] = cover_a, cover_a.T
     x[..., 2], y[..., 1] = cover_b, cover_b.T
     for k, sets in ((3, lambda f: f.bigrams), (4, _facts)):
-        set_vocab = _vocab([sets(f) for f in fa], [sets(f) for f in fb])
-        ga = _set_matrix([sets(f) for f in fa], set_vocab)
-        gb = _set_matrix([sets(f) for f in fb], set_vocab)
+        sa, sb = [sets(f) for f in fa], [sets(f) for f in fb]
+        set_vocab = _vocab(sa, sb)
+        ga, gb = _set_matrix(sa, set_vocab), _set_matrix(sb, set_vocab)
         shared = ga @ gb.T
         x[..., k] = shared / np.maximum(ga.sum(1), 1.0)[:, None]
         y[..., k] = shared.T / np.maximum(gb.sum(1), 1.0)[:, None]
-    num_vocab = _vocab([f.numbers for f in fa], [f.numbers for f in fb])
-    na = _set_matrix([f.numbers for f in fa], num_vocab)
-    nb = _set_matrix([f.numbers for f in fb], num_vocab)
+    sa, sb = [f.numbers for f in fa], [f.numbers for f in fb]
+    num_vocab = _vocab(sa, sb)
+    na, nb = _set_matrix(sa, num_vocab), _set_matrix(sb, num_vocab)
     both = (na.sum(1)[:, None] > 0) & (nb.sum(1)[None, :] > 0)
     clash = (both & ((na @ nb.T) == 0)).astype(np.float64)
     x[..., 5], y[..., 5] = clash, clash.T
@@ -357,31 +357,41 @@ def align(
     df = source.content_df
     best = pairs.prob.max(1) if m else np.zeros(n)
     draft: list[tuple[int, tuple[int, ...], float]] = []
+    if m == 0:
+        n = 0
+    # Each row's best source sentences, best first (ties by position), and their probabilities: one
+    # sort for the whole matrix; the loop reads plain lists.
+    top = min(m, 2 + settings.merge_candidates)
+    orders = np.argsort(-pairs.prob, axis=1, kind="stable")[:, :top] if n else np.zeros((0, 0), dtype=np.int64)
+    ranked = np.take_along_axis(pairs.prob, orders, 1).tolist()
+    orders_list = orders.tolist()
     for i in range(n):
-        if m == 0:
-            break
-        order = np.argsort(-pairs.prob[i], kind="stable")
-        j1 = int(order[0])
+        order, probs = orders_list[i], ranked[i]
+        j1 = order[0]
         group = [j1]
-        score = float(pairs.prob[i, j1])
+        score = probs[0]
         fd = derived.features[i]
         covered = set(fd.content) & set(source.features[j1].content)
-        for j in order[1 : 1 + settings.merge_candidates]:
-            if len(group) >= settings.max_merge or pairs.prob[i, j] < settings.merge_min:
+        tried = 1 + settings.merge_candidates
+        for j, p in zip(order[1:tried], probs[1:tried], strict=True):
+            if len(group) >= settings.max_merge or p < settings.merge_min:
                 break
-            new = (set(fd.content) & set(source.features[int(j)].content)) - covered
+            new = (set(fd.content) & set(source.features[j].content)) - covered
             gain = sum(fd.content[w] / df[w] for w in new) / max(fd.total, 1e-9)
             if gain >= settings.merge_gain:
-                group = sorted([*group, int(j)])
+                group = sorted([*group, j])
                 covered |= new
                 union = _union_features(derived, source, i, group, pairs.x)
                 score = max(score, float(model.probability(union)))
         best[i] = max(best[i], score)
         runner = 0.0
         if m > len(group):
-            rest = pairs.prob[i].copy()
-            rest[group] = 0.0
-            runner = float(rest.max())
+            # The best source sentence outside the group: the first of the row's order not in it.
+            runner = next((p for j, p in zip(order, probs, strict=True) if j not in group), -1.0)
+            if runner < 0.0:  # all of the first few are in the group: look at the whole row
+                rest = pairs.prob[i].copy()
+                rest[group] = 0.0
+                runner = float(rest.max())
         if score >= settings.link_threshold or (
             score >= settings.gap_threshold and score >= settings.gap_ratio * runner
         ):

@@ -112,8 +112,7 @@ def evidence(
     """
     out = dict.fromkeys(EVIDENCE, 0.0)
     n = len(derived.features)
-    words_d = np.array([max(f.n_words, 1) for f in derived.features], dtype=np.float64)
-    words_s = np.array([max(f.n_words, 1) for f in source.features], dtype=np.float64)
+    words_d, words_s = derived.word_counts, source.word_counts
     out["len_ratio"] = math.log((words_d.sum() + 1) / (words_s.sum() + 1))
     if n == 0 or len(source.features) == 0:
         return out
@@ -134,19 +133,13 @@ def evidence(
         shared = gd.sets[5] & gs.sets[5]
         inside = np.zeros(gd.n_tokens, dtype=bool)
         if shared:
-            for k, gram in enumerate(gd.runs5):
-                if gram in shared:
-                    inside[k : k + 5] = True
+            starts = np.array([k for k, gram in enumerate(gd.runs5) if gram in shared], dtype=np.intp)
+            inside[(starts[:, None] + np.arange(5)).ravel()] = True
         out["tiles"] = float(inside.mean())
     used = sorted(alignment.used)
     out["src_used"] = float(words_s[used].sum() / words_s.sum()) if used else 0.0
-    facts_d: set[str] = set()
-    facts_s: set[str] = set()
-    for f in derived.features:
-        facts_d |= f.numbers | f.names
-    for f in source.features:
-        facts_s |= f.numbers | f.names
-    out["facts"] = len(facts_d & facts_s) / len(facts_d) if facts_d else 0.0
+    facts_d = derived.facts
+    out["facts"] = len(facts_d & source.facts) / len(facts_d) if facts_d else 0.0
     prob = alignment.pairs.prob
     best_j = prob.argmax(1)
     rows = np.arange(n)

@@ -129,6 +129,18 @@ class Document:
         return sum(f.n_words for f in self.features)
 
     @cached_property
+    def word_counts(self) -> np.ndarray:
+        """Words in each sentence, at least 1, as floats (weights of per-sentence evidence; kept once worked out)."""
+        counts = np.array([max(f.n_words, 1) for f in self.features], dtype=np.float64)
+        counts.setflags(write=False)
+        return counts
+
+    @cached_property
+    def facts(self) -> frozenset[str]:
+        """Every number and name word of the article (kept once worked out)."""
+        return frozenset().union(*(f.numbers | f.names for f in self.features))
+
+    @cached_property
     def content_df(self) -> dict[str, int]:
         """In how many sentences each content stem occurs (worked out once, then kept)."""
         df: dict[str, int] = {}
@@ -148,20 +160,27 @@ class StemGrams:
 
     Attributes:
         n_tokens: Tokens in the document.
-        sets: For n in (1, 2, 3, 5), the distinct runs of n stems.
+        sets: For n in (1, 2, 3, 5), the distinct runs of n stems (for n = 1
+            the stems themselves, not 1-tuples).
         runs5: Every run of 5 stems, in text order.
     """
 
     n_tokens: int
-    sets: dict[int, frozenset[tuple[str, ...]]]
-    runs5: list[tuple[str, ...]]
+    sets: dict[int, frozenset[Any]]
+    runs5: list[tuple[str, str, str, str, str]]
 
     @classmethod
     def of(cls, doc: Document) -> StemGrams:
         """The stem runs of ``doc``."""
         stems = [s for f in doc.features for s in f.stems]
-        runs = {n: list(zip(*(stems[k:] for k in range(n)), strict=False)) for n in (1, 2, 3, 5)}
-        return cls(len(stems), {n: frozenset(r) for n, r in runs.items()}, runs[5])
+        runs5 = list(zip(stems, stems[1:], stems[2:], stems[3:], stems[4:], strict=False))
+        sets = {
+            1: frozenset(stems),
+            2: frozenset(itertools.pairwise(stems)),
+            3: frozenset(zip(stems, stems[1:], stems[2:], strict=False)),
+            5: frozenset(runs5),
+        }
+        return cls(len(stems), sets, runs5)
 
 
 _TABLES: weakref.WeakKeyDictionary[Lexicon, WordTable] = weakref.WeakKeyDictionary()
