@@ -58,7 +58,10 @@ def local(corpus_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
         for p in store.pairs()
     }
     stories = [
-        ([names[r] for r in s.articles], sorted((names[e.source or 0], names[e.derived or 0]) for e in s.edges))
+        (
+            [names[r] for r in s.articles],
+            sorted((names[e.source or 0], names[e.derived or 0], e not in s.further) for e in s.edges),
+        )
         for s in corpus.stories()
     ]
     store.close()
@@ -74,9 +77,9 @@ def spark(corpus_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
         (r["a"], r["b"]): (r["relation"], r["source"], r["derived"], r["confidence"])
         for r in pq.read_table(out / "pairs.parquet").to_pylist()
     }
-    edges: dict[int, list[tuple[str, str]]] = {}
+    edges: dict[int, list[tuple[str, str, bool]]] = {}
     for e in pq.read_table(out / "provenance.parquet").to_pylist():
-        edges.setdefault(e["story"], []).append((e["source"], e["derived"]))
+        edges.setdefault(e["story"], []).append((e["source"], e["derived"], e["best"]))
     stories = [
         (s["articles"], sorted(edges.get(s["story"], [])))
         for s in sorted(pq.read_table(out / "stories.parquet").to_pylist(), key=lambda s: s["story"])

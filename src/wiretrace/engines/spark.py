@@ -168,7 +168,8 @@ def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: st
         dst: Output folder: ``pairs.parquet`` (related pairs, by article id),
             ``stories.parquet`` (id, size, articles in time order, roots),
             ``provenance.parquet`` (story, source, derived, confidence,
-            coverage, basis, direction_p) and ``summary.jsonl`` (a
+            coverage, basis, direction_p, best: the derived article's best
+            source, as in ``scan --jsonl``) and ``summary.jsonl`` (a
             ``summary`` line, then one ``rejected`` line per rejection listed).
             These four are replaced; nothing else in the folder is touched.
         settings: Engine and index settings, as for the local scan.
@@ -293,7 +294,16 @@ def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: st
         for k, s in enumerate(stories, 1)
     ]
     edge_rows = [
-        (k, names[e.source or 0], names[e.derived or 0], e.confidence, e.coverage, e.basis, e.direction_p)
+        (
+            k,
+            names[e.source or 0],
+            names[e.derived or 0],
+            e.confidence,
+            e.coverage,
+            e.basis,
+            e.direction_p,
+            e not in s.further,
+        )
         for k, s in enumerate(stories, 1)
         for e in s.edges
     ]
@@ -303,7 +313,7 @@ def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: st
     spark.createDataFrame(
         edge_rows,
         "story int, source string, derived string, confidence double, coverage double, basis string, "
-        "direction_p double",
+        "direction_p double, best boolean",
     ).coalesce(1).write.mode("overwrite").parquet(report.outputs["provenance.parquet"])
     for frame in (prepared, articles, pairs, decided):
         frame.unpersist()
