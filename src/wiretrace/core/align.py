@@ -357,16 +357,13 @@ def align(
     df = source.content_df
     best = pairs.prob.max(1) if m else np.zeros(n)
     draft: list[tuple[int, tuple[int, ...], float]] = []
-    if m == 0:
-        n = 0
     # Each row's best source sentences, best first (ties by position), and their probabilities: one
     # sort for the whole matrix; the loop reads plain lists.
-    top = min(m, 2 + settings.merge_candidates)
-    orders = np.argsort(-pairs.prob, axis=1, kind="stable")[:, :top] if n else np.zeros((0, 0), dtype=np.int64)
+    orders = np.argsort(-pairs.prob, axis=1, kind="stable")[:, : 2 + settings.merge_candidates]
     ranked = np.take_along_axis(pairs.prob, orders, 1).tolist()
-    orders_list = orders.tolist()
-    for i in range(n):
-        order, probs = orders_list[i], ranked[i]
+    for i, (order, probs) in enumerate(zip(orders.tolist(), ranked, strict=True)):
+        if not order:  # no source sentences
+            break
         j1 = order[0]
         group = [j1]
         score = probs[0]

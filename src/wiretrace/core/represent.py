@@ -211,6 +211,15 @@ def _words(text: str, lexicon: Lexicon) -> tuple[str, list[str], list[Word]]:
     return folded, parts, [known.get(w) or learn(w) for w in parts[1::2]]
 
 
+def _content(words: Sequence[Word]) -> dict[str, float]:
+    """The content stems the words carry, each with its weight (the first met)."""
+    content: dict[str, float] = {}
+    for w in words:
+        for stem, weight in w.content:
+            content.setdefault(stem, weight)
+    return content
+
+
 def index_terms(sentence: Sentence, lexicon: Lexicon) -> IndexTerms:
     """The :class:`IndexTerms` of one sentence: :func:`describe_sentence`'s, without the rest (half the work).
 
@@ -221,12 +230,7 @@ def index_terms(sentence: Sentence, lexicon: Lexicon) -> IndexTerms:
         (('seoul', 'has', '450000', 'troops'), ['450000'])
     """
     _, _, words = _words(sentence.text, lexicon)
-    content: dict[str, float] = {}
-    for w in words:
-        if w.content:
-            for stem, weight in w.content:
-                content.setdefault(stem, weight)
-    return IndexTerms(tuple(w.norm for w in words), content, _frozen(w.norm for w in words if w.is_fact))
+    return IndexTerms(tuple(w.norm for w in words), _content(words), _frozen(w.norm for w in words if w.is_fact))
 
 
 def describe_sentence(sentence: Sentence, lexicon: Lexicon) -> SentenceFeatures:
@@ -248,13 +252,8 @@ def describe_sentence(sentence: Sentence, lexicon: Lexicon) -> SentenceFeatures:
     text = sentence.text
     folded, parts, words = _words(text, lexicon)
     norms = tuple(w.norm for w in words)
-    content: dict[str, float] = {}
-    keyed: list[str] = []
-    for w in words:
-        if w.content:
-            keyed.append(w.stem)
-            for stem, weight in w.content:
-                content.setdefault(stem, weight)
+    content = _content(words)
+    keyed = [w.stem for w in words if w.content]
     names = name_runs(parts, norms, [w.name_part for w in words])
     quotes = []
     if '"' in folded:
