@@ -61,3 +61,13 @@ def test_every_meter_direction_is_the_agency_rule_and_the_wire_is_the_source(rep
 def test_the_seed_pair_is_found_and_nothing_joins_meter_to_bbc(report):
     assert report["pairs"]["seed_pair_found"]
     assert report["counts"]["articles"] > 3000
+
+
+def test_every_missed_derived_text_is_accounted_for(report):
+    """Recall's shortfall is split by what the scan decided, and the split adds up to it."""
+    pairs = report["pairs"]
+    found = round(pairs["recall"] * pairs["expected"])
+    assert sum(pairs["missed_by_kind"].values()) == pairs["expected"] - found
+    assert set(pairs["missed_by_kind"]) <= {"same-event", "rewrite, no edge", "unrelated"}
+    # Most misses are texts METER calls derived that the pair model calls the same event as their wire copy.
+    assert max(pairs["missed_by_kind"], key=pairs["missed_by_kind"].get) == "same-event"

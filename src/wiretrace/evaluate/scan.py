@@ -11,7 +11,11 @@ its provenance edges (who was written from whom) are scored:
   truth the data does not give (two PA texts of one group: wire updates; two
   newspaper texts of one group; two background articles) are counted apart and
   left out of precision. Recall is over derived newspaper texts (one edge to a
-  PA text of their group suffices) and the seed pair.
+  PA text of their group suffices) and the seed pair; ``missed_by_kind`` says
+  what the scan decided for the derived texts it missed: ``same-event`` (related
+  to a PA text of their group, but no rewrite), ``rewrite, no edge`` (a rewrite
+  pair with one, but the provenance graph put another source in its place) or
+  ``unrelated`` (no related pair with any).
 * **direction**: among right METER edges, the share with the PA text as source;
   also by how the direction was decided (``by_basis``: ``agency`` when the PA
   outlet decided it, ``text`` when the textual model did; run with
@@ -142,6 +146,11 @@ def evaluate_scan(
         report = corpus.scan(workers=workers)
         stories = corpus.stories()
         names = {s.rowid: str(s.article.id) for s in store.get_many(store.iter_rowids())}
+        with_pa: dict[str, set[tuple[str, str]]] = {}  # text -> (group of a related PA text, relation)
+        for record in store.pairs():
+            for x, y in ((names[record.a], names[record.b]), (names[record.b], names[record.a])):
+                if y in pa_group:
+                    with_pa.setdefault(x, set()).add((pa_group[y], record.relation))
         n_articles = store.count()
         ranked = _ask_sources(corpus, pa_group, derived, progress) if sources else None
         store.close()
@@ -206,6 +215,12 @@ def evaluate_scan(
     n_wrong = sum(wrong.values())
     expected = len(derived) + (1 if len(seed_pair) == 2 else 0)
     hits = sum(str(t.article.id) in found for t in derived) + (1 if seed_found else 0)
+    missed: dict[str, int] = {}
+    for t in derived:
+        if str(t.article.id) not in found:
+            rels = {rel for group, rel in with_pa.get(str(t.article.id), set()) if group == t.group}
+            why = "rewrite, no edge" if "rewrite" in rels else "same-event" if rels else "unrelated"
+            missed[why] = missed.get(why, 0) + 1
     story_of = {names[r]: n for n, st in enumerate(stories) for r in st.articles}
     meter_items = {**{p: g for p, g in pa_group.items()}, **{n: t.group for n, t in paper.items()}}
     pred = {item: story_of.get(item, -1 - k) for k, item in enumerate(meter_items)}
@@ -216,6 +231,7 @@ def evaluate_scan(
             "right": right,
             "wrong": n_wrong,
             "wrong_by_kind": dict(sorted(wrong.items())),
+            "missed_by_kind": dict(sorted(missed.items())),
             "unscored": unknown,
             "expected": expected,
             "seed_pair_found": seed_found,
