@@ -383,12 +383,9 @@ def align(
         best[i] = max(best[i], score)
         runner = 0.0
         if m > len(group):
-            # The best source sentence outside the group: the first of the row's order not in it.
-            runner = next((p for j, p in zip(order, probs, strict=True) if j not in group), -1.0)
-            if runner < 0.0:  # all of the first few are in the group: look at the whole row
-                rest = pairs.prob[i].copy()
-                rest[group] = 0.0
-                runner = float(rest.max())
+            # The best source sentence outside the group: the group is drawn from the first 1 + merge_candidates
+            # of the row's order, which holds one more, so the first of the order not in the group is it.
+            runner = next(p for j, p in zip(order, probs, strict=True) if j not in group)
         if score >= settings.link_threshold or (
             score >= settings.gap_threshold and score >= settings.gap_ratio * runner
         ):
