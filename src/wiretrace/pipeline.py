@@ -33,6 +33,14 @@ class Engine:
         lexicon: Stems and word weights; by default word-frequency weights.
         fitted: Fitted model coefficients; by default those shipped with wiretrace.
 
+    Building an engine limits numpy's BLAS to one thread in this process
+    (threadpoolctl). The engine multiplies small matrices, where threads cost
+    more than they give: ``eval scan`` with two worker processes took 21.8 s
+    with one BLAS thread each against 40.9 s with two. And a product summed by
+    one thread or by several differs in its last bits, which can tip a link
+    at its threshold: with one thread everywhere (Spark's Python workers run
+    so too) a comparison gives the same result in every process.
+
     Example:
         >>> engine = Engine()
         >>> result = engine.compare(Article("Seoul has 450,000 troops."), Article("Seoul has 450,000 troops."))
@@ -47,8 +55,11 @@ class Engine:
         lexicon: Lexicon | None = None,
         fitted: object | None = None,
     ) -> None:
+        from threadpoolctl import threadpool_limits
+
         from wiretrace.adapters.fitted import Fitted, load_fitted
 
+        threadpool_limits(limits=1, user_api="blas")
         self.settings = settings or Settings()
         if embedder is None:
             from wiretrace.adapters.models import load_embedder
