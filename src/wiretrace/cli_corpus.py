@@ -236,7 +236,13 @@ def scan(
         articles = {s.rowid: s for s in corpus.store.get_many(rowids)}
     click.echo(
         f"scanned {report.scanned} new articles, compared {report.compared} candidate pairs in {report.wall_s:.1f} s; "
-        f"{len(pairs)} related pairs in the store",
+        f"{len(pairs)} related pairs in the store"
+        + (
+            f"; {report.read_as_versions} articles read against wire versions as one, "
+            f"{report.from_versions} pairs found rewrites so"
+            if report.read_as_versions
+            else ""
+        ),
         err=True,
     )
     click.echo(stories_to_text(stories, articles, limit), nl=False)

@@ -20,7 +20,7 @@ from datetime import datetime
 
 from wiretrace.adapters.inputs import Rejected
 from wiretrace.adapters.store.base import PairRecord, Store, StoredArticle
-from wiretrace.core.agencies import order_by_agency
+from wiretrace.core.agencies import agency_key, order_by_agency
 from wiretrace.core.fingerprint import FingerprintSettings, fingerprint, max_df, select_candidates
 from wiretrace.core.provenance import Story
 from wiretrace.core.represent import Document
@@ -30,6 +30,7 @@ from wiretrace.pipeline import Engine
 from wiretrace.settings import Settings
 from wiretrace.stories import pair_record, stories_from_pairs
 from wiretrace.types import Article, Comparison
+from wiretrace.wire import own_verdict, version_sets, versions_records
 
 __all__ = [
     "Corpus",
@@ -96,11 +97,23 @@ class Match:
 
 @dataclass
 class ScanReport:
-    """What a scan did."""
+    """What a scan did.
+
+    Attributes:
+        scanned: Articles scanned.
+        compared: Candidate pairs decided.
+        found: Related pairs found, by relation (each pair's own verdict).
+        read_as_versions: Articles compared with wire versions read as one
+            (:mod:`wiretrace.wire`).
+        from_versions: Pairs recorded as rewrites by those readings.
+        wall_s: Seconds.
+    """
 
     scanned: int = 0
     compared: int = 0
     found: dict[str, int] = field(default_factory=dict)
+    read_as_versions: int = 0
+    from_versions: int = 0
     wall_s: float = 0.0
 
 
@@ -459,8 +472,65 @@ class Corpus:
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
+        if self.settings.wire_versions:
+            report.read_as_versions, report.from_versions = self.read_versions(todo)
         report.wall_s = time.perf_counter() - started
         return report
+
+    def read_versions(self, scanned: Sequence[int]) -> tuple[int, int]:
+        """Read wire versions as one for the articles a scan of ``scanned`` can have changed.
+
+        Those are the scanned articles that are no agency's, and the articles
+        that are no agency's related to a scanned agency copy (a new version
+        of a story they retold). Each is read again from its pairs' own
+        verdicts: upgrades from an earlier reading are undone first. Written a
+        batch of articles per transaction; a killed pass leaves each article
+        either read or as before (a later scan reads the rest again only if
+        they are scanned again).
+
+        Returns:
+            Articles compared with versions read as one, and pairs recorded as
+            rewrites from those readings.
+        """
+        todo = sorted(set(scanned))
+        articles: set[int] = set()
+        for start in range(0, len(todo), self.settings.scan_batch):
+            chunk = todo[start : start + self.settings.scan_batch]
+            pairs = self.store.pairs_of(chunk)
+            ends = sorted({r for p in pairs for r in (p.a, p.b)} | set(chunk))
+            outlets = {s.rowid: s.article.outlet for s in self.store.get_many(ends)}
+            is_wire = {r: agency_key(o) is not None for r, o in outlets.items()}
+            articles.update(r for r in chunk if not is_wire.get(r, True))
+            for p in pairs:
+                for x, y in ((p.a, p.b), (p.b, p.a)):
+                    if x in chunk and is_wire[x] and not is_wire[y]:
+                        articles.add(y)
+        ordered = sorted(articles)
+        read = upgraded = 0
+        for start in range(0, len(ordered), self.settings.scan_batch):
+            chunk = ordered[start : start + self.settings.scan_batch]
+            pairs = self.store.pairs_of(chunk)
+            by_article: dict[int, list[PairRecord]] = {}
+            for p in pairs:
+                by_article.setdefault(p.a, []).append(p)
+                by_article.setdefault(p.b, []).append(p)
+            ends = sorted({r for p in pairs for r in (p.a, p.b)} | set(chunk))
+            outlets = {s.rowid: s.article.outlet for s in self.store.get_many(ends)}
+            records: list[PairRecord] = []
+            for x in chunk:
+                mine = by_article.get(x, [])
+                # Undo this article's earlier readings; the new one (if any) replaces them below.
+                records += [own_verdict(p) for p in mine if "versions" in p.summary and p.derived == x]
+                by_other = {(p.b if p.a == x else p.a): p for p in mine}
+                for versions in version_sets(x, outlets.get(x), mine, outlets):
+                    docs = self.documents([x, *versions])
+                    read += 1
+                    found = versions_records(self.engine, x, docs[x], [(r, docs[r]) for r in versions], by_other)
+                    upgraded += len(found)
+                    records += found
+            if records:
+                self.store.record_scan([], records)
+        return read, upgraded
 
     def decide_pairs(self, pairs: Sequence[tuple[int, int]]) -> list[PairRecord]:
         """Compare stored article pairs; the related ones as :class:`PairRecord`."""

@@ -52,8 +52,17 @@ def pair_dict(p: PairRecord, articles: dict[int, StoredArticle]) -> dict[str, An
         "derived": _name(articles, p.derived),
         "direction_basis": p.direction_basis,
         "coverage": {"derived": p.coverage_derived, "source": p.coverage_source},
-        "evidence": p.summary,
+        "evidence": _evidence(p.summary, articles),
     }
+
+
+def _evidence(summary: dict[str, Any], articles: dict[int, StoredArticle]) -> dict[str, Any]:
+    """A pair's summary with the store's numbers in a wire-versions reading given as article ids."""
+    if "versions" not in summary:
+        return summary
+    own = dict(summary["pair"])
+    own["source"], own["derived"] = _name(articles, own.get("source")), _name(articles, own.get("derived"))
+    return {**summary, "versions": [_name(articles, r) for r in summary["versions"]], "pair": own}
 
 
 def story_dict(n: int, story: Story, articles: dict[int, StoredArticle]) -> dict[str, Any]:

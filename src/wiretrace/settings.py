@@ -60,6 +60,11 @@ class Settings:
             and exactly one of the two outlets is a news agency
             (:mod:`wiretrace.core.agencies`), the agency's copy is the source;
             false leaves it to the text.
+        wire_versions: After a scan has decided pairs, an article related to
+            two or more copies of one agency's story is compared with them
+            read as one (:mod:`wiretrace.wire`), and each copy that reading
+            draws on is recorded as its source; false keeps the pairs' own
+            verdicts.
     """
 
     model: str = "bundled"
@@ -81,6 +86,7 @@ class Settings:
     workers: int = 0
     cache_size: int = 4096
     agency_rule: bool = True
+    wire_versions: bool = True
 
     def __post_init__(self) -> None:
         checks = {

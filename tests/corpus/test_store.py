@@ -64,6 +64,32 @@ def test_scan_state_and_pairs(store):
     assert (pair.relation, pair.summary) == ("same-event", {"k": 1})
 
 
+def test_pairs_of_gives_the_pairs_touching_any_of_the_articles(store):
+    r = [a.rowid for a in store.add([make(f"Story {n}.", f"s{n}") for n in range(4)]).added]
+    pairs = [PairRecord(x, y, "same-event", 0.7, None, None, None, 0.2, 0.3, {}) for x, y in ((r[0], r[1]), (r[1], r[2]))]
+    store.record_scan(r, pairs)
+    assert [(p.a, p.b) for p in store.pairs_of([r[1]])] == [(r[0], r[1]), (r[1], r[2])]
+    assert [(p.a, p.b) for p in store.pairs_of([r[2], r[3]])] == [(r[1], r[2])]
+    assert store.pairs_of([r[3]]) == []
+
+
+def test_forgetting_a_wire_version_reopens_the_articles_read_with_it(store):
+    r = [a.rowid for a in store.add([make(f"Story {n}.", f"s{n}") for n in range(4)]).added]
+    paper, wire1, wire2, other = r
+    read = {"versions": [wire1, wire2], "pair": {}}
+    store.record_scan(
+        r,
+        [
+            PairRecord(paper, wire1, "rewrite", 0.8, wire1, paper, "agency", 0.5, 0.4, read),
+            PairRecord(paper, wire2, "rewrite", 0.8, wire2, paper, "agency", 0.3, 0.4, read),
+            PairRecord(wire2, other, "same-event", 0.6, None, None, None, 0.2, 0.2, {}),
+        ],
+    )
+    assert store.forget("s1")
+    assert store.unscanned() == [paper]  # read with the forgotten copy: read again at the next scan
+    assert [(p.a, p.b) for p in store.pairs()] == [(paper, wire2), (wire2, other)]
+
+
 def test_sqlite_store_refuses_other_index_settings(tmp_path):
     SQLiteStore(tmp_path / "s.db", fingerprint="one").close()
     from wiretrace.errors import StoreError

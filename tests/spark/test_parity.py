@@ -1,7 +1,8 @@
 """``wiretrace spark-scan`` in local[2] against ``ingest`` + ``scan``: METER dev plus the seed pair, one JSONL file.
 
 The two must agree exactly: the same related pairs with the same relation,
-direction and confidence, the same stories with the same provenance edges.
+direction and confidence (wire versions read as one included), the same
+stories with the same provenance edges.
 """
 
 from __future__ import annotations
@@ -115,5 +116,9 @@ def test_the_summary_counts_what_the_local_scan_counts(local, spark):
     assert summary["rejected"] == len(local["ingest"].rejected) == 0
     assert summary["compared_pairs"] == local["scan"].compared
     assert summary["found"] == local["scan"].found
+    # Wire versions read as one: the same readings, the same pairs made rewrites (compared above, pair by pair).
+    assert local["scan"].from_versions > 100
+    assert summary["read_as_versions"] == local["scan"].read_as_versions
+    assert summary["from_versions"] == local["scan"].from_versions
     assert summary["stories"] == len(local["stories"])
     assert len(spark["lines"]) == 1  # nothing rejected, nothing listed

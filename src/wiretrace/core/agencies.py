@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["AGENCY_NAMES", "is_agency", "order_by_agency"]
+__all__ = ["AGENCY_NAMES", "agency_key", "is_agency", "order_by_agency"]
 
 AGENCY_NAMES = frozenset(
     {
@@ -63,6 +63,18 @@ def is_agency(outlet: str | None) -> bool:
         return True
     host = folded.split()[0] if folded else ""
     return "." in host and any(host == d or host.endswith("." + d) for d in AGENCY_DOMAINS)
+
+
+def agency_key(outlet: str | None) -> str | None:
+    """The agency's name as matched (folded), or None when the outlet is no agency's.
+
+    Copies that give the same key are one agency's versions of a story.
+
+    Example:
+        >>> agency_key("The REUTERS"), agency_key("Daily Mail")
+        ('reuters', None)
+    """
+    return _fold(outlet) if outlet and is_agency(outlet) else None
 
 
 def order_by_agency(a: str | None, b: str | None) -> int:

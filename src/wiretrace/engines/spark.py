@@ -41,7 +41,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -49,12 +49,21 @@ from typing import TYPE_CHECKING, Any
 
 from wiretrace.adapters.inputs import Rejected
 from wiretrace.engines.spark_io import check_input, input_format, line_bases, read_records, write_text
-from wiretrace.engines.spark_stages import ARTICLE_COLUMNS, DECIDED_SCHEMA, PREPARED_SCHEMA, candidates, decide, prepare
+from wiretrace.engines.spark_stages import (
+    ARTICLE_COLUMNS,
+    DECIDED_SCHEMA,
+    PAIR_COLUMNS,
+    PREPARED_SCHEMA,
+    candidates,
+    decide,
+    prepare,
+    read_versions,
+)
 from wiretrace.errors import ConfigError, InputError, WiretraceError
 from wiretrace.settings import Settings
 
 if TYPE_CHECKING:
-    from pyspark.sql import SparkSession
+    from pyspark.sql import DataFrame, SparkSession
 
     from wiretrace.adapters.store.base import PairRecord
 
@@ -78,7 +87,9 @@ class JobReport:
         rejected: Records that could not be read as articles.
         rejections: The first :data:`LISTED_REJECTIONS` of them, in input order.
         compared: Distinct candidate pairs decided.
-        found: Related pairs by relation.
+        found: Related pairs by relation (each pair's own verdict).
+        read_as_versions: Articles compared with wire versions read as one.
+        from_versions: Pairs recorded as rewrites by those readings.
         stories: Stories (connected related articles).
         outputs: Output name to its path.
         wall_s: Time the job took.
@@ -91,6 +102,8 @@ class JobReport:
     rejections: list[Rejected] = field(default_factory=list)
     compared: int = 0
     found: dict[str, int] = field(default_factory=dict)
+    read_as_versions: int = 0
+    from_versions: int = 0
     stories: int = 0
     outputs: dict[str, str] = field(default_factory=dict)
     wall_s: float = 0.0
@@ -264,6 +277,22 @@ def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: st
         report.found[p.relation] = report.found.get(p.relation, 0) + 1
     published = {r["a"]: r["a_published"] for r in rows} | {r["b"]: r["b_published"] for r in rows}
     names = {r["a"]: r["a_id"] for r in rows} | {r["b"]: r["b_id"] for r in rows}
+    outlets = {r["a"]: r["a_outlet"] for r in rows} | {r["b"]: r["b_outlet"] for r in rows}
+    upgraded = None
+    if settings.wire_versions:
+        upgraded, report.read_as_versions = _read_versions(spark, related, outlets, articles, decided, settings, job)
+    if upgraded is not None:
+        changed = [
+            _pair_from_row(r)
+            for r in upgraded.select(
+                *[c for c in upgraded.columns if c != "summary"],
+                F.get_json_object("summary", "$.direction_p").alias("direction_p"),
+            ).collect()
+        ]
+        report.from_versions = len(changed)
+        by_pair = {(p.a, p.b): p for p in changed}
+        related = [by_pair.get((p.a, p.b), p) for p in related]
+        decided = decided.join(upgraded.select("a", "b"), ["a", "b"], "left_anti").unionByName(upgraded)
     stories = stories_from_pairs(related, published)
     report.stories = len(stories)
 
@@ -315,12 +344,57 @@ def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: st
         "story int, source string, derived string, confidence double, coverage double, basis string, "
         "direction_p double, best boolean",
     ).coalesce(1).write.mode("overwrite").parquet(report.outputs["provenance.parquet"])
-    for frame in (prepared, articles, pairs, decided):
-        frame.unpersist()
+    for frame in (prepared, articles, pairs, decided, upgraded):
+        if frame is not None:
+            frame.unpersist()
     report.wall_s = time.perf_counter() - started
     report.outputs["summary.jsonl"] = f"{out}/summary.jsonl"
     write_text(spark, report.outputs["summary.jsonl"], summary_jsonl(src, report))
     return report
+
+
+def _version_jobs(related: Sequence[PairRecord], outlets: Mapping[int, str | None]) -> Iterator[tuple[int, list[int]]]:
+    """Each article and a set of one agency's copies it is related to (:func:`~wiretrace.wire.version_sets`)."""
+    from wiretrace.wire import version_sets
+
+    by_article: dict[int, list[PairRecord]] = {}
+    for p in related:
+        by_article.setdefault(p.a, []).append(p)
+        by_article.setdefault(p.b, []).append(p)
+    for x in sorted(by_article):
+        for versions in version_sets(x, outlets.get(x), by_article[x], outlets):
+            yield x, versions
+
+
+def _read_versions(
+    spark: SparkSession,
+    related: Sequence[PairRecord],
+    outlets: Mapping[int, str | None],
+    articles: DataFrame,
+    decided: DataFrame,
+    settings: Settings,
+    job: str,
+) -> tuple[DataFrame | None, int]:
+    """The decided rows that wire versions read as one change (persisted; None if none is read), and the readings."""
+    from pyspark.sql import functions as F
+
+    jobs = list(_version_jobs(related, outlets))
+    if not jobs:
+        return None, 0
+    todo = spark.createDataFrame(
+        [(k, x, versions) for k, (x, versions) in enumerate(jobs)], "job int, x long, versions array<long>"
+    )
+    own = decided.select(F.col("a").alias("own_a"), F.col("b").alias("own_b"), F.struct(*PAIR_COLUMNS).alias("own"))
+    members = (
+        todo.select("job", "x", F.explode("versions").alias("rowid"))
+        .join(articles.select(*ARTICLE_COLUMNS), "rowid")
+        .join(own, (F.least("x", "rowid") == F.col("own_a")) & (F.greatest("x", "rowid") == F.col("own_b")))
+        .groupBy("job", "x")
+        .agg(F.collect_list(F.struct(*ARTICLE_COLUMNS, "own")).alias("versions"))
+    )
+    readers = articles.select(F.col("rowid").alias("x"), F.struct(*ARTICLE_COLUMNS).alias("article"))
+    work = members.join(readers, "x").select("article", "versions")
+    return work.mapInPandas(partial(read_versions, settings=settings, job=job), DECIDED_SCHEMA).persist(), len(jobs)
 
 
 def _pair_from_row(row: Any) -> PairRecord:
@@ -344,6 +418,8 @@ def summary_jsonl(src: str, report: JobReport) -> str:
         "rejected": report.rejected,
         "compared_pairs": report.compared,
         "found": report.found,
+        "read_as_versions": report.read_as_versions,
+        "from_versions": report.from_versions,
         "stories": report.stories,
         "outputs": report.outputs,
         "wall_s": round(report.wall_s, 1),

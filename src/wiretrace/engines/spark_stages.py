@@ -15,7 +15,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from wiretrace.adapters.inputs import Rejected
+from wiretrace.adapters.store.base import PairRecord
 from wiretrace.settings import Settings
+from wiretrace.types import Article
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,10 +34,14 @@ PREPARED_SCHEMA = (
     "header int, digest string, keys array<string>, day int, rejected_where string, rejected_reason string"
 )
 DECIDED_SCHEMA = (
-    "a long, b long, a_id string, b_id string, a_published string, b_published string, relation string, "
-    "confidence double, source long, derived long, direction_basis string, coverage_derived double, "
-    "coverage_source double, summary string"
+    "a long, b long, a_id string, b_id string, a_published string, b_published string, a_outlet string, "
+    "b_outlet string, relation string, confidence double, source long, derived long, direction_basis string, "
+    "coverage_derived double, coverage_source double, summary string"
 )
+PAIR_COLUMNS = (
+    "a", "b", "relation", "confidence", "source", "derived", "direction_basis", "coverage_derived", "coverage_source",
+    "summary",
+)  # fmt: skip
 
 
 # -- per worker process ------------------------------------------------------
@@ -176,7 +182,6 @@ def decide(batches: Iterator[pd.DataFrame], settings: Settings, job: str) -> Ite
     import pandas as pd
 
     from wiretrace.stories import pair_record
-    from wiretrace.types import Article
 
     worker = _worker(settings)
     columns = [c.split()[0] for c in DECIDED_SCHEMA.split(", ")]
@@ -196,12 +201,51 @@ def decide(batches: Iterator[pd.DataFrame], settings: Settings, job: str) -> Ite
             result = worker.corpus.engine.compare_documents(docs[a], docs[b])
             if result.relation == "unrelated":
                 continue
-            p = pair_record(a, b, result)
-            rows.append(
-                (
-                    a, b, articles[a].id, articles[b].id, articles[a].published, articles[b].published, p.relation,
-                    p.confidence, p.source, p.derived, p.direction_basis, p.coverage_derived, p.coverage_source,
-                    json.dumps(p.summary, sort_keys=True),
-                )
-            )  # fmt: skip
+            rows.append(_decided_row(pair_record(a, b, result), articles))
+        yield pd.DataFrame({c: pd.Series([row[k] for row in rows], dtype=object) for k, c in enumerate(columns)})
+
+
+def _decided_row(p: PairRecord, articles: Mapping[int, Article]) -> tuple[Any, ...]:
+    a, b = articles[p.a], articles[p.b]
+    return (
+        p.a, p.b, a.id, b.id, a.published, b.published, a.outlet, b.outlet, p.relation, p.confidence, p.source,
+        p.derived, p.direction_basis, p.coverage_derived, p.coverage_source, json.dumps(p.summary, sort_keys=True),
+    )  # fmt: skip
+
+
+def _article(fields: Mapping[str, Any]) -> Article:
+    return Article(
+        fields["text"], fields["id"], _opt(fields["title"]), _opt(fields["published"]), _opt(fields["outlet"]),
+        _opt(fields["url"]), _opt(fields["path"]), int(fields["header"]),
+    )  # fmt: skip
+
+
+def read_versions(batches: Iterator[pd.DataFrame], settings: Settings, job: str) -> Iterator[pd.DataFrame]:
+    """Wire versions read as one (:func:`wiretrace.wire.versions_records`): one input row per article and set.
+
+    Input columns: ``article`` (the article's fields, as ``ARTICLE_COLUMNS``)
+    and ``versions`` (per version its fields and ``own``, the pair's record
+    as decided, ``PAIR_COLUMNS``); output rows as :func:`decide`'s, for the
+    pairs the reading records as rewrites.
+    """
+    import pandas as pd
+
+    from wiretrace.wire import versions_records
+
+    worker = _worker(settings)
+    columns = [c.split()[0] for c in DECIDED_SCHEMA.split(", ")]
+    for batch in batches:
+        rows = []
+        for article, versions in zip(batch["article"], batch["versions"], strict=True):
+            x = int(article["rowid"])
+            articles = {x: _article(article)} | {int(v["rowid"]): _article(v) for v in versions}
+            own = {}
+            for v in versions:
+                o = v["own"]
+                values = {c: _opt(o[c]) for c in PAIR_COLUMNS}
+                values["summary"] = json.loads(values["summary"])
+                own[int(v["rowid"])] = PairRecord(**values)
+            docs = worker.documents(job, articles)
+            found = versions_records(worker.corpus.engine, x, docs[x], [(r, docs[r]) for r in own], own)
+            rows += [_decided_row(p, articles) for p in found]
         yield pd.DataFrame({c: pd.Series([row[k] for row in rows], dtype=object) for k, c in enumerate(columns)})

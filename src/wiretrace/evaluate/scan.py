@@ -247,6 +247,8 @@ def evaluate_scan(
             "compared_pairs": report.compared,
             "related_pairs": sum(report.found.values()),
             "found": report.found,
+            "read_as_versions": report.read_as_versions,
+            "from_versions": report.from_versions,
         },
         "ingest_s": round(ingest_s, 1),
         "scan_s": round(report.wall_s, 1),

@@ -92,7 +92,12 @@ class Store(Protocol):
         ...
 
     def forget(self, article_id: str) -> bool:
-        """Remove one article, its keys and its pairs; False if there was none."""
+        """Remove one article, its keys and its pairs; False if there was none.
+
+        An article whose pairs were read with the forgotten one among wire
+        versions (a pair summary's ``versions``) is marked not scanned, so the
+        next scan reads it again without it.
+        """
         ...
 
     def count(self) -> int:
@@ -129,6 +134,10 @@ class Store(Protocol):
 
     def pairs(self) -> list[PairRecord]:
         """Every decided pair."""
+        ...
+
+    def pairs_of(self, rowids: Sequence[int]) -> list[PairRecord]:
+        """The decided pairs with at least one of ``rowids`` in them, by ``(a, b)``."""
         ...
 
     def iter_rowids(self) -> list[int]:

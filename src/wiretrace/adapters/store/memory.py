@@ -67,7 +67,11 @@ class MemoryStore:
         for key in item.keys:
             self._keys[key].discard(rowid)
         self._scanned.discard(rowid)
+        others = {r for k in self._pairs if rowid in k for r in k if r != rowid}
         self._pairs = {k: v for k, v in self._pairs.items() if rowid not in k}
+        for p in self.pairs_of(sorted(others)):
+            if rowid in p.summary.get("versions", ()):
+                self._scanned.discard(p.b if p.b in others else p.a)
         return True
 
     def count(self) -> int:
@@ -128,6 +132,11 @@ class MemoryStore:
     def pairs(self) -> list[PairRecord]:
         """Every decided pair."""
         return [self._pairs[k] for k in sorted(self._pairs)]
+
+    def pairs_of(self, rowids: Sequence[int]) -> list[PairRecord]:
+        """The decided pairs with at least one of ``rowids`` in them, by ``(a, b)``."""
+        wanted = set(rowids)
+        return [self._pairs[k] for k in sorted(self._pairs) if k[0] in wanted or k[1] in wanted]
 
     def close(self) -> None:
         """Nothing to release."""

@@ -59,6 +59,9 @@ CREATE INDEX IF NOT EXISTS articles_unscanned ON articles(scanned) WHERE scanned
 """
 
 _COLUMNS = "rowid, id, digest, text, header, title, published, outlet, url, path, n_sentences"
+_PAIR_COLUMNS = (
+    "a, b, relation, confidence, source, derived, direction_basis, coverage_derived, coverage_source, summary"
+)
 
 
 class SQLiteStore:
@@ -217,7 +220,15 @@ class SQLiteStore:
             row = self._db.execute("SELECT rowid FROM articles WHERE id = ?", (article_id,)).fetchone()
             if not row:
                 return False
-            self._db.execute("DELETE FROM articles WHERE rowid = ?", (row[0],))
+            rowid = row[0]
+            sql = "SELECT b FROM pairs WHERE a = ? UNION SELECT a FROM pairs WHERE b = ?"
+            others = [r for (r,) in self._db.execute(sql, (rowid, rowid))]
+            reread = set()
+            for p in self._pairs_of(others):
+                if rowid in p.summary.get("versions", ()):
+                    reread.add(p.a if p.a in others else p.b)
+            self._db.execute("DELETE FROM articles WHERE rowid = ?", (rowid,))
+            self._db.executemany("UPDATE articles SET scanned = 0 WHERE rowid = ?", [(r,) for r in sorted(reread)])
         return True
 
     def count(self) -> int:
@@ -307,10 +318,27 @@ class SQLiteStore:
 
     def pairs(self) -> list[PairRecord]:
         """Every decided pair."""
-        rows = self._db.execute(
-            "SELECT a, b, relation, confidence, source, derived, direction_basis, coverage_derived, "
-            "coverage_source, summary FROM pairs ORDER BY a, b"
-        )
+        return self._records(self._db.execute(f"SELECT {_PAIR_COLUMNS} FROM pairs ORDER BY a, b"))
+
+    def pairs_of(self, rowids: Sequence[int]) -> list[PairRecord]:
+        """The decided pairs with at least one of ``rowids`` in them, by ``(a, b)``."""
+        return self._pairs_of(rowids)
+
+    def _pairs_of(self, rowids: Sequence[int]) -> list[PairRecord]:
+        found: dict[tuple[int, int], PairRecord] = {}
+        for start in range(0, len(rowids), 400):
+            chunk = list(rowids[start : start + 400])
+            marks = ",".join("?" * len(chunk))
+            sql = (
+                f"SELECT {_PAIR_COLUMNS} FROM pairs WHERE a IN ({marks}) "
+                f"UNION SELECT {_PAIR_COLUMNS} FROM pairs WHERE b IN ({marks})"
+            )
+            for p in self._records(self._db.execute(sql, chunk + chunk)):
+                found[(p.a, p.b)] = p
+        return [found[k] for k in sorted(found)]
+
+    @staticmethod
+    def _records(rows: Iterable[tuple[Any, ...]]) -> list[PairRecord]:
         out = []
         for a, b, relation, confidence, source, derived, basis, cov_d, cov_s, summary in rows:
             out.append(

@@ -1,0 +1,147 @@
+"""Wire versions read as one: a retelling of several copies of one agency story.
+
+A news agency sends a story in versions: a first take, then updates that
+repeat part of it and add to it. A newspaper writes from all it has, and no
+single version accounts for enough of its text for the pair alone to read as
+a rewrite; the pair is decided ``same-event``. Read together, the versions
+show it: on METER's dev split, a derived newspaper text judged against all its
+group's wire copies at once is decided derived for 426 of 461, where the
+scan's pairs found a wire source for 323.
+
+So after the scan has decided pairs, an article that is no agency's and is
+related to two or more copies of one agency (``rewrite`` or ``same-event``)
+is compared again, with those copies merged into one document (in publication
+order) as the source. When that comparison says ``rewrite``, with the wire as
+the source, each copy it drew sentences from is recorded as a source of the
+article: the pair's record becomes a ``rewrite`` whose coverage is the share
+of the article that copy accounts for within the merged reading, its summary
+naming the versions read together (``versions``) and keeping the pair's own
+verdict (``pair``) so that a later pass can undo it.
+
+Shared by the corpus scan (:mod:`wiretrace.corpus`) and the Spark job
+(:mod:`wiretrace.engines.spark`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+
+from wiretrace.adapters.store.base import PairRecord
+from wiretrace.core.agencies import agency_key
+from wiretrace.core.represent import Document
+from wiretrace.pipeline import Engine, merge_documents
+from wiretrace.types import Article
+
+__all__ = ["own_verdict", "version_sets", "versions_records"]
+
+
+def own_verdict(record: PairRecord) -> PairRecord:
+    """The pair's own decision: ``record`` itself, or what it was before a merged reading upgraded it."""
+    before = record.summary.get("pair")
+    if not isinstance(before, dict):
+        return record
+    return PairRecord(**{**before, "a": record.a, "b": record.b})
+
+
+def version_sets(
+    article: int, outlet: str | None, pairs: Sequence[PairRecord], outlets: Mapping[int, str | None]
+) -> list[list[int]]:
+    """The copies of one agency ``article`` is related to, per agency, where there are two or more.
+
+    Args:
+        article: A stored article (rowid).
+        outlet: Its outlet: an agency's article gets none (agencies' own
+            versions are not read as one another's source).
+        pairs: Its related pairs (as the scan recorded them).
+        outlets: Outlet of every article in ``pairs``.
+
+    Returns:
+        Sets of rowids (sorted), one per agency with at least two copies.
+    """
+    if agency_key(outlet) is not None:
+        return []
+    by_agency: dict[str, set[int]] = {}
+    for record in pairs:
+        if own_verdict(record).relation not in ("rewrite", "same-event"):
+            continue
+        other = record.b if record.a == article else record.a
+        key = agency_key(outlets.get(other))
+        if key is not None:
+            by_agency.setdefault(key, set()).add(other)
+    return [sorted(s) for _, s in sorted(by_agency.items()) if len(s) >= 2]
+
+
+def versions_records(
+    engine: Engine,
+    article: int,
+    doc: Document,
+    versions: Sequence[tuple[int, Document]],
+    pairs: Mapping[int, PairRecord],
+) -> list[PairRecord]:
+    """Compare ``doc`` with wire ``versions`` read as one; the pair records it changes.
+
+    Args:
+        engine: Decides the merged comparison.
+        article: rowid of ``doc``.
+        doc: The article (no agency's).
+        versions: ``(rowid, document)`` of one agency's copies it is related to.
+        pairs: Its current record with each version, by the version's rowid.
+
+    Returns:
+        For each version the merged reading credits with a sentence of
+        ``doc``, where the pair's own verdict is not already ``rewrite`` with
+        the version as the source, the upgraded record. Nothing when the
+        merged comparison is not a rewrite of the wire.
+    """
+    ordered = sorted(versions, key=lambda v: (v[1].view.article.published or "\uffff", v[0]))
+    first = ordered[0][1].view.article
+    dated = [d.view.article.published for _, d in ordered if d.view.article.published]
+    reading = Article("", id="versions", published=min(dated) if dated else None, outlet=first.outlet)
+    merged = merge_documents([d for _, d in ordered], reading)
+    result = engine.compare_documents(merged, doc)
+    if result.relation != "rewrite" or result.source != "a":
+        return []
+    spans: list[tuple[int, int, int]] = []  # (first sentence, past the last, rowid) within the merged document
+    start = 0
+    for rowid, d in ordered:
+        spans.append((start, start + len(d.sentences), rowid))
+        start += len(d.sentences)
+    words_d = [f.n_words for f in doc.features]
+    total_d = max(sum(words_d), 1)
+    out = []
+    for lo, hi, rowid in spans:
+        links = [link for link in result.alignment if any(lo <= j < hi for j in link.source)]
+        if not links:
+            continue
+        own = own_verdict(pairs[rowid])
+        if own.relation == "rewrite" and own.source == rowid:
+            continue
+        linked = {i for link in links for i in link.derived}
+        used = {j - lo for link in links for j in link.source if lo <= j < hi}
+        words_s = [f.n_words for f in merged.features[lo:hi]]
+        before = asdict(own)
+        del before["a"], before["b"]
+        out.append(
+            PairRecord(
+                a=min(rowid, article),
+                b=max(rowid, article),
+                relation="rewrite",
+                confidence=result.confidence,
+                source=rowid,
+                derived=article,
+                direction_basis=result.direction_basis,
+                coverage_derived=round(sum(words_d[i] for i in linked) / total_d, 4),
+                coverage_source=round(sum(words_s[j] for j in used) / max(sum(words_s), 1), 4),
+                summary={
+                    "extent": result.extent,
+                    "direction_p": result.probabilities.get("direction", 1.0),
+                    "links": len(links),
+                    "kinds": sorted({link.kind for link in links}),
+                    "facts": [f.text for f in result.carried_facts if lo <= f.source < hi][:12],
+                    "versions": [r for _, _, r in spans],
+                    "pair": before,
+                },
+            )
+        )
+    return out

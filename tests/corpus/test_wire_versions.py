@@ -1,0 +1,104 @@
+"""Wire versions read as one (wiretrace.wire), on METER's story of Bonehead leaving Oasis (showbiz, 9 August 1999).
+
+PA sent the story in three versions; METER labels the Guardian's text wholly derived and the Express's
+partially derived. Against any one version alone some of their pairs are only ``same-event``: read
+together, the versions account for them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from wiretrace.adapters.inputs import iter_articles
+from wiretrace.adapters.store import MemoryStore
+from wiretrace.corpus import Corpus
+from wiretrace.pipeline import Engine
+from wiretrace.wire import own_verdict
+
+pytestmark = pytest.mark.data
+
+STORY = "showbiz/09.08.99/oasis"
+PAPERS = ("oasis31_guardian.txt", "oasis28_express.txt")
+WIRE = ("oasis1.txt", "oasis2.txt", "oasis3.txt")
+
+
+@pytest.fixture(scope="module")
+def articles(data_dir):
+    papers = {a.id.rsplit("/", 1)[-1]: a for a in iter_articles([data_dir / "meter/newspapers/rawtexts" / STORY])}
+    wire = {a.id.rsplit("/", 1)[-1]: a for a in iter_articles([data_dir / "meter/PA/rawtexts" / STORY])}
+    assert set(PAPERS) <= set(papers) and set(WIRE) <= set(wire), f"METER dev's {STORY} story is missing"
+    return {**{n: papers[n] for n in PAPERS}, **{n: dataclasses.replace(wire[n], outlet="PA") for n in WIRE}}
+
+
+def _scanned(engine, articles, names):
+    corpus = Corpus(MemoryStore(), engine)
+    corpus.ingest([articles[n] for n in names])
+    report = corpus.scan()
+    return corpus, report
+
+
+def _pairs_with(corpus, name):
+    rowid = corpus.store.get(next(s.article.id for s in _all(corpus) if s.article.id.endswith(name))).rowid
+    names = {s.rowid: s.article.id.rsplit("/", 1)[-1] for s in _all(corpus)}
+    return {names[p.b if p.a == rowid else p.a]: p for p in corpus.store.pairs_of([rowid])}, names
+
+
+def _all(corpus):
+    return corpus.store.get_many(corpus.store.iter_rowids())
+
+
+def test_the_versions_read_as_one_make_same_event_pairs_rewrites(engine, articles):
+    corpus, report = _scanned(engine, articles, PAPERS + WIRE)
+    assert report.read_as_versions == 2  # each paper, against the three PA versions
+    upgraded = []
+    for paper in PAPERS:
+        pairs, names = _pairs_with(corpus, paper)
+        for wire, p in pairs.items():
+            if "versions" not in p.summary:
+                continue
+            assert own_verdict(p).relation == "same-event"
+            assert (p.relation, names[p.source], names[p.derived], p.direction_basis) == (
+                "rewrite", wire, paper, "agency"
+            )
+            versions = {names[r] for r in p.summary["versions"]}
+            assert wire in versions and len(versions) >= 2 and versions <= set(WIRE)
+            assert p.summary["links"] >= 1 and 0 < p.coverage_derived <= 1
+            upgraded.append((paper, wire))
+    assert ("oasis31_guardian.txt", "oasis3.txt") in upgraded
+    assert report.from_versions == len(upgraded)
+    # Each paper's provenance now credits PA only: every edge into a paper comes from a wire version.
+    (story,) = corpus.stories()
+    names = {s.rowid: s.article.id.rsplit("/", 1)[-1] for s in _all(corpus)}
+    into = {(names[e.source], names[e.derived]) for e in story.edges if names[e.derived] in PAPERS}
+    assert {d for _, d in into} == set(PAPERS)
+    assert all(s in WIRE for s, _ in into)
+
+
+def test_without_the_setting_the_pairs_keep_their_own_verdicts(articles):
+    engine = Engine(Engine().settings.replace(wire_versions=False))
+    corpus, report = _scanned(engine, articles, PAPERS + WIRE)
+    assert report.read_as_versions == 0
+    pairs, _ = _pairs_with(corpus, "oasis31_guardian.txt")
+    assert pairs["oasis3.txt"].relation == "same-event"
+    assert not any("versions" in p.summary for p in corpus.store.pairs())
+
+
+def test_a_new_version_is_read_with_the_old_ones_and_forgetting_one_undoes_its_reading(engine, articles):
+    corpus, report = _scanned(engine, articles, ("oasis31_guardian.txt", "oasis1.txt"))
+    assert report.read_as_versions == 0  # one version: the pair's own comparison says it all
+    corpus.ingest([articles["oasis2.txt"], articles["oasis3.txt"]])
+    again = corpus.scan()
+    assert again.scanned == 2 and again.read_as_versions == 1  # the Guardian, read again with the new copies
+    pairs, names = _pairs_with(corpus, "oasis31_guardian.txt")
+    assert pairs["oasis3.txt"].relation == "rewrite" and "versions" in pairs["oasis3.txt"].summary
+    third = corpus.store.get(articles["oasis3.txt"].id).rowid
+
+    corpus.store.forget(articles["oasis3.txt"].id)
+    assert [names[r] for r in corpus.store.unscanned()] == ["oasis31_guardian.txt"]
+    after = corpus.scan()
+    assert after.scanned == 1 and after.read_as_versions == 1
+    pairs, _ = _pairs_with(corpus, "oasis31_guardian.txt")
+    assert set(pairs) == {"oasis1.txt", "oasis2.txt"}
+    assert all(third not in p.summary.get("versions", ()) for p in pairs.values())
