@@ -138,14 +138,22 @@ def _query(article: str) -> Any:
     return article
 
 
-def _print_matches(matches: list[Any], as_json: bool, role: str) -> None:
+def _print_matches(matches: list[Any], as_json: bool, role: str, corpus: Any) -> None:
+    from wiretrace.corpus_report import reading_dict
     from wiretrace.report import comparison_to_dict, verdict_summary
 
+    rowids = sorted({r for m in matches if m.versions for r in m.versions.versions})
+    articles = {s.rowid: s for s in corpus.store.get_many(rowids)}
     if as_json:
         click.echo(
             json.dumps(
                 [
-                    {"id": m.article.article.id, "role": role, "comparison": comparison_to_dict(m.comparison)}
+                    {
+                        "id": m.article.article.id,
+                        "role": role,
+                        "comparison": comparison_to_dict(m.comparison),
+                        "versions": reading_dict(m, articles),
+                    }
                     for m in matches
                 ],
                 ensure_ascii=False,
@@ -160,6 +168,13 @@ def _print_matches(matches: list[Any], as_json: bool, role: str) -> None:
         c = m.comparison
         a = m.article.article
         click.echo(f"{n}. {a.id}  {verdict_summary(c)}")
+        reading = reading_dict(m, articles)
+        if reading:
+            click.echo(
+                f"   read as one with {len(reading['versions']) - 1} other version(s) of the wire story: "
+                f"rewrite {reading['confidence']:.2f}, this copy accounts for "
+                f"{reading['coverage']['derived']:.0%} of the {'query' if role == 'source' else 'copy'}"
+            )
         facts = ", ".join(f.text for f in c.carried_facts[:8])
         if facts:
             click.echo(f"   carried: {facts}")
@@ -184,7 +199,7 @@ def sources(article: str, as_json: bool, rewrites_only: bool, db: str, config: s
     rewrites of each other.
     """
     with open_corpus(db, config, model, create=False) as corpus:
-        _print_matches(corpus.sources(_query(article), rewrites_only=rewrites_only), as_json, "source")
+        _print_matches(corpus.sources(_query(article), rewrites_only=rewrites_only), as_json, "source", corpus)
 
 
 @click.command()
@@ -195,7 +210,7 @@ def sources(article: str, as_json: bool, rewrites_only: bool, db: str, config: s
 def copies(article: str, as_json: bool, db: str, config: str | None, model: str | None) -> None:
     """The stored articles written from ARTICLE (a stored id, a file or '-'), best first."""
     with open_corpus(db, config, model, create=False) as corpus:
-        _print_matches(corpus.copies(_query(article)), as_json, "copy")
+        _print_matches(corpus.copies(_query(article)), as_json, "copy", corpus)
 
 
 @click.command()
@@ -238,8 +253,8 @@ def scan(
         f"scanned {report.scanned} new articles, compared {report.compared} candidate pairs in {report.wall_s:.1f} s; "
         f"{len(pairs)} related pairs in the store"
         + (
-            f"; {report.read_as_versions} articles read against wire versions as one, "
-            f"{report.from_versions} pairs found rewrites so"
+            f"; wire versions read as one for {report.read_as_versions} "
+            f"article{'s' if report.read_as_versions != 1 else ''} ({report.from_versions} pairs made rewrites)"
             if report.read_as_versions
             else ""
         ),

@@ -10,6 +10,7 @@ window when dates are known.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from collections import OrderedDict, deque
@@ -30,7 +31,7 @@ from wiretrace.pipeline import Engine
 from wiretrace.settings import Settings
 from wiretrace.stories import pair_record, stories_from_pairs
 from wiretrace.types import Article, Comparison
-from wiretrace.wire import own_verdict, version_sets, versions_records
+from wiretrace.wire import Credit, Reading, own_verdict, read_as_one, version_sets, versions_records
 
 __all__ = [
     "Corpus",
@@ -89,10 +90,24 @@ class PreparedBatch:
 
 @dataclass(frozen=True)
 class Match:
-    """A stored article and the verdict of comparing it with the query."""
+    """A stored article and the verdict of comparing it with the query.
+
+    Attributes:
+        article: The stored article.
+        comparison: It (``a``) compared with the query (``b``), the pair alone.
+        versions: A reading of one agency's copies of a story as one
+            (:mod:`wiretrace.wire`) that shows this pair's rewrite: for
+            ``sources``, the query read against copies that include the stored
+            article and draw on it; for ``copies``, the stored article read
+            against copies that include the query and draw on it. Else None.
+        credit: What the copy of this pair (the stored article for
+            ``sources``, the query for ``copies``) accounts for in that reading.
+    """
 
     article: StoredArticle
     comparison: Comparison
+    versions: Reading | None = None
+    credit: Credit | None = None
 
 
 @dataclass
@@ -103,9 +118,10 @@ class ScanReport:
         scanned: Articles scanned.
         compared: Candidate pairs decided.
         found: Related pairs found, by relation (each pair's own verdict).
-        read_as_versions: Articles compared with wire versions read as one
-            (:mod:`wiretrace.wire`).
-        from_versions: Pairs recorded as rewrites by those readings.
+        read_as_versions: Readings of wire versions as one (:mod:`wiretrace.wire`):
+            per article the scan affected, the agencies with two or more
+            copies related to it, as of its last reading.
+        from_versions: Pairs those last readings record as rewrites.
         wall_s: Seconds.
     """
 
@@ -338,47 +354,128 @@ class Corpus:
         Args:
             query: An article (read from a file, say) or the id of a stored one.
             rewrites_only: Only matches whose comparison says ``rewrite`` with
-                the stored article as the source.
+                the stored article as the source (alone, or with its versions
+                read as one).
 
         Returns:
             Matches whose comparison says ``rewrite`` with the stored article as
             the source and, unless ``rewrites_only``, those it says report the
             same event (a possible source the comparison could not show copied;
-            each match's verdict says which). A news agency's copy comes first
+            each match's verdict says which). With the ``wire_versions``
+            setting, when the query is related to two or more copies of one
+            agency's story, they are also read as one; a copy that reading
+            draws on is a source (``Match.versions``). A news agency's copy comes first
             when the query is not an agency's (with the ``agency_rule``
             setting): papers that retold one wire story read as rewrites of
             each other, and the wire is the origin of what they share. Then
-            rewrites before same-event matches, each by P(rewrite).
+            sources before same-event matches, each by the share of the query
+            it accounts for times the confidence (as the provenance graph
+            picks a parent).
         """
         doc, rowid = self._query_document(query)
-        found = [
-            m
-            for m in self._compared(doc, rowid)
-            if (m.comparison.relation == "rewrite" and m.comparison.source == "a")
-            or (m.comparison.relation == "same-event" and not rewrites_only)
-        ]
+        matches = self._compared(doc, rowid)
         outlet = doc.view.article.outlet
+        if self.settings.wire_versions and agency_key(outlet) is None:
+            matches = self._read_matches(doc, matches)
+
+        def is_source(m: Match) -> bool:
+            return (m.comparison.relation == "rewrite" and m.comparison.source == "a") or m.versions is not None
+
+        def weight(m: Match) -> float:
+            if m.versions is not None and m.credit is not None:
+                return m.credit.coverage_derived * m.versions.comparison.confidence
+            return m.comparison.coverage["derived"] * m.comparison.confidence
+
+        found = [m for m in matches if is_source(m) or (m.comparison.relation == "same-event" and not rewrites_only)]
         return sorted(
             found,
             key=lambda m: (
                 # The agency rule's own test: only the stored side is an agency's.
                 not (self.settings.agency_rule and order_by_agency(m.article.article.outlet, outlet) < 0),
-                m.comparison.relation != "rewrite",
-                -m.comparison.probabilities.get("rewrite", 0.0),
+                not is_source(m),
+                -weight(m),
             ),
         )
+
+    def _read_matches(self, doc: Document, matches: list[Match]) -> list[Match]:
+        """Matches with the query's related copies of one agency's story read as one (per agency, two or more)."""
+        by_agency: dict[str, list[Match]] = {}
+        for m in matches:
+            key = agency_key(m.article.article.outlet)
+            if key is not None and m.comparison.relation in ("rewrite", "same-event"):
+                by_agency.setdefault(key, []).append(m)
+        readings: dict[int, Reading] = {}
+        for group in by_agency.values():
+            if len(group) < 2:
+                continue
+            docs = self.documents([m.article.rowid for m in group])
+            reading = read_as_one(self.engine, doc, [(r, docs[r]) for r in sorted(docs)])
+            if reading is not None:
+                readings.update({r: reading for r in reading.credits})
+        out = []
+        for m in matches:
+            reading = readings.get(m.article.rowid)
+            if reading is not None:
+                m = dataclasses.replace(m, versions=reading, credit=reading.credits[m.article.rowid])
+            out.append(m)
+        return out
 
     def copies(self, query: Article | str) -> list[Match]:
         """The stored articles written from ``query``, best first.
 
         Matches whose comparison says ``rewrite`` with ``query`` as the source,
-        by the share of the copy it accounts for times the confidence.
+        by the share of the copy it accounts for times the confidence. With the
+        ``wire_versions`` setting and a query of a news agency's, an article
+        the comparison relates to it is also read against it and the other
+        copies of that agency the scan related to the article, as one; when
+        that reading draws on the query, it is a copy (``Match.versions``).
         """
         doc, rowid = self._query_document(query)
-        found = [
-            m for m in self._compared(doc, rowid) if m.comparison.relation == "rewrite" and m.comparison.source == "b"
-        ]
-        return sorted(found, key=lambda m: -m.comparison.coverage["derived"] * m.comparison.confidence)
+        matches = self._compared(doc, rowid)
+        key = agency_key(doc.view.article.outlet)
+        if self.settings.wire_versions and key is not None:
+            matches = self._read_copies(doc, rowid, key, matches)
+
+        def written_from_query(m: Match) -> bool:
+            return (m.comparison.relation == "rewrite" and m.comparison.source == "b") or m.versions is not None
+
+        def weight(m: Match) -> float:
+            if m.versions is None:
+                return m.comparison.coverage["derived"] * m.comparison.confidence
+            return (m.credit.coverage_derived if m.credit else 0.0) * m.versions.comparison.confidence
+
+        return sorted((m for m in matches if written_from_query(m)), key=lambda m: -weight(m))
+
+    def _read_copies(self, doc: Document, rowid: int | None, agency: str, matches: list[Match]) -> list[Match]:
+        """Matches of a wire copy: each related article no agency's read against it and its other versions as one.
+
+        The other versions are the copies of the same agency the scan found
+        related to that article (its stored pairs, own verdicts).
+        """
+        me = rowid if rowid is not None else 0
+        out = []
+        for m in matches:
+            other = m.article.rowid
+            c = m.comparison
+            if (
+                agency_key(m.article.article.outlet) is not None
+                or c.relation not in ("rewrite", "same-event")
+                or (c.relation == "rewrite" and c.source == "b")
+            ):
+                out.append(m)
+                continue
+            pairs = [own_verdict(p) for p in self.store.pairs_of([other])]
+            ends = {p.a if p.b == other else p.b for p in pairs if p.relation in ("rewrite", "same-event")} - {me}
+            versions = [s.rowid for s in self.store.get_many(sorted(ends)) if agency_key(s.article.outlet) == agency]
+            if not versions:
+                out.append(m)
+                continue
+            docs = self.documents([other, *versions])
+            reading = read_as_one(self.engine, docs[other], [(me, doc), *[(r, docs[r]) for r in versions]])
+            if reading is not None and me in reading.credits:
+                m = dataclasses.replace(m, versions=reading, credit=reading.credits[me])
+            out.append(m)
+        return out
 
     def _compared(self, doc: Document, rowid: int | None) -> list[Match]:
         """Every index candidate of a prepared query, compared with it (the candidate as ``a``)."""
@@ -412,8 +509,10 @@ class Corpus:
 
         Incremental: articles scanned before are not scanned again, but a new
         article is compared with old ones, so its pairs with them are found.
-        Each batch of results is committed with its articles marked scanned, so
-        a killed scan resumes where it stopped.
+        After each batch, the articles it can have changed are read against
+        their wire versions as one (:meth:`read_versions`). Each batch of
+        results is committed with its articles marked scanned, so a killed
+        scan resumes where it stopped.
 
         Args:
             progress: Called with the number of articles done after each batch.
@@ -428,10 +527,22 @@ class Corpus:
         done: set[tuple[int, int]] = set()
         pool = self._pool(workers)
 
+        readings: dict[int, tuple[int, int]] = {}  # article -> (version sets read, pairs made rewrites), latest
+
         def finish(chunk: list[int], records: list[PairRecord]) -> None:
             for record in records:
                 report.found[record.relation] = report.found.get(record.relation, 0) + 1
-            self.store.record_scan(chunk, records)
+            if not self.settings.wire_versions:
+                self.store.record_scan(chunk, records)
+            else:
+                # The batch counts as scanned once its articles' readings are written too: a scan killed
+                # between the two writes decides the batch again.
+                self.store.record_scan([], records)
+                read, upgrades = self.read_versions(chunk)
+                self.store.record_scan(chunk, [r for found in upgrades.values() for r in found])
+                for article in read.keys() | upgrades.keys():
+                    made = sum("versions" in r.summary for r in upgrades.get(article, []))
+                    readings[article] = (read.get(article, 0), made)
             report.scanned += len(chunk)
             if progress:
                 progress(len(chunk))
@@ -472,65 +583,60 @@ class Corpus:
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
-        if self.settings.wire_versions:
-            report.read_as_versions, report.from_versions = self.read_versions(todo)
+        report.read_as_versions = sum(n for n, _ in readings.values())
+        report.from_versions = sum(n for _, n in readings.values())
         report.wall_s = time.perf_counter() - started
         return report
 
-    def read_versions(self, scanned: Sequence[int]) -> tuple[int, int]:
-        """Read wire versions as one for the articles a scan of ``scanned`` can have changed.
+    def read_versions(self, scanned: Sequence[int]) -> tuple[dict[int, int], dict[int, list[PairRecord]]]:
+        """Read wire versions as one for the articles that scanning ``scanned`` can have changed.
 
         Those are the scanned articles that are no agency's, and the articles
         that are no agency's related to a scanned agency copy (a new version
         of a story they retold). Each is read again from its pairs' own
-        verdicts: upgrades from an earlier reading are undone first. Written a
-        batch of articles per transaction; a killed pass leaves each article
-        either read or as before (a later scan reads the rest again only if
-        they are scanned again).
+        verdicts, as the store holds them: upgrades from an earlier reading
+        are undone, and replaced by the new reading's. Nothing is written.
 
         Returns:
-            Articles compared with versions read as one, and pairs recorded as
-            rewrites from those readings.
+            For each article read: the version sets read (one per agency with
+            two or more related copies), and the records to write (earlier
+            upgrades undone, then the new ones).
         """
-        todo = sorted(set(scanned))
-        articles: set[int] = set()
-        for start in range(0, len(todo), self.settings.scan_batch):
-            chunk = todo[start : start + self.settings.scan_batch]
-            pairs = self.store.pairs_of(chunk)
-            ends = sorted({r for p in pairs for r in (p.a, p.b)} | set(chunk))
-            outlets = {s.rowid: s.article.outlet for s in self.store.get_many(ends)}
-            is_wire = {r: agency_key(o) is not None for r, o in outlets.items()}
-            articles.update(r for r in chunk if not is_wire.get(r, True))
-            for p in pairs:
-                for x, y in ((p.a, p.b), (p.b, p.a)):
-                    if x in chunk and is_wire[x] and not is_wire[y]:
-                        articles.add(y)
+        chunk = sorted(set(scanned))
+        pairs = self.store.pairs_of(chunk)
+        ends = sorted({r for p in pairs for r in (p.a, p.b)} | set(chunk))
+        outlets = {s.rowid: s.article.outlet for s in self.store.get_many(ends)}
+        is_wire = {r: agency_key(o) is not None for r, o in outlets.items()}
+        articles = {r for r in chunk if not is_wire.get(r, True)}
+        for p in pairs:
+            for x, y in ((p.a, p.b), (p.b, p.a)):
+                if x in chunk and is_wire[x] and not is_wire[y]:
+                    articles.add(y)
         ordered = sorted(articles)
-        read = upgraded = 0
-        for start in range(0, len(ordered), self.settings.scan_batch):
-            chunk = ordered[start : start + self.settings.scan_batch]
-            pairs = self.store.pairs_of(chunk)
-            by_article: dict[int, list[PairRecord]] = {}
-            for p in pairs:
-                by_article.setdefault(p.a, []).append(p)
-                by_article.setdefault(p.b, []).append(p)
-            ends = sorted({r for p in pairs for r in (p.a, p.b)} | set(chunk))
-            outlets = {s.rowid: s.article.outlet for s in self.store.get_many(ends)}
-            records: list[PairRecord] = []
-            for x in chunk:
-                mine = by_article.get(x, [])
-                # Undo this article's earlier readings; the new one (if any) replaces them below.
-                records += [own_verdict(p) for p in mine if "versions" in p.summary and p.derived == x]
-                by_other = {(p.b if p.a == x else p.a): p for p in mine}
-                for versions in version_sets(x, outlets.get(x), mine, outlets):
-                    docs = self.documents([x, *versions])
-                    read += 1
-                    found = versions_records(self.engine, x, docs[x], [(r, docs[r]) for r in versions], by_other)
-                    upgraded += len(found)
-                    records += found
-            if records:
-                self.store.record_scan([], records)
-        return read, upgraded
+        pairs = self.store.pairs_of(ordered)
+        by_article: dict[int, list[PairRecord]] = {}
+        for p in pairs:
+            by_article.setdefault(p.a, []).append(p)
+            by_article.setdefault(p.b, []).append(p)
+        ends = sorted({r for p in pairs for r in (p.a, p.b)} | set(ordered))
+        outlets = {s.rowid: s.article.outlet for s in self.store.get_many(ends)}
+        read: dict[int, int] = {}
+        records: dict[int, list[PairRecord]] = {}
+        for x in ordered:
+            mine = by_article.get(x, [])
+            # Undo this article's earlier readings; the new one (if any) replaces them.
+            undone = [own_verdict(p) for p in mine if "versions" in p.summary and p.derived == x]
+            by_other = {(p.b if p.a == x else p.a): p for p in mine}
+            found: list[PairRecord] = []
+            sets = version_sets(x, outlets.get(x), mine, outlets)
+            for versions in sets:
+                docs = self.documents([x, *versions])
+                found += versions_records(self.engine, x, docs[x], [(r, docs[r]) for r in versions], by_other)
+            if sets:
+                read[x] = len(sets)
+            if sets or undone:
+                records[x] = undone + found
+        return read, records
 
     def decide_pairs(self, pairs: Sequence[tuple[int, int]]) -> list[PairRecord]:
         """Compare stored article pairs; the related ones as :class:`PairRecord`."""

@@ -13,13 +13,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from wiretrace.adapters.store.base import PairRecord, StoredArticle
 from wiretrace.core.clean import body_spans, find_furniture
 from wiretrace.core.provenance import Edge, Story
 from wiretrace.types import BASIS_WORD, Article
+
+if TYPE_CHECKING:
+    from wiretrace.corpus import Match
 
 _WORDS = re.compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}\W+[^\W\d_]{2,}")
 
@@ -53,6 +56,25 @@ def pair_dict(p: PairRecord, articles: dict[int, StoredArticle]) -> dict[str, An
         "direction_basis": p.direction_basis,
         "coverage": {"derived": p.coverage_derived, "source": p.coverage_source},
         "evidence": _evidence(p.summary, articles),
+    }
+
+
+def reading_dict(match: Match, articles: dict[int, StoredArticle]) -> dict[str, Any] | None:
+    """How wire versions read as one show a source or copy (:attr:`Match.versions`), JSON-ready; None without."""
+    reading, credit = match.versions, match.credit
+    if reading is None or credit is None:
+        return None
+    c = reading.comparison
+    return {
+        "versions": [_name(articles, r) if r in articles else "(the query)" for r in reading.versions],
+        "relation": c.relation,
+        "confidence": c.confidence,
+        "extent": c.extent,
+        "direction_basis": c.direction_basis,
+        "coverage": {"derived": credit.coverage_derived, "source": credit.coverage_source},
+        "links": credit.links,
+        "kinds": list(credit.kinds),
+        "facts": list(credit.facts[:12]),
     }
 
 

@@ -25,15 +25,15 @@ Shared by the corpus scan (:mod:`wiretrace.corpus`) and the Spark job
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from wiretrace.adapters.store.base import PairRecord
 from wiretrace.core.agencies import agency_key
 from wiretrace.core.represent import Document
 from wiretrace.pipeline import Engine, merge_documents
-from wiretrace.types import Article
+from wiretrace.types import Article, Comparison
 
-__all__ = ["own_verdict", "version_sets", "versions_records"]
+__all__ = ["Credit", "Reading", "own_verdict", "read_as_one", "version_sets", "versions_records"]
 
 
 def own_verdict(record: PairRecord) -> PairRecord:
@@ -72,6 +72,84 @@ def version_sets(
     return [sorted(s) for _, s in sorted(by_agency.items()) if len(s) >= 2]
 
 
+@dataclass(frozen=True)
+class Credit:
+    """What one version accounts for in a reading of several as one.
+
+    Attributes:
+        links: The merged alignment's links drawing on this version.
+        kinds: Their kinds (``verbatim``, ``paraphrase``, ...), sorted.
+        coverage_derived: Share of the article's words those links account for.
+        coverage_source: Share of the version's words they use.
+        facts: Facts carried from this version (as written in the article).
+    """
+
+    links: int
+    kinds: tuple[str, ...]
+    coverage_derived: float
+    coverage_source: float
+    facts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An article compared with one agency's versions of a story read as one.
+
+    Attributes:
+        comparison: The versions merged (``a``, in reading order) against the
+            article (``b``): a ``rewrite`` with ``a`` as the source.
+        versions: rowids of the versions, in reading order (filing time, then rowid).
+        credits: What each version the merged alignment draws on accounts for,
+            by rowid; a version it does not draw on is not there.
+    """
+
+    comparison: Comparison
+    versions: tuple[int, ...]
+    credits: Mapping[int, Credit]
+
+
+def read_as_one(engine: Engine, doc: Document, versions: Sequence[tuple[int, Document]]) -> Reading | None:
+    """Compare ``doc`` with ``versions`` merged into one document, in filing order.
+
+    Args:
+        engine: Decides the comparison.
+        doc: The article (no agency's).
+        versions: ``(rowid, document)`` of one agency's copies.
+
+    Returns:
+        The :class:`Reading`, or None when the merged comparison is not a
+        rewrite with the versions as the source.
+    """
+    ordered = sorted(versions, key=lambda v: (v[1].view.article.published or "\uffff", v[0]))
+    first = ordered[0][1].view.article
+    dated = [d.view.article.published for _, d in ordered if d.view.article.published]
+    reading = Article("", id="versions", published=min(dated) if dated else None, outlet=first.outlet)
+    merged = merge_documents([d for _, d in ordered], reading)
+    result = engine.compare_documents(merged, doc)
+    if result.relation != "rewrite" or result.source != "a":
+        return None
+    words_d = [f.n_words for f in doc.features]
+    total_d = max(sum(words_d), 1)
+    credits = {}
+    lo = 0
+    for rowid, d in ordered:
+        hi = lo + len(d.sentences)
+        links = [link for link in result.alignment if any(lo <= j < hi for j in link.source)]
+        if links:
+            linked = {i for link in links for i in link.derived}
+            used = {j - lo for link in links for j in link.source if lo <= j < hi}
+            words_s = [f.n_words for f in d.features]
+            credits[rowid] = Credit(
+                links=len(links),
+                kinds=tuple(sorted({link.kind for link in links})),
+                coverage_derived=round(sum(words_d[i] for i in linked) / total_d, 4),
+                coverage_source=round(sum(words_s[j] for j in used) / max(sum(words_s), 1), 4),
+                facts=tuple(f.text for f in result.carried_facts if lo <= f.source < hi),
+            )
+        lo = hi
+    return Reading(result, tuple(r for r, _ in ordered), credits)
+
+
 def versions_records(
     engine: Engine,
     article: int,
@@ -94,32 +172,15 @@ def versions_records(
         the version as the source, the upgraded record. Nothing when the
         merged comparison is not a rewrite of the wire.
     """
-    ordered = sorted(versions, key=lambda v: (v[1].view.article.published or "\uffff", v[0]))
-    first = ordered[0][1].view.article
-    dated = [d.view.article.published for _, d in ordered if d.view.article.published]
-    reading = Article("", id="versions", published=min(dated) if dated else None, outlet=first.outlet)
-    merged = merge_documents([d for _, d in ordered], reading)
-    result = engine.compare_documents(merged, doc)
-    if result.relation != "rewrite" or result.source != "a":
+    reading = read_as_one(engine, doc, versions)
+    if reading is None:
         return []
-    spans: list[tuple[int, int, int]] = []  # (first sentence, past the last, rowid) within the merged document
-    start = 0
-    for rowid, d in ordered:
-        spans.append((start, start + len(d.sentences), rowid))
-        start += len(d.sentences)
-    words_d = [f.n_words for f in doc.features]
-    total_d = max(sum(words_d), 1)
+    result = reading.comparison
     out = []
-    for lo, hi, rowid in spans:
-        links = [link for link in result.alignment if any(lo <= j < hi for j in link.source)]
-        if not links:
-            continue
+    for rowid, credit in reading.credits.items():
         own = own_verdict(pairs[rowid])
         if own.relation == "rewrite" and own.source == rowid:
             continue
-        linked = {i for link in links for i in link.derived}
-        used = {j - lo for link in links for j in link.source if lo <= j < hi}
-        words_s = [f.n_words for f in merged.features[lo:hi]]
         before = asdict(own)
         del before["a"], before["b"]
         out.append(
@@ -131,15 +192,15 @@ def versions_records(
                 source=rowid,
                 derived=article,
                 direction_basis=result.direction_basis,
-                coverage_derived=round(sum(words_d[i] for i in linked) / total_d, 4),
-                coverage_source=round(sum(words_s[j] for j in used) / max(sum(words_s), 1), 4),
+                coverage_derived=credit.coverage_derived,
+                coverage_source=credit.coverage_source,
                 summary={
                     "extent": result.extent,
                     "direction_p": result.probabilities.get("direction", 1.0),
-                    "links": len(links),
-                    "kinds": sorted({link.kind for link in links}),
-                    "facts": [f.text for f in result.carried_facts if lo <= f.source < hi][:12],
-                    "versions": [r for _, _, r in spans],
+                    "links": credit.links,
+                    "kinds": list(credit.kinds),
+                    "facts": list(credit.facts[:12]),
+                    "versions": list(reading.versions),
                     "pair": before,
                 },
             )

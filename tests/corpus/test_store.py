@@ -66,7 +66,9 @@ def test_scan_state_and_pairs(store):
 
 def test_pairs_of_gives_the_pairs_touching_any_of_the_articles(store):
     r = [a.rowid for a in store.add([make(f"Story {n}.", f"s{n}") for n in range(4)]).added]
-    pairs = [PairRecord(x, y, "same-event", 0.7, None, None, None, 0.2, 0.3, {}) for x, y in ((r[0], r[1]), (r[1], r[2]))]
+    pairs = [
+        PairRecord(x, y, "same-event", 0.7, None, None, None, 0.2, 0.3, {}) for x, y in ((r[0], r[1]), (r[1], r[2]))
+    ]
     store.record_scan(r, pairs)
     assert [(p.a, p.b) for p in store.pairs_of([r[1]])] == [(r[0], r[1]), (r[1], r[2])]
     assert [(p.a, p.b) for p in store.pairs_of([r[2], r[3]])] == [(r[1], r[2])]

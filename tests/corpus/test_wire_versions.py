@@ -8,6 +8,7 @@ together, the versions account for them.
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -60,7 +61,10 @@ def test_the_versions_read_as_one_make_same_event_pairs_rewrites(engine, article
                 continue
             assert own_verdict(p).relation == "same-event"
             assert (p.relation, names[p.source], names[p.derived], p.direction_basis) == (
-                "rewrite", wire, paper, "agency"
+                "rewrite",
+                wire,
+                paper,
+                "agency",
             )
             versions = {names[r] for r in p.summary["versions"]}
             assert wire in versions and len(versions) >= 2 and versions <= set(WIRE)
@@ -102,3 +106,79 @@ def test_a_new_version_is_read_with_the_old_ones_and_forgetting_one_undoes_its_r
     pairs, _ = _pairs_with(corpus, "oasis31_guardian.txt")
     assert set(pairs) == {"oasis1.txt", "oasis2.txt"}
     assert all(third not in p.summary.get("versions", ()) for p in pairs.values())
+
+
+def test_sources_and_copies_read_the_versions_as_one_too(engine, articles):
+    corpus, _ = _scanned(engine, articles, PAPERS + WIRE)
+    guardian, third = articles["oasis31_guardian.txt"].id, articles["oasis3.txt"].id
+    alone = {m.article.article.id: m for m in corpus._compared(*corpus._query_document(guardian))}
+    assert alone[third].comparison.relation == "same-event"  # the pair alone shows no copying
+
+    found = {m.article.article.id: m for m in corpus.sources(guardian, rewrites_only=True)}
+    assert third in found
+    m = found[third]
+    assert m.versions is not None and m.credit is not None and m.credit.links >= 1
+    assert m.versions.comparison.relation == "rewrite" and m.versions.comparison.source == "a"
+    assert corpus.store.get(third).rowid in m.versions.versions
+    assert {r.article.article.outlet for r in corpus.sources(guardian)[:3]} == {"PA"}
+
+    copies = {m.article.article.id: m for m in corpus.copies(third)}
+    assert guardian in copies and copies[guardian].versions is not None
+
+    plain = Corpus(corpus.store, Engine(engine.settings.replace(wire_versions=False)))
+    assert third not in {m.article.article.id for m in plain.sources(guardian, rewrites_only=True)}
+    assert guardian not in {m.article.article.id for m in plain.copies(third)}
+
+
+def test_the_cli_shows_the_reading(tmp_path, data_dir):
+    from click.testing import CliRunner
+
+    from wiretrace.cli import cli
+
+    db = str(tmp_path / "w.db")
+    runner = CliRunner()
+    papers, wire = data_dir / "meter/newspapers/rawtexts" / STORY, data_dir / "meter/PA/rawtexts" / STORY
+    assert runner.invoke(cli, ["ingest", str(papers / PAPERS[0]), "--db", db]).exit_code == 0
+    assert runner.invoke(cli, ["ingest", *[str(wire / n) for n in WIRE], "--outlet", "PA", "--db", db]).exit_code == 0
+    scanned = runner.invoke(cli, ["scan", "--db", db])
+    assert scanned.exit_code == 0
+    assert "wire versions read as one for 1 article (2 pairs made rewrites)" in scanned.output
+    guardian = str(papers / PAPERS[0])
+    shown = runner.invoke(cli, ["sources", guardian, "--db", db, "--rewrites-only"])
+    assert shown.exit_code == 0 and "read as one with 2 other version(s) of the wire story" in shown.output
+    listed = json.loads(runner.invoke(cli, ["sources", guardian, "--db", db, "--json"]).output)
+    reading = next(x["versions"] for x in listed if x["id"].endswith("oasis3.txt"))
+    assert reading["relation"] == "rewrite" and len(reading["versions"]) == 3
+    assert all(v.endswith(WIRE) for v in reading["versions"])
+
+
+def test_the_web_page_and_api_show_the_reading(tmp_path, data_dir, engine):
+    from urllib.parse import quote
+
+    from bs4 import BeautifulSoup
+    from fastapi.testclient import TestClient
+
+    from wiretrace.adapters.store import SQLiteStore
+    from wiretrace.corpus import store_fingerprint
+    from wiretrace.web import WebConfig, create_app
+
+    db = tmp_path / "w.db"
+    papers, wire = data_dir / "meter/newspapers/rawtexts" / STORY, data_dir / "meter/PA/rawtexts" / STORY
+    store = SQLiteStore(db, store_fingerprint(engine.settings))
+    corpus = Corpus(store, engine)
+    corpus.ingest(
+        [
+            *iter_articles([papers / PAPERS[0]]),
+            *[dataclasses.replace(a, outlet="PA") for a in iter_articles([wire / n for n in WIRE])],
+        ]
+    )
+    corpus.scan()
+    store.close()
+    client = TestClient(create_app(WebConfig(db=str(db)), engine))
+    guardian = str(papers / PAPERS[0])
+    doc = BeautifulSoup(client.get("/articles/" + quote(guardian, safe="")).text, "html.parser")
+    cells = [" ".join(c.text.split()) for c in doc.select("#sources .verdict-cell")]
+    assert any("read as one with 2 other version(s) of the wire story" in c for c in cells), cells
+    listed = client.get("/api/articles/" + quote(guardian, safe="") + "/sources").json()
+    readings = [m["versions"] for m in listed if m["versions"]]
+    assert readings and all(r["relation"] == "rewrite" and len(r["versions"]) == 3 for r in readings)

@@ -60,7 +60,7 @@ def _ask_sources(
     started = time.perf_counter()
     for text in derived:
         found = corpus.sources(str(text.article.id))
-        rewrites = [m for m in found if m.comparison.relation == "rewrite"]
+        rewrites = [m for m in found if m.comparison.relation == "rewrite" or m.versions is not None]
         for kind, matches in (("all", found), ("rewrites", rewrites)):
             top = str(matches[0].article.article.id) if matches else None
             if top is None:

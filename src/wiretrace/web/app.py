@@ -333,14 +333,16 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
         """The stored articles this one may be written from, likeliest first (as ``wiretrace sources --json``)."""
         service.stored(article_id)
         matches = service.within_timeout(lambda: service.corpus().sources(article_id, rewrites_only=rewrites_only))
-        return [views.match_dict(m, "source", service.model) for m in matches]
+        articles = views.versions_articles(service.corpus(), matches)
+        return [views.match_dict(m, "source", articles, service.model) for m in matches]
 
     @app.get("/api/articles/{article_id:path}/copies", tags=["articles"], responses=ERRORS)
     def api_copies(article_id: str) -> list[dict[str, Any]]:
         """The stored articles written from this one, best first (as ``wiretrace copies ID --json``)."""
         service.stored(article_id)
         matches = service.within_timeout(lambda: service.corpus().copies(article_id))
-        return [views.match_dict(m, "copy", service.model) for m in matches]
+        articles = views.versions_articles(service.corpus(), matches)
+        return [views.match_dict(m, "copy", articles, service.model) for m in matches]
 
     @app.get("/api/articles/{article_id:path}", tags=["articles"], responses=ERRORS)
     def api_article(article_id: str) -> dict[str, Any]:

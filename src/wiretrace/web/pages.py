@@ -190,6 +190,13 @@ def _match_row(match: Any, role: str, this_id: str) -> dict[str, Any]:
         "published": match.article.article.published,
         "outlet": match.article.article.outlet,
         "verdict": verdict_summary(c),
+        "versions": (
+            f"read as one with {len(match.versions.versions) - 1} other version(s) of the wire story: rewrite "
+            f"{match.versions.comparison.confidence:.2f}, this copy {match.credit.coverage_derived:.0%} of the "
+            f"{'article' if role == 'source' else 'copy'}"
+            if match.versions and match.credit
+            else None
+        ),
         "facts": [f.text for f in c.carried_facts[:6]],
         "compare": views.compare_url(source, derived),
         "url": views.article_url(other),

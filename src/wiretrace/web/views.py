@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 from wiretrace.adapters.store.base import StoredArticle
 from wiretrace.core.provenance import Story
 from wiretrace.corpus import Corpus, Match
-from wiretrace.corpus_report import first_line, story_dict
+from wiretrace.corpus_report import first_line, reading_dict, story_dict
 from wiretrace.errors import InputError
 from wiretrace.report import comparison_to_dict
 from wiretrace.types import BASIS_PHRASE
@@ -34,6 +34,7 @@ __all__ = [
     "parse_day",
     "store_stats",
     "stories_with_articles",
+    "versions_articles",
 ]
 
 
@@ -76,9 +77,27 @@ def article_dict(item: StoredArticle, with_text: bool = False) -> dict[str, Any]
     return out
 
 
-def match_dict(match: Match, role: str, model: str | None = None) -> dict[str, Any]:
-    """One source or copy, as ``wiretrace sources --json`` prints it."""
-    return {"id": match.article.article.id, "role": role, "comparison": comparison_to_dict(match.comparison, model)}
+def match_dict(match: Match, role: str, articles: dict[int, StoredArticle], model: str | None = None) -> dict[str, Any]:
+    """One source or copy, as ``wiretrace sources --json`` prints it.
+
+    Args:
+        match: The source or copy.
+        role: ``source`` or ``copy``.
+        articles: Stored articles by rowid, holding those of any wire versions read as one.
+        model: The embedding model's name, for the comparison.
+    """
+    return {
+        "id": match.article.article.id,
+        "role": role,
+        "comparison": comparison_to_dict(match.comparison, model),
+        "versions": reading_dict(match, articles),
+    }
+
+
+def versions_articles(corpus: Corpus, matches: list[Match]) -> dict[int, StoredArticle]:
+    """The stored articles of the wire versions read as one in ``matches``, by rowid."""
+    rowids = sorted({r for m in matches if m.versions for r in m.versions.versions})
+    return {s.rowid: s for s in corpus.store.get_many(rowids)}
 
 
 def parse_day(value: str | None, name: str) -> str | None:
