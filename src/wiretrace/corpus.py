@@ -275,15 +275,22 @@ class Corpus:
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
 
-    def documents(self, rowids: Sequence[int]) -> dict[int, Document]:
-        """Prepared documents of stored articles (cached)."""
+    def documents(self, rowids: Sequence[int], keep: bool = True) -> dict[int, Document]:
+        """Prepared documents of stored articles (cached).
+
+        Args:
+            rowids: The articles.
+            keep: Add the documents prepared now to the cache (those found
+                there are used either way).
+        """
         out = {r: self._cache[r] for r in rowids if r in self._cache}
         missing = [r for r in rowids if r not in out]
         if missing:
             stored = self.store.get_many(missing)
             for item, doc in zip(stored, self.engine.prepare_many([s.article for s in stored]), strict=True):
                 out[item.rowid] = doc
-                self._remember(item.rowid, doc)
+                if keep:
+                    self._remember(item.rowid, doc)
         for r in out:
             if r in self._cache:
                 self._cache.move_to_end(r)
@@ -630,7 +637,8 @@ class Corpus:
             found: list[PairRecord] = []
             sets = version_sets(x, outlets.get(x), mine, outlets)
             for versions in sets:
-                docs = self.documents([x, *versions])
+                # Not kept: with workers this process decides no pairs, and a full cache here cost 70 MB.
+                docs = self.documents([x, *versions], keep=False)
                 found += versions_records(self.engine, x, docs[x], [(r, docs[r]) for r in versions], by_other)
             if sets:
                 read[x] = len(sets)
