@@ -14,7 +14,7 @@ import dataclasses
 import hashlib
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -330,7 +330,7 @@ class Corpus:
             common.update(k for k in keys if k not in postings)
 
         def days_of(rowids: list[int]) -> dict[int, int | None]:
-            return {s.rowid: publication_day(s.article.published) for s in self.store.get_many(rowids)}
+            return {r: publication_day(published) for r, (published, _) in self.store.dates_and_outlets(rowids).items()}
 
         return select_candidates(
             keys,
@@ -506,10 +506,10 @@ class Corpus:
                 (skipped); the keys found so are added. Valid while the store
                 holds the same articles: a scan keeps one a batch count.
         """
-        item = self.store.get(rowid)
-        if item is None:
+        meta = self.store.dates_and_outlets([rowid])
+        if rowid not in meta:
             return []
-        return self._rank(self.store.keys_of(rowid), item.article.published, exclude=rowid, n=n_articles, common=common)
+        return self._rank(self.store.keys_of(rowid), meta[rowid][0], exclude=rowid, n=n_articles, common=common)
 
     def scan(self, progress: Progress | None = None, workers: int = 1) -> ScanReport:
         """Decide every candidate pair of the articles not yet scanned.
@@ -535,6 +535,7 @@ class Corpus:
         pool = self._pool(workers)
 
         readings: dict[int, tuple[int, int]] = {}  # article -> (version sets read, pairs made rewrites), latest
+        later = set(todo)  # to be scanned by this scan: read when their own batch is done, not before
 
         def finish(chunk: list[int], records: list[PairRecord]) -> None:
             for record in records:
@@ -545,7 +546,8 @@ class Corpus:
                 # The batch counts as scanned once its articles' readings are written too: a scan killed
                 # between the two writes decides the batch again.
                 self.store.record_scan([], records)
-                read, upgrades = self.read_versions(chunk)
+                later.difference_update(chunk)
+                read, upgrades = self.read_versions(chunk, skip=later)
                 self.store.record_scan(chunk, [r for found in upgrades.values() for r in found])
                 for article in read.keys() | upgrades.keys():
                     made = sum("versions" in r.summary for r in upgrades.get(article, []))
@@ -595,7 +597,9 @@ class Corpus:
         report.wall_s = time.perf_counter() - started
         return report
 
-    def read_versions(self, scanned: Sequence[int]) -> tuple[dict[int, int], dict[int, list[PairRecord]]]:
+    def read_versions(
+        self, scanned: Sequence[int], skip: Collection[int] = ()
+    ) -> tuple[dict[int, int], dict[int, list[PairRecord]]]:
         """Read wire versions as one for the articles that scanning ``scanned`` can have changed.
 
         Those are the scanned articles that are no agency's, and the articles
@@ -604,29 +608,51 @@ class Corpus:
         verdicts, as the store holds them: upgrades from an earlier reading
         are undone, and replaced by the new reading's. Nothing is written.
 
+        Args:
+            scanned: Articles just scanned (their pairs stored).
+            skip: Articles not to read now: those a scan has yet to scan are
+                read when it has (each article's last reading is what counts,
+                and until it is scanned more pairs of its may be found).
+
         Returns:
             For each article read: the version sets read (one per agency with
             two or more related copies), and the records to write (earlier
             upgrades undone, then the new ones).
         """
         chunk = sorted(set(scanned))
+        in_chunk = set(chunk)
         pairs = self.store.pairs_of(chunk)
-        ends = sorted({r for p in pairs for r in (p.a, p.b)} | set(chunk))
-        outlets = {s.rowid: s.article.outlet for s in self.store.get_many(ends)}
-        is_wire = {r: agency_key(o) is not None for r, o in outlets.items()}
-        articles = {r for r in chunk if not is_wire.get(r, True)}
-        for p in pairs:
-            for x, y in ((p.a, p.b), (p.b, p.a)):
-                if x in chunk and is_wire[x] and not is_wire[y]:
-                    articles.add(y)
-        ordered = sorted(articles)
-        pairs = self.store.pairs_of(ordered)
         by_article: dict[int, list[PairRecord]] = {}
         for p in pairs:
             by_article.setdefault(p.a, []).append(p)
             by_article.setdefault(p.b, []).append(p)
-        ends = sorted({r for p in pairs for r in (p.a, p.b)} | set(ordered))
-        outlets = {s.rowid: s.article.outlet for s in self.store.get_many(ends)}
+        ends = sorted(set(by_article) | set(chunk))
+        outlets = {r: outlet for r, (_, outlet) in self.store.dates_and_outlets(ends).items()}
+        is_wire = {r: agency_key(o) is not None for r, o in outlets.items()}
+        articles: set[int] = set()
+        for x in chunk:
+            if is_wire.get(x, True):
+                # A new copy of a story: the articles retelling it are read again, with all their pairs.
+                articles.update(y for p in by_article.get(x, []) for y in (p.a, p.b) if not is_wire.get(y, True))
+                continue
+            mine = by_article.get(x, [])
+            # Its pairs are all here: read it when two copies of an agency's story might be, or to undo a reading.
+            if sum(is_wire.get(p.b if p.a == x else p.a, False) for p in mine) >= 2 or any(
+                "versions" in p.summary for p in mine
+            ):
+                articles.add(x)
+        ordered = sorted(articles.difference(skip))
+        more = [x for x in ordered if x not in in_chunk]
+        if more:
+            wanted = set(more)
+            for x in more:
+                by_article[x] = []  # the pairs with this batch are among all of its pairs, read now
+            for p in self.store.pairs_of(more):
+                for r in (p.a, p.b):
+                    if r in wanted:
+                        by_article[r].append(p)
+            ends = sorted({r for x in more for p in by_article.get(x, []) for r in (p.a, p.b)} - set(outlets))
+            outlets.update({r: outlet for r, (_, outlet) in self.store.dates_and_outlets(ends).items()})
         read: dict[int, int] = {}
         records: dict[int, list[PairRecord]] = {}
         for x in ordered:

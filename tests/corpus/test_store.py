@@ -64,6 +64,17 @@ def test_scan_state_and_pairs(store):
     assert (pair.relation, pair.summary) == ("same-event", {"k": 1})
 
 
+def test_dates_and_outlets_without_the_text(store):
+    import dataclasses
+
+    items = [make("One.", "a"), make("Two.", "b")]
+    items[0] = dataclasses.replace(
+        items[0], article=dataclasses.replace(items[0].article, published="2025-11-03", outlet="Reuters")
+    )
+    r = [a.rowid for a in store.add(items).added]
+    assert store.dates_and_outlets([r[1], r[0], 999]) == {r[0]: ("2025-11-03", "Reuters"), r[1]: (None, None)}
+
+
 def test_pairs_of_gives_the_pairs_touching_any_of_the_articles(store):
     r = [a.rowid for a in store.add([make(f"Story {n}.", f"s{n}") for n in range(4)]).added]
     pairs = [

@@ -87,6 +87,10 @@ class Store(Protocol):
         """The index keys of one stored article."""
         ...
 
+    def dates_and_outlets(self, rowids: Sequence[int]) -> dict[int, tuple[str | None, str | None]]:
+        """``(published, outlet)`` of stored articles by rowid (missing ones left out), without their text."""
+        ...
+
     def find_digest(self, digest: str) -> int | None:
         """The rowid of the article with this content digest, or None."""
         ...

@@ -49,6 +49,14 @@ class MemoryStore:
         """Several stored articles by rowid, in the order asked."""
         return [self._articles[r] for r in rowids if r in self._articles]
 
+    def dates_and_outlets(self, rowids: Sequence[int]) -> dict[int, tuple[str | None, str | None]]:
+        """``(published, outlet)`` of stored articles by rowid (missing ones left out)."""
+        return {
+            r: (self._articles[r].article.published, self._articles[r].article.outlet)
+            for r in rowids
+            if r in self._articles
+        }
+
     def keys_of(self, rowid: int) -> list[str]:
         """The index keys of one stored article."""
         return sorted(self._articles[rowid].keys)

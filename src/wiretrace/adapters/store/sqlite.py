@@ -205,6 +205,18 @@ class SQLiteStore:
                 found[item.rowid] = item
         return [found[r] for r in rowids if r in found]
 
+    def dates_and_outlets(self, rowids: Sequence[int]) -> dict[int, tuple[str | None, str | None]]:
+        """``(published, outlet)`` of stored articles by rowid (missing ones left out), without their text."""
+        found: dict[int, tuple[str | None, str | None]] = {}
+        for start in range(0, len(rowids), 500):
+            chunk = list(rowids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for rowid, published, outlet in self._db.execute(
+                f"SELECT rowid, published, outlet FROM articles WHERE rowid IN ({marks})", chunk
+            ):
+                found[rowid] = (published, outlet)
+        return found
+
     def keys_of(self, rowid: int) -> list[str]:
         """The index keys of one stored article."""
         return [k for (k,) in self._db.execute("SELECT key FROM keys WHERE article = ? ORDER BY key", (rowid,))]
