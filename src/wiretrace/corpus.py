@@ -473,7 +473,8 @@ class Corpus:
                 continue
             pairs = [own_verdict(p) for p in self.store.pairs_of([other])]
             ends = {p.a if p.b == other else p.b for p in pairs if p.relation in ("rewrite", "same-event")} - {me}
-            versions = [s.rowid for s in self.store.get_many(sorted(ends)) if agency_key(s.article.outlet) == agency]
+            outlets = self.store.dates_and_outlets(sorted(ends))
+            versions = sorted(r for r, (_, outlet) in outlets.items() if agency_key(outlet) == agency)
             if not versions:
                 out.append(m)
                 continue
