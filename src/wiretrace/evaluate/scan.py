@@ -15,7 +15,9 @@ its provenance edges (who was written from whom) are scored:
   what the scan decided for the derived texts it missed: ``same-event`` (related
   to a PA text of their group, but no rewrite), ``rewrite, no edge`` (a rewrite
   pair with one, but the provenance graph put another source in its place) or
-  ``unrelated`` (no related pair with any).
+  ``unrelated`` (no related pair with any); ``from_versions`` counts the right
+  and wrong edges whose pair was made a rewrite by reading wire versions as
+  one (:mod:`wiretrace.wire`).
 * **direction**: among right METER edges, the share with the PA text as source;
   also by how the direction was decided (``by_basis``: ``agency`` when the PA
   outlet decided it, ``text`` when the textual model did; run with
@@ -147,6 +149,7 @@ def evaluate_scan(
         stories = corpus.stories()
         names = {s.rowid: str(s.article.id) for s in store.get_many(store.iter_rowids())}
         with_pa: dict[str, set[tuple[str, str]]] = {}  # text -> (group of a related PA text, relation)
+        read_so = {(r.a, r.b) for r in store.pairs() if "versions" in r.summary}  # made rewrites by a reading
         for record in store.pairs():
             for x, y in ((names[record.a], names[record.b]), (names[record.b], names[record.a])):
                 if y in pa_group:
@@ -169,6 +172,7 @@ def evaluate_scan(
     right = 0
     wrong: dict[str, int] = {}
     unknown: dict[str, int] = {}
+    by_reading = {"right": 0, "wrong": 0}
 
     def miss(why: str) -> None:
         wrong[why] = wrong.get(why, 0) + 1
@@ -181,6 +185,8 @@ def evaluate_scan(
         for e in story.edges:
             s, d = names[e.source or 0], names[e.derived or 0]
             ks, kd = kind(s), kind(d)
+            read = (min(e.a, e.b), max(e.a, e.b)) in read_so
+            before = (right, sum(wrong.values()))
             pair_kinds = {ks, kd}
             if pair_kinds == {"pa", "paper"}:
                 p, n = (s, d) if ks == "pa" else (d, s)
@@ -212,6 +218,9 @@ def evaluate_scan(
                 seed_found = True
             else:
                 miss("-".join(sorted(k if k in ("seed", "background") else "meter" for k in (ks, kd))))
+            if read:
+                by_reading["right"] += right - before[0]
+                by_reading["wrong"] += sum(wrong.values()) - before[1]
     n_wrong = sum(wrong.values())
     expected = len(derived) + (1 if len(seed_pair) == 2 else 0)
     hits = sum(str(t.article.id) in found for t in derived) + (1 if seed_found else 0)
@@ -232,6 +241,7 @@ def evaluate_scan(
             "wrong": n_wrong,
             "wrong_by_kind": dict(sorted(wrong.items())),
             "missed_by_kind": dict(sorted(missed.items())),
+            "from_versions": by_reading,
             "unscored": unknown,
             "expected": expected,
             "seed_pair_found": seed_found,
