@@ -130,3 +130,17 @@ def test_sqlite_round_trips_any_unicode(tmp_path_factory, text, title):
     back = store.get(stored.rowid)
     assert (back.article.text, back.article.title) == (text, title or None)
     store.close()
+
+
+def test_a_scan_reads_the_same_postings_from_what_it_keeps(store):
+    from wiretrace.corpus import ScanPostings
+
+    store.add([make(f"Story {n}.", f"s{n}", ("t:common", f"t:mid{n % 3}", f"t:rare{n}")) for n in range(9)])
+    keys = ["t:common", "t:mid0", "t:mid1", "t:rare4", "t:absent"]
+    known = ScanPostings(max_rows=4, min_holders=2)
+    first = known.postings(store, keys, max_df=5)
+    assert first == store.postings(keys, 5) and "t:common" not in first
+    assert known.common == {"t:common", "t:absent"}  # too common or held by none: not read again
+    assert known.rows <= 4 and list(known.lists) == ["t:mid1"]  # the most recent lists within max_rows
+    again = known.postings(store, keys, max_df=5)
+    assert {k: list(v) for k, v in again.items()} == {k: list(v) for k, v in first.items()}
