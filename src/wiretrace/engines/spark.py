@@ -292,7 +292,9 @@ def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: st
         report.from_versions = len(changed)
         by_pair = {(p.a, p.b): p for p in changed}
         related = [by_pair.get((p.a, p.b), p) for p in related]
-        decided = decided.join(upgraded.select("a", "b"), ["a", "b"], "left_anti").unionByName(upgraded)
+        written = decided.join(upgraded.select("a", "b"), ["a", "b"], "left_anti").unionByName(upgraded)
+    else:
+        written = decided
     stories = stories_from_pairs(related, published)
     report.stories = len(stories)
 
@@ -301,7 +303,7 @@ def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: st
     side = F.when(F.col("source") == F.col("a"), F.col("a_id")).when(F.col("source") == F.col("b"), F.col("b_id"))
     derived = F.when(F.col("derived") == F.col("a"), F.col("a_id")).when(F.col("derived") == F.col("b"), F.col("b_id"))
     (
-        decided.orderBy("a", "b")
+        written.orderBy("a", "b")
         .select(
             F.col("a_id").alias("a"),
             F.col("b_id").alias("b"),
