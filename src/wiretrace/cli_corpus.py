@@ -139,11 +139,10 @@ def _query(article: str) -> Any:
 
 
 def _print_matches(matches: list[Any], as_json: bool, role: str, corpus: Any) -> None:
-    from wiretrace.corpus_report import reading_dict
+    from wiretrace.corpus_report import reading_articles, reading_dict, reading_line
     from wiretrace.report import comparison_to_dict, verdict_summary
 
-    rowids = sorted({r for m in matches if m.versions for r in m.versions.versions})
-    articles = {s.rowid: s for s in corpus.store.get_many(rowids)}
+    articles = reading_articles(corpus.store, matches)
     if as_json:
         click.echo(
             json.dumps(
@@ -168,13 +167,9 @@ def _print_matches(matches: list[Any], as_json: bool, role: str, corpus: Any) ->
         c = m.comparison
         a = m.article.article
         click.echo(f"{n}. {a.id}  {verdict_summary(c)}")
-        reading = reading_dict(m, articles)
+        reading = reading_line(m, role)
         if reading:
-            click.echo(
-                f"   read as one with {len(reading['versions']) - 1} other version(s) of the wire story: "
-                f"rewrite {reading['confidence']:.2f}, this copy accounts for "
-                f"{reading['coverage']['derived']:.0%} of the {'query' if role == 'source' else 'copy'}"
-            )
+            click.echo(f"   {reading}")
         facts = ", ".join(f.text for f in c.carried_facts[:8])
         if facts:
             click.echo(f"   carried: {facts}")

@@ -10,14 +10,13 @@ window when dates are known.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import time
 from array import array
 from collections import OrderedDict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from wiretrace.adapters.inputs import Rejected
@@ -476,7 +475,7 @@ class Corpus:
         for m in matches:
             reading = readings.get(m.article.rowid)
             if reading is not None:
-                m = dataclasses.replace(m, versions=reading, credit=reading.credits[m.article.rowid])
+                m = replace(m, versions=reading, credit=reading.credits[m.article.rowid])
             out.append(m)
         return out
 
@@ -534,7 +533,7 @@ class Corpus:
             docs = self.documents([other, *versions])
             reading = read_as_one(self.engine, docs[other], [(me, doc), *[(r, docs[r]) for r in versions]])
             if reading is not None and me in reading.credits:
-                m = dataclasses.replace(m, versions=reading, credit=reading.credits[me])
+                m = replace(m, versions=reading, credit=reading.credits[me])
             out.append(m)
         return out
 

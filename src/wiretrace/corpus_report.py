@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
-from wiretrace.adapters.store.base import PairRecord, StoredArticle
+from wiretrace.adapters.store.base import PairRecord, Store, StoredArticle
 from wiretrace.core.clean import body_spans, find_furniture
 from wiretrace.core.provenance import Edge, Story
 from wiretrace.types import BASIS_WORD, Article
@@ -29,6 +29,9 @@ _WORDS = re.compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}\W+[^\W\d_]{2,}")
 __all__ = [
     "first_line",
     "pairs_to_jsonl",
+    "reading_articles",
+    "reading_dict",
+    "reading_line",
     "stories_to_dot",
     "stories_to_graphml",
     "stories_to_jsonl",
@@ -76,6 +79,22 @@ def reading_dict(match: Match, articles: dict[int, StoredArticle]) -> dict[str, 
         "kinds": list(credit.kinds),
         "facts": list(credit.facts[:12]),
     }
+
+
+def reading_articles(store: Store, matches: Sequence[Match]) -> dict[int, StoredArticle]:
+    """The stored articles of the wire versions read as one in ``matches``, by rowid (for :func:`reading_dict`)."""
+    return {s.rowid: s for s in store.get_many(sorted({r for m in matches if m.versions for r in m.versions.versions}))}
+
+
+def reading_line(match: Match, role: str) -> str | None:
+    """One line on the reading of wire versions behind a source or copy (``role``), or None without one."""
+    if match.versions is None or match.credit is None:
+        return None
+    return (
+        f"read as one with {len(match.versions.versions) - 1} other version(s) of the wire story: rewrite "
+        f"{match.versions.comparison.confidence:.2f}, this copy accounts for {match.credit.coverage_derived:.0%} "
+        f"of the {'article' if role == 'source' else 'copy'}"
+    )
 
 
 def _evidence(summary: dict[str, Any], articles: dict[int, StoredArticle]) -> dict[str, Any]:

@@ -149,8 +149,10 @@ def evaluate_scan(
         stories = corpus.stories()
         names = {s.rowid: str(s.article.id) for s in store.get_many(store.iter_rowids())}
         with_pa: dict[str, set[tuple[str, str]]] = {}  # text -> (group of a related PA text, relation)
-        read_so = {(r.a, r.b) for r in store.pairs() if "versions" in r.summary}  # made rewrites by a reading
+        read_so: set[tuple[int, int]] = set()  # pairs made rewrites by a wire-versions reading
         for record in store.pairs():
+            if "versions" in record.summary:
+                read_so.add((record.a, record.b))
             for x, y in ((names[record.a], names[record.b]), (names[record.b], names[record.a])):
                 if y in pa_group:
                     with_pa.setdefault(x, set()).add((pa_group[y], record.relation))

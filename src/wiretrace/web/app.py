@@ -31,6 +31,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wiretrace.adapters.inputs import Rejected
+from wiretrace.corpus_report import reading_articles
 from wiretrace.errors import ConfigError, InputError, WiretraceError
 from wiretrace.report import comparison_to_dict
 from wiretrace.types import Article
@@ -333,7 +334,7 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
         """The stored articles this one may be written from, likeliest first (as ``wiretrace sources --json``)."""
         service.stored(article_id)
         matches = service.within_timeout(lambda: service.corpus().sources(article_id, rewrites_only=rewrites_only))
-        articles = views.versions_articles(service.corpus(), matches)
+        articles = reading_articles(service.corpus().store, matches)
         return [views.match_dict(m, "source", articles, service.model) for m in matches]
 
     @app.get("/api/articles/{article_id:path}/copies", tags=["articles"], responses=ERRORS)
@@ -341,7 +342,7 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
         """The stored articles written from this one, best first (as ``wiretrace copies ID --json``)."""
         service.stored(article_id)
         matches = service.within_timeout(lambda: service.corpus().copies(article_id))
-        articles = views.versions_articles(service.corpus(), matches)
+        articles = reading_articles(service.corpus().store, matches)
         return [views.match_dict(m, "copy", articles, service.model) for m in matches]
 
     @app.get("/api/articles/{article_id:path}", tags=["articles"], responses=ERRORS)

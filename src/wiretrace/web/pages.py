@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from wiretrace.corpus_report import reading_line
 from wiretrace.errors import InputError
 from wiretrace.report import verdict_summary
 from wiretrace.types import Article, Comparison
@@ -190,13 +191,7 @@ def _match_row(match: Any, role: str, this_id: str) -> dict[str, Any]:
         "published": match.article.article.published,
         "outlet": match.article.article.outlet,
         "verdict": verdict_summary(c),
-        "versions": (
-            f"read as one with {len(match.versions.versions) - 1} other version(s) of the wire story: rewrite "
-            f"{match.versions.comparison.confidence:.2f}, this copy {match.credit.coverage_derived:.0%} of the "
-            f"{'article' if role == 'source' else 'copy'}"
-            if match.versions and match.credit
-            else None
-        ),
+        "versions": reading_line(match, role),
         "facts": [f.text for f in c.carried_facts[:6]],
         "compare": views.compare_url(source, derived),
         "url": views.article_url(other),

@@ -34,7 +34,6 @@ __all__ = [
     "parse_day",
     "store_stats",
     "stories_with_articles",
-    "versions_articles",
 ]
 
 
@@ -92,12 +91,6 @@ def match_dict(match: Match, role: str, articles: dict[int, StoredArticle], mode
         "comparison": comparison_to_dict(match.comparison, model),
         "versions": reading_dict(match, articles),
     }
-
-
-def versions_articles(corpus: Corpus, matches: list[Match]) -> dict[int, StoredArticle]:
-    """The stored articles of the wire versions read as one in ``matches``, by rowid."""
-    rowids = sorted({r for m in matches if m.versions for r in m.versions.versions})
-    return {s.rowid: s for s in corpus.store.get_many(rowids)}
 
 
 def parse_day(value: str | None, name: str) -> str | None:

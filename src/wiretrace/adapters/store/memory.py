@@ -78,8 +78,8 @@ class MemoryStore:
         others = {r for k in self._pairs if rowid in k for r in k if r != rowid}
         self._pairs = {k: v for k, v in self._pairs.items() if rowid not in k}
         for p in self.pairs_of(sorted(others)):
-            if rowid in p.summary.get("versions", ()):
-                self._scanned.discard(p.b if p.b in others else p.a)
+            if rowid in p.summary.get("versions", ()) and p.derived is not None:
+                self._scanned.discard(p.derived)  # the article read: the derived side of a pair its reading made
         return True
 
     def count(self) -> int:

@@ -235,10 +235,8 @@ class SQLiteStore:
             rowid = row[0]
             sql = "SELECT b FROM pairs WHERE a = ? UNION SELECT a FROM pairs WHERE b = ?"
             others = [r for (r,) in self._db.execute(sql, (rowid, rowid))]
-            reread = set()
-            for p in self._pairs_of(others):
-                if rowid in p.summary.get("versions", ()):
-                    reread.add(p.a if p.a in others else p.b)
+            # The article read is the derived side of a pair its reading made.
+            reread = {p.derived for p in self.pairs_of(others) if p.derived and rowid in p.summary.get("versions", ())}
             self._db.execute("DELETE FROM articles WHERE rowid = ?", (rowid,))
             self._db.executemany("UPDATE articles SET scanned = 0 WHERE rowid = ?", [(r,) for r in sorted(reread)])
         return True
@@ -334,9 +332,6 @@ class SQLiteStore:
 
     def pairs_of(self, rowids: Sequence[int]) -> list[PairRecord]:
         """The decided pairs with at least one of ``rowids`` in them, by ``(a, b)``."""
-        return self._pairs_of(rowids)
-
-    def _pairs_of(self, rowids: Sequence[int]) -> list[PairRecord]:
         found: dict[tuple[int, int], PairRecord] = {}
         for start in range(0, len(rowids), 400):
             chunk = list(rowids[start : start + 400])
