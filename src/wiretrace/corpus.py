@@ -586,6 +586,9 @@ class Corpus:
         batch = self.settings.scan_batch
         done: set[tuple[int, int]] = set()
         pool = self._pool(workers)
+        kept_size = self._cache_size
+        if pool is None:  # this process decides the pairs: it keeps a scan's worth of documents meanwhile
+            self._cache_size = max(kept_size, self.settings.scan_cache_size)
 
         readings: dict[int, tuple[int, int]] = {}  # article -> (version sets read, pairs made rewrites), latest
         later = set(todo)  # to be scanned by this scan: read when their own batch is done, not before
@@ -645,6 +648,9 @@ class Corpus:
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
+            self._cache_size = kept_size
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
         report.read_as_versions = sum(n for n, _ in readings.values())
         report.from_versions = sum(n for _, n in readings.values())
         report.wall_s = time.perf_counter() - started

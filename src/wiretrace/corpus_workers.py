@@ -58,7 +58,8 @@ def _start_worker(path: str | None, settings: Settings) -> None:
 
         _WORKER["corpus"] = Corpus(MemoryStore(), Engine(settings, embedder=_NoEmbedder()))
     else:
-        _WORKER["corpus"] = Corpus(SQLiteStore(path, store_fingerprint(settings)), Engine(settings))
+        store = SQLiteStore(path, store_fingerprint(settings))
+        _WORKER["corpus"] = Corpus(store, Engine(settings), cache_size=settings.scan_cache_size)
 
 
 class _NoEmbedder:

@@ -51,11 +51,16 @@ class Settings:
         scan_batch: Articles per scan transaction (a killed scan resumes
             after the last one committed).
         workers: Processes deciding pairs in a scan; 0 means one per CPU.
-        cache_size: Prepared documents each scan process keeps in memory
-            (about 70 KB each with the bundled model). A scan meets an
-            article's candidates across the 30-day window: on the 100k
-            benchmark, 2.2 preparations an article with 4,096 against 2.6
-            with 2,048 (simulated), for 200 MB more in each worker.
+        cache_size: Prepared documents a process answering queries keeps in
+            memory (about 58 KiB each with the bundled model).
+        scan_cache_size: Prepared documents each process deciding a scan's
+            pairs keeps. A scan goes through the store in publication order
+            and an article's pairs reach across the window (on the 100k
+            benchmark, 30 days either side hold about 16,000 articles), so a
+            document prepared as a later article's candidate is needed again
+            at that article's own turn: 8,192 prepare 1.62 documents an
+            article there, 4,096 2.15 (the scan's requests replayed), for
+            about 230 MiB more in each worker.
         agency_rule: When publication times cannot order a rewrite pair
             and exactly one of the two outlets is a news agency
             (:mod:`wiretrace.core.agencies`), the agency's copy is the source;
@@ -85,6 +90,7 @@ class Settings:
     scan_batch: int = 200
     workers: int = 0
     cache_size: int = 4096
+    scan_cache_size: int = 8192
     agency_rule: bool = True
     wire_versions: bool = True
 
@@ -107,6 +113,7 @@ class Settings:
             "scan_batch": self.scan_batch >= 1,
             "workers": self.workers >= 0,
             "cache_size": self.cache_size >= 1,
+            "scan_cache_size": self.scan_cache_size >= 1,
         }
         for name, ok in checks.items():
             if not ok:

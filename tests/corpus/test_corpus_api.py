@@ -77,6 +77,18 @@ def test_a_second_scan_examines_only_what_was_added(tmp_path, engine, seed_sourc
     store.close()
 
 
+def test_a_scan_in_this_process_gives_back_its_larger_document_cache(engine, seed_source, seed_rewrite):
+    """Deciding pairs, the process keeps ``scan_cache_size`` documents; answering queries after, ``cache_size``."""
+    settings = engine.settings.replace(cache_size=1, scan_cache_size=64)
+    corpus = Corpus(MemoryStore(), Engine(settings, embedder=engine.embedder, lexicon=engine.lexicon))
+    corpus.ingest([dataclasses.replace(seed_source, id="source"), dataclasses.replace(seed_rewrite, id="rewrite")])
+    seen = []
+    report = corpus.scan(progress=lambda k: seen.append(len(corpus._cache)))
+    assert report.found == {"rewrite": 1}
+    assert seen == [2]  # both documents kept while the scan ran
+    assert len(corpus._cache) == 1
+
+
 def test_sources_ranks_the_true_source_first(corpus, seed_source, seed_rewrite, engine):
     corpus.ingest([dataclasses.replace(seed_source, id="source"), dataclasses.replace(seed_rewrite, id="rewrite")])
     (match,) = corpus.sources("rewrite")
@@ -131,7 +143,7 @@ def test_worker_processes_find_what_one_process_finds(tmp_path, engine, data_dir
     found = []
     for workers in (1, 2):
         store = SQLiteStore(tmp_path / f"w{workers}.db", store_fingerprint(settings))
-        run = settings if workers == 1 else settings.replace(cache_size=8)
+        run = settings if workers == 1 else settings.replace(scan_cache_size=8)
         corpus = Corpus(store, Engine(run, embedder=engine.embedder, lexicon=engine.lexicon))
         corpus.ingest(showbiz)
         report = corpus.scan(workers=workers)
