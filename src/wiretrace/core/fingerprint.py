@@ -18,12 +18,13 @@ Two channels, because rewrites come in two kinds:
 
 from __future__ import annotations
 
-import heapq
 import math
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+import numpy as np
 
 __all__ = [
     "FingerprintSettings",
@@ -177,19 +178,31 @@ def rank_candidates(
         >>> [(a, round(s, 2)) for a, s in rank_candidates(["t:a", "t:b"], {"t:a": [1, 2], "t:b": [2]}, 10)]
         [(2, 3.47), (1, 1.48)]
     """
-    scores: dict[int, float] = {}
+    # At 100k articles an article's keys have about 2,800 holders in all: summed in numpy, not a dict
+    # (0.27 -> 0.15 ms an article). np.bincount adds each article's weights in the order given, so the
+    # sums are those of adding key after key, to the last bit, and the order is (-score, article) as before.
+    holders_of: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
     for key in keys:
         holders = postings.get(key, ())
-        if not holders:
+        if not len(holders):
             continue
         weight = 10.0 if key.startswith("b:") else idf(len(holders), n_articles)
-        for article in holders:
-            if article != exclude:
-                scores[article] = scores.get(article, 0.0) + weight
-    # The best few of thousands scored (at 100k articles, about 2,400 an article, most sharing
-    # one or two common keys): those under the floor go first, then a heap, not a sort.
-    kept = [kv for kv in scores.items() if kv[1] >= floor] if floor > 0.0 else scores.items()
-    return heapq.nsmallest(limit, kept, key=lambda kv: (-kv[1], kv[0]))
+        holders_of.append(np.asarray(holders, dtype=np.int64))
+        weights.append(np.full(len(holders), weight))
+    if not holders_of:
+        return []
+    ids, w = np.concatenate(holders_of), np.concatenate(weights)
+    if exclude is not None:
+        mine = ids != exclude
+        ids, w = ids[mine], w[mine]
+    articles, where = np.unique(ids, return_inverse=True)
+    scores = np.bincount(where, weights=w, minlength=len(articles))
+    if floor > 0.0:
+        kept = scores >= floor
+        articles, scores = articles[kept], scores[kept]
+    best = np.lexsort((articles, -scores))[:limit]
+    return [(int(articles[k]), float(scores[k])) for k in best]
 
 
 def max_df(n_articles: int) -> int:
