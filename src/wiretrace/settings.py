@@ -52,15 +52,17 @@ class Settings:
             after the last one committed).
         workers: Processes deciding pairs in a scan; 0 means one per CPU.
         cache_size: Prepared documents a process answering queries keeps in
-            memory (about 58 KiB each with the bundled model).
-        scan_cache_size: Prepared documents each process deciding a scan's
-            pairs keeps. A scan goes through the store in publication order
-            and an article's pairs reach across the window (on the 100k
-            benchmark, 30 days either side hold about 16,000 articles), so a
-            document prepared as a later article's candidate is needed again
-            at that article's own turn: 8,192 prepare 1.62 documents an
-            article there, 4,096 2.15 (the scan's requests replayed), for
-            about 230 MiB more in each worker.
+            memory (about 58 KiB each with the bundled model), and each
+            Python worker of a Spark scan.
+        scan_cache_size: Prepared documents each process deciding a local
+            scan's pairs keeps (``wiretrace scan``, :meth:`Corpus.scan`). A
+            scan goes through the store in publication order and an
+            article's pairs reach across the window (on the 100k benchmark,
+            30 days either side hold about 16,000 articles), so a document
+            prepared as a later article's candidate is needed again at that
+            article's own turn: 8,192 prepare 1.62 documents an article
+            there, 4,096 2.15 (the scan's requests replayed), for about 230
+            MiB more in each worker.
         agency_rule: When publication times cannot order a rewrite pair
             and exactly one of the two outlets is a news agency
             (:mod:`wiretrace.core.agencies`), the agency's copy is the source;
