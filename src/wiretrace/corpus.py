@@ -324,6 +324,9 @@ class Corpus:
     def _remember(self, rowid: int, doc: Document) -> None:
         self._cache[rowid] = doc
         self._cache.move_to_end(rowid)
+        self._trim_cache()
+
+    def _trim_cache(self) -> None:
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
 
@@ -649,8 +652,7 @@ class Corpus:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
             self._cache_size = kept_size
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+            self._trim_cache()
         report.read_as_versions = sum(n for n, _ in readings.values())
         report.from_versions = sum(n for _, n in readings.values())
         report.wall_s = time.perf_counter() - started

@@ -182,17 +182,16 @@ def rank_candidates(
     # (0.27 -> 0.15 ms an article). np.bincount adds each article's weights in the order given, so the
     # sums are those of adding key after key, to the last bit, and the order is (-score, article) as before.
     holders_of: list[np.ndarray] = []
-    weights: list[np.ndarray] = []
+    weights: list[float] = []
     for key in keys:
         holders = postings.get(key, ())
-        if not len(holders):
-            continue
-        weight = 10.0 if key.startswith("b:") else idf(len(holders), n_articles)
-        holders_of.append(np.asarray(holders, dtype=np.int64))
-        weights.append(np.full(len(holders), weight))
+        if len(holders):
+            holders_of.append(np.asarray(holders, dtype=np.int64))
+            weights.append(10.0 if key.startswith("b:") else idf(len(holders), n_articles))
     if not holders_of:
         return []
-    ids, w = np.concatenate(holders_of), np.concatenate(weights)
+    ids = np.concatenate(holders_of)
+    w = np.repeat(weights, [len(h) for h in holders_of])
     if exclude is not None:
         mine = ids != exclude
         ids, w = ids[mine], w[mine]
