@@ -216,7 +216,7 @@ def _print_report(report: dict[str, Any], as_json: bool) -> None:
         if isinstance(value, dict):
             click.echo(f"{key}:")
             for k, v in value.items():
-                click.echo(f"  {k}: {json.dumps(v) if isinstance(v, dict | list) else v}")
+                click.echo(f"  {k}: {json.dumps(v) if isinstance(v, dict | list | tuple) else v}")
         else:
             click.echo(f"{key}: {value}")
 

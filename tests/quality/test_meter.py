@@ -25,6 +25,18 @@ def test_engine_beats_the_simple_baseline_on_ternary_classification(report):
 
 def test_align_beats_labelling_every_token_derived(report):
     assert report["align"]["token_f1"] > report["baseline"]["align_all_derived_token_f1"]
+    # by more than the luck of the split: the margin's interval (story groups resampled) is above 0
+    assert report["margin"]["align_token_f1"]["ci95"][0] > 0
+
+
+def test_every_figure_lies_in_its_interval(report):
+    for task, name in [("classify", "binary_macro_f1"), ("classify", "ternary_macro_f1"), ("align", "token_f1")]:
+        lo, hi = report[task][f"{name}_ci95"]
+        assert lo <= report[task][name] <= hi
+        assert hi - lo < 0.2
+    for margin in report["margin"].values():
+        lo, hi = margin["ci95"]
+        assert lo <= margin["delta"] <= hi
 
 
 def test_counts_match_the_split(report):

@@ -11,6 +11,7 @@ import pytest
 from wiretrace.cli import main
 from wiretrace.errors import InputError
 from wiretrace.evaluate.clough import LevelMapping, containment, level_from_shares, link_shares, map_level
+from wiretrace.evaluate.metrics import GroupBootstrap, binary_f1, macro_f1
 from wiretrace.evaluate.msrp import evaluate_msrp, figures, load_msrp
 from wiretrace.evaluate.paraphrase import (
     PARAPHRASE_FEATURES,
@@ -24,6 +25,45 @@ from wiretrace.evaluate.thresholds import best_threshold, cv_threshold, loo_choi
 from wiretrace.types import Article, ArticleView, Comparison, Link, Sentence
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "msrp_sample.tsv"
+
+
+# group bootstrap
+
+GOLD = ["a", "a", "b", "c", "b", "a", "c", "c", "b", "a"]
+PRED = ["a", "b", "b", "c", "a", "a", "c", "b", "b", "a"]
+GROUPS = [1, 1, 2, 2, 3, 4, 4, 5, 6, 6]
+
+
+def test_a_resample_drawing_every_group_once_gives_the_plain_figures():
+    boot = GroupBootstrap(GROUPS, resamples=3)
+    boot._weights = np.ones((1, 6))
+    assert boot.f1(GOLD, PRED, ["a", "b", "c"])[0] == pytest.approx(macro_f1(GOLD, PRED, ["a", "b", "c"]))
+    gold, pred = [g == "a" for g in GOLD], [p == "a" for p in PRED]
+    assert boot.f1(gold, pred, [True, False], [True])[0] == pytest.approx(binary_f1(gold, pred))
+
+
+def test_groups_are_drawn_whole():
+    boot = GroupBootstrap(GROUPS, resamples=500)
+    weights = boot._weights
+    assert weights.shape == (500, 6)
+    assert (weights.sum(1) == 6).all()  # each resample draws as many groups as there are
+    # an item counts as often as its group was drawn: group 1's two items are both in or both out
+    counts = boot.f1(["a", "a"] + ["b"] * 8, ["a", "a"] + ["b"] * 8, ["a", "b"], ["a"])
+    assert set(np.unique(counts)) <= {0.0, 1.0}
+    assert 0.55 < counts.mean() < 0.8  # group 1 drawn in about 1 - (5/6)**6 = 67% of resamples
+
+
+def test_the_interval_holds_the_figure_and_repeats_with_the_seed():
+    one = GroupBootstrap(GROUPS, resamples=400)
+    lo, hi = one.interval(one.f1(GOLD, PRED, ["a", "b", "c"]))
+    assert lo <= macro_f1(GOLD, PRED, ["a", "b", "c"]) <= hi
+    two = GroupBootstrap(GROUPS, resamples=400)
+    assert two.interval(two.f1(GOLD, PRED, ["a", "b", "c"])) == (lo, hi)
+
+
+def test_the_bootstrap_refuses_labels_for_other_items():
+    with pytest.raises(ValueError, match="one label per item"):
+        GroupBootstrap(GROUPS).f1(GOLD[:-1], PRED[:-1], ["a", "b", "c"])
 
 
 # thresholds
