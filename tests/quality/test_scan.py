@@ -79,3 +79,12 @@ def test_wire_versions_read_as_one_add_mostly_right_edges(report):
     assert made["right"] > 50  # 83 at ba21e05: most of the recall gained (0.699 -> 0.842)
     assert made["right"] >= 3 * made["wrong"]  # 17 wrong: mostly METER non-derived texts and their own wire
     assert report["counts"]["read_as_versions"] > 200 and report["counts"]["from_versions"] > made["right"]
+
+
+def test_precision_and_recall_come_with_intervals_that_hold_them(report):
+    """Resampling story groups: each interval holds its figure and is narrower than the split's luck allows."""
+    pairs = report["pairs"]
+    for name in ("precision", "recall"):
+        lo, hi = pairs[f"{name}_ci95"]
+        assert lo <= pairs[name] <= hi
+        assert 0.02 < hi - lo < 0.2  # 0.10 and 0.08 wide at the dev split

@@ -61,6 +61,15 @@ def test_the_interval_holds_the_figure_and_repeats_with_the_seed():
     assert two.interval(two.f1(GOLD, PRED, ["a", "b", "c"])) == (lo, hi)
 
 
+def test_a_ratio_counts_only_the_items_it_is_over():
+    boot = GroupBootstrap(GROUPS, resamples=3)
+    boot._weights = np.array([[1.0] * 6, [2.0, 0, 0, 0, 0, 4.0], [0.0] * 6])
+    right = [1, 0, 1, 1, 0, 1, 1, 0, 0, 0]
+    counted = [1, 1, 1, 1, 1, 1, 1, 0, 0, 0]  # the last three items are not over this ratio
+    # all once: 5 right of 7; group 1 twice (1 of 2) and group 6 four times (not counted): 2 of 4; nothing drawn: 0
+    assert boot.ratio(right, counted).tolist() == pytest.approx([5 / 7, 0.5, 0.0])
+
+
 def test_the_bootstrap_refuses_labels_for_other_items():
     with pytest.raises(ValueError, match="one label per item"):
         GroupBootstrap(GROUPS).f1(GOLD[:-1], PRED[:-1], ["a", "b", "c"])

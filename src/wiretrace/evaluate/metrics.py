@@ -108,6 +108,20 @@ class GroupBootstrap:
         keep = [labels.index(label) for label in (labels if scored is None else scored)]
         return per_label[:, keep].mean(1)
 
+    def ratio(self, numerator: Sequence[float], denominator: Sequence[float]) -> np.ndarray:
+        """Each resample's sum of ``numerator`` over its sum of ``denominator`` (0 where that is 0).
+
+        Per item, so one resampling serves figures over different items: an
+        item a figure is not over has 0 in both (precision is over reported
+        pairs, recall over expected ones).
+        """
+        if self._weights is None or len(numerator) != len(self._of_item) or len(denominator) != len(self._of_item):
+            raise ValueError("numerator and denominator must hold one value per item the bootstrap was built on")
+        sums = np.zeros((self._weights.shape[1], 2))
+        np.add.at(sums, self._of_item, np.column_stack([numerator, denominator]))
+        num, den = (self._weights @ sums).T
+        return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+
     @staticmethod
     def interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float]:
         """The central ``level`` percentile interval of resampled values, rounded to 4 digits."""

@@ -17,7 +17,9 @@ its provenance edges (who was written from whom) are scored:
   pair with one, but the provenance graph put another source in its place) or
   ``unrelated`` (no related pair with any); ``from_versions`` counts the right
   and wrong edges whose pair was made a rewrite by reading wire versions as
-  one (:mod:`wiretrace.wire`).
+  one (:mod:`wiretrace.wire`). ``precision_ci95`` and ``recall_ci95``: 95%
+  intervals from resampling METER's story groups (an edge counts with the
+  group of its METER text; the seed pair is one group more), as ``eval meter``.
 * **direction**: among right METER edges, the share with the PA text as source;
   also by how the direction was decided (``by_basis``: ``agency`` when the PA
   outlet decided it, ``text`` when the textual model did; run with
@@ -43,6 +45,7 @@ from wiretrace.adapters.inputs import iter_articles
 from wiretrace.adapters.store import SQLiteStore
 from wiretrace.corpus import Corpus, store_fingerprint
 from wiretrace.evaluate.meter_data import NewspaperText, load_meter
+from wiretrace.evaluate.metrics import GroupBootstrap
 from wiretrace.pipeline import Engine
 
 __all__ = ["evaluate_scan"]
@@ -172,12 +175,14 @@ def evaluate_scan(
         return "seed" if name in seed_ids else "background"
 
     right = 0
+    scored: list[tuple[str, bool]] = []  # each scored edge's story group (for the intervals) and whether right
     wrong: dict[str, int] = {}
     unknown: dict[str, int] = {}
     by_reading = {"right": 0, "wrong": 0}
 
-    def miss(why: str) -> None:
+    def miss(why: str, group: str) -> None:
         wrong[why] = wrong.get(why, 0) + 1
+        scored.append((group, False))
 
     found: set[str] = set()
     direction_ok = direction_n = 0
@@ -195,6 +200,7 @@ def evaluate_scan(
                 text = paper[n]
                 if pa_group[p] == text.group and text.label != "non-derived":
                     right += 1
+                    scored.append((text.group, True))
                     found.add(n)
                     direction_n += 1
                     direction_ok += ks == "pa"
@@ -202,30 +208,46 @@ def evaluate_scan(
                     tally[0] += ks == "pa"
                     tally[1] += 1
                 else:
-                    miss("pa-paper other group" if pa_group[p] != text.group else "pa-paper non-derived")
+                    miss("pa-paper other group" if pa_group[p] != text.group else "pa-paper non-derived", text.group)
             elif pair_kinds == {"pa"}:
                 if pa_group[s] == pa_group[d]:
                     unknown["pa-pa same group"] = unknown.get("pa-pa same group", 0) + 1
                 else:
-                    miss("pa-pa other group")
+                    miss("pa-pa other group", pa_group[d])
             elif pair_kinds == {"paper"}:
                 if paper[s].group == paper[d].group:
                     unknown["paper-paper same group"] = unknown.get("paper-paper same group", 0) + 1
                 else:
-                    miss("paper-paper other group")
+                    miss("paper-paper other group", paper[d].group)
             elif pair_kinds == {"background"}:
                 unknown["background-background"] = unknown.get("background-background", 0) + 1
             elif pair_kinds == {"seed"} and {s, d} == seed_pair:
                 right += 1
+                scored.append(("seed", True))
                 seed_found = True
             else:
-                miss("-".join(sorted(k if k in ("seed", "background") else "meter" for k in (ks, kd))))
+                # a METER text's story group; an edge between the seeds and the background counts with the seeds
+                group = next(
+                    (pa_group[x] if x in pa_group else paper[x].group for x in (d, s) if x in pa_group or x in paper),
+                    "seed",
+                )
+                miss("-".join(sorted(k if k in ("seed", "background") else "meter" for k in (ks, kd))), group)
             if read:
                 by_reading["right"] += right - before[0]
                 by_reading["wrong"] += sum(wrong.values()) - before[1]
     n_wrong = sum(wrong.values())
     expected = len(derived) + (1 if len(seed_pair) == 2 else 0)
     hits = sum(str(t.article.id) in found for t in derived) + (1 if seed_found else 0)
+    expected_items = [(t.group, str(t.article.id) in found) for t in derived]
+    if len(seed_pair) == 2:
+        expected_items.append(("seed", seed_found))
+    # 95% intervals by resampling METER's story groups (the seed pair one more group), as eval meter does
+    boot = GroupBootstrap([g for g, _ in scored] + [g for g, _ in expected_items])
+    is_edge = [1.0] * len(scored) + [0.0] * len(expected_items)
+    precision_ci = boot.interval(boot.ratio([float(ok) for _, ok in scored] + [0.0] * len(expected_items), is_edge))
+    recall_ci = boot.interval(
+        boot.ratio([0.0] * len(scored) + [float(ok) for _, ok in expected_items], [1.0 - e for e in is_edge])
+    )
     missed: dict[str, int] = {}
     for t in derived:
         if str(t.article.id) not in found:
@@ -239,6 +261,8 @@ def evaluate_scan(
         "pairs": {
             "precision": round(right / (right + n_wrong), 4) if right + n_wrong else 0.0,
             "recall": round(hits / expected, 4) if expected else 0.0,
+            "precision_ci95": precision_ci,
+            "recall_ci95": recall_ci,
             "right": right,
             "wrong": n_wrong,
             "wrong_by_kind": dict(sorted(wrong.items())),
