@@ -224,10 +224,10 @@ def test_load_msrp_rejects_a_file_that_is_not_msrp(tmp_path):
 
 
 def test_figures_are_accuracy_and_positive_f1():
-    assert figures(np.array([True, True, False, False]), np.array([True, False, False, True])) == {
-        "accuracy": 0.5,
-        "f1": 0.5,
-    }
+    found = figures(np.array([True, True, False, False]), np.array([True, False, False, True]))
+    assert {k: found[k] for k in ("accuracy", "f1")} == {"accuracy": 0.5, "f1": 0.5}
+    lo, hi = found["accuracy_ci95"]
+    assert 0.0 <= lo < 0.5 < hi <= 1.0
 
 
 def test_evaluate_msrp_on_the_sample(engine):

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from wiretrace.errors import InputError, ModelError
-from wiretrace.evaluate.metrics import accuracy, binary_f1
+from wiretrace.evaluate.metrics import GroupBootstrap, accuracy, binary_f1
 from wiretrace.evaluate.paraphrase import (
     PARAPHRASE_FEATURES,
     fit_logistic,
@@ -157,15 +157,25 @@ def score_pairs(
     return PairScores(link, cosine, jaccard, features)
 
 
-def figures(gold: np.ndarray, pred: np.ndarray) -> dict[str, float]:
-    """Accuracy and F1 of the positive class, rounded to 4 places.
+def figures(gold: np.ndarray, pred: np.ndarray) -> dict[str, Any]:
+    """Accuracy and F1 of the positive class, rounded to 4 places, and the accuracy's 95% interval.
+
+    The interval resamples the pairs (1,000 resamples, fixed seed): MSRP's
+    pairs are independent draws, so it says how far two accuracies must be
+    apart to differ.
 
     Example:
         >>> figures(np.array([True, False]), np.array([True, True]))
-        {'accuracy': 0.5, 'f1': 0.6667}
+        {'accuracy': 0.5, 'f1': 0.6667, 'accuracy_ci95': (0.0, 1.0)}
     """
     g, p = np.asarray(gold, dtype=bool).tolist(), np.asarray(pred, dtype=bool).tolist()
-    return {"accuracy": round(accuracy(g, p), 4), "f1": round(binary_f1(g, p), 4)}
+    boot = GroupBootstrap(range(len(g)))
+    right = [float(a == b) for a, b in zip(g, p, strict=True)]
+    return {
+        "accuracy": round(accuracy(g, p), 4),
+        "f1": round(binary_f1(g, p), 4),
+        "accuracy_ci95": boot.interval(boot.ratio(right, [1.0] * len(g))),
+    }
 
 
 def _threshold_cv(scores: np.ndarray, gold: np.ndarray, folds: np.ndarray) -> dict[str, Any]:
