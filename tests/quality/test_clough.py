@@ -34,3 +34,10 @@ def test_binary_figure_is_flagged_in_sample_with_the_fitting_cv_beside_it(report
 
 def test_direction_is_judged_on_most_plagiarised_answers(report):
     assert report["direction"]["pairs"] >= 50
+
+
+def test_accuracies_come_with_intervals_over_writers(report):
+    for level in ("four_level", "binary"):
+        lo, hi = report[level]["accuracy_ci95"]
+        assert lo <= report[level]["accuracy"] <= hi
+        assert hi - lo < 0.25  # 19 writers: the 4-level interval is about 0.11 wide

@@ -54,7 +54,7 @@ import numpy as np
 
 from wiretrace.core.represent import Document
 from wiretrace.evaluate.clough_data import CATEGORIES, load_clough
-from wiretrace.evaluate.metrics import accuracy, macro_f1
+from wiretrace.evaluate.metrics import GroupBootstrap, accuracy, macro_f1
 from wiretrace.evaluate.thresholds import loo_choice
 from wiretrace.pipeline import Engine
 from wiretrace.types import Comparison
@@ -326,6 +326,14 @@ def evaluate_clough(
     four["in_sample"] = mapping == LevelMapping()
     four["confusion"] = _confusion(gold, pred)
     binary = dict(fixed["binary"])
+    # 95% intervals of the accuracies, resampling writers (each answered five tasks, in one hand)
+    writers = GroupBootstrap([a.writer for a in corpus.answers])
+    four["accuracy_ci95"] = writers.interval(
+        writers.ratio([float(g == p) for g, p in zip(gold, pred, strict=True)], [1.0] * len(gold))
+    )
+    binary["accuracy_ci95"] = writers.interval(
+        writers.ratio([float((g != "non") == (p != "non")) for g, p in zip(gold, pred, strict=True)], [1.0] * len(gold))
+    )
     binary.update(_fit_note(engine, Path(root)))
     baseline = _baseline(gold, np.array(contained))
     baseline["direction"] = {
@@ -349,7 +357,8 @@ def evaluate_clough(
             "four_level uses level thresholds picked on this corpus (in-sample); four_level_loo picks them without "
             "the judged answer. binary: the shipped relation model was fitted with this corpus when in_sample is "
             "true; fit_cv is the grouped 5-fold CV estimate recorded by tools/fit_models.py (macro-F1 only). "
-            "direction: on plagiarised answers the engine calls rewrites; the direction model is fitted on METER only."
+            "direction: on plagiarised answers the engine calls rewrites; the direction model is fitted on METER only. "
+            "*_ci95: 95% intervals resampling the 19 writers."
         ),
         "wall_s": round(time.perf_counter() - started, 1),
     }
