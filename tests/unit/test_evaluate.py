@@ -70,6 +70,12 @@ def test_a_ratio_counts_only_the_items_it_is_over():
     assert boot.ratio(right, counted).tolist() == pytest.approx([5 / 7, 0.5, 0.0])
 
 
+def test_no_items_give_figures_of_zero_as_the_plain_ones_do():
+    boot = GroupBootstrap([])
+    assert boot.interval(boot.f1([], [], [True, False], [True])) == (0.0, 0.0)
+    assert boot.interval(boot.ratio([], [])) == (0.0, 0.0)
+
+
 def test_the_bootstrap_refuses_labels_for_other_items():
     with pytest.raises(ValueError, match="one label per item"):
         GroupBootstrap(GROUPS).f1(GOLD[:-1], PRED[:-1], ["a", "b", "c"])

@@ -71,11 +71,15 @@ class GroupBootstrap:
         rng = np.random.default_rng(seed)
         n = len(keys)
         # Each resample draws n groups; its weights count how often each group was drawn.
-        self._weights = rng.multinomial(n, np.full(n, 1.0 / n), size=resamples).astype(np.float64) if n else None
+        self._weights = (
+            rng.multinomial(n, np.full(n, 1.0 / n), size=resamples).astype(np.float64)
+            if n
+            else np.zeros((resamples, 0))  # no items: every figure is 0, as the plain ones are
+        )
 
     def _confusions(self, gold: Sequence[Hashable], pred: Sequence[Hashable], labels: Sequence[Hashable]) -> np.ndarray:
         """Each resample's confusion counts (gold by row, prediction by column), ``(resamples, k, k)``."""
-        if self._weights is None or len(gold) != len(self._of_item) or len(pred) != len(self._of_item):
+        if len(gold) != len(self._of_item) or len(pred) != len(self._of_item):
             raise ValueError("gold and pred must hold one label per item the bootstrap was built on")
         index = {label: k for k, label in enumerate(labels)}
         k = len(labels)
@@ -115,7 +119,7 @@ class GroupBootstrap:
         item a figure is not over has 0 in both (precision is over reported
         pairs, recall over expected ones).
         """
-        if self._weights is None or len(numerator) != len(self._of_item) or len(denominator) != len(self._of_item):
+        if len(numerator) != len(self._of_item) or len(denominator) != len(self._of_item):
             raise ValueError("numerator and denominator must hold one value per item the bootstrap was built on")
         sums = np.zeros((self._weights.shape[1], 2))
         np.add.at(sums, self._of_item, np.column_stack([numerator, denominator]))
