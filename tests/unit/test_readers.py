@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from wiretrace.adapters.html import decode_html, extract_article, has_article_text
-from wiretrace.adapters.readers import read_article, read_bytes, read_jsonl
+from wiretrace.adapters.readers import article_from_record, read_article, read_bytes, read_jsonl
 from wiretrace.errors import InputError
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -147,6 +147,53 @@ def test_latin1_text_is_decoded_by_detection():
     assert "Genève" in article.text
 
 
+@pytest.mark.data
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        # detection alone read these as cp1250 ("Ł60 million") and cp932 ("｣1,000")
+        ("newspapers/rawtexts/showbiz/07.01.00/zeta/zeta152_times.txt", "£60 million"),
+        ("newspapers/rawtexts/courts/01.03.00/chemists/chemists389_times.txt", "£1,000"),
+    ],
+)
+def test_meter_pound_signs_survive(data_dir, path, expected):
+    assert expected in read_article(data_dir / "meter" / path).text
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Café prices rose to £5 in Zürich. Grüße!", "cp1252"),
+        ("Президент России заявил сегодня в Москве, что правительство подготовит новый бюджет.", "cp1251"),
+        ("Ο πρωθυπουργός δήλωσε σήμερα στην Αθήνα ότι η κυβέρνηση θα παρουσιάσει νέο προϋπολογισμό.", "cp1253"),
+        ("日本の首相は今日、東京で記者会見を開き、新しい経済政策について説明した。", "cp932"),
+        ("中国国务院总理今天在北京举行记者会，介绍了新的经济政策。", "gbk"),
+    ],
+)
+def test_text_that_is_not_utf8_is_read_in_its_own_code_page(tmp_path, text, encoding):
+    path = tmp_path / "article.txt"
+    path.write_bytes(text.encode(encoding))
+    assert read_article(path).text == text
+
+
+@pytest.mark.parametrize(
+    ("record", "problem"),
+    [
+        (
+            {"id": "a"},
+            'missing field "text" (each line needs "text"; "id", "title", "published", "source", "url" optional)',
+        ),
+        ({"text": "   "}, 'field "text" is empty'),
+        ({"text": 12345}, 'field "text" is a number, not a string'),
+        ({"text": ["a", "b"]}, 'field "text" is a list, not a string'),
+    ],
+)
+def test_a_record_without_usable_text_says_what_is_wrong_with_it(record, problem):
+    with pytest.raises(InputError) as err:
+        article_from_record(record, "feed.jsonl:4")
+    assert str(err.value) == f"feed.jsonl:4: {problem}"
+
+
 def test_utf16_text_with_a_bom_is_read(tmp_path):
     path = tmp_path / "utf16.txt"
     path.write_bytes("Seoul agreed on Tuesday to raise its defence budget by 7.5%.".encode("utf-16"))
@@ -174,7 +221,7 @@ def test_read_article_takes_the_first_jsonl_line():
     [
         ('{"text": "ok"}\n{"text": "cut off', ":2: malformed JSON at column 10: unterminated string"),
         ('{"title": "no body"}\n', ':1: missing field "text"'),
-        ('{"text": "   "}\n', ':1: missing field "text"'),
+        ('{"text": "   "}\n', ':1: field "text" is empty'),
         ('["a", "list"]\n', ':1: each line must be a JSON object with "text"'),
         ('{"text": "ok", "published": "yesterday"}\n', ":1: published 'yesterday' is not an ISO 8601 date"),
         ("\n\n", ": file holds only whitespace"),

@@ -16,8 +16,9 @@
   :func:`read_jsonl` reads all of them.
 
 Bytes must be UTF-8 (UTF-16 with a byte-order mark is read too); other
-encodings are accepted when charset detection is confident (old wire copy is
-Latin-1), and refused otherwise. A page's ``<meta charset>`` is honoured
+text is read as cp1252 (Western European, a superset of the Latin-1 of old
+wire copy) when its bytes above 0x7F come alone or in pairs, else accepted
+when charset detection is confident, and refused otherwise. A page's ``<meta charset>`` is honoured
 first. Empty, whitespace-only, binary and gzip-compressed input is refused
 with a reason. ``-`` reads stdin, named ``<stdin>`` in messages.
 """
@@ -57,6 +58,8 @@ _GZIP_MAGIC = b"\x1f\x8b"
 # its best guess is refused. Measured: the METER wire and newspaper files that
 # are not UTF-8 score at most 0.056; random bytes get no guess at all.
 _MAX_CHAOS = 0.2
+# Three bytes above 0x7F in a row: not Western European text in a single-byte code page.
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{3}")
 
 
 def parse_published(value: Any, where: str) -> str | None:
@@ -109,6 +112,15 @@ def _decode(data: bytes, where: str, is_html: bool = False) -> str:
     except UnicodeDecodeError as exc:
         from charset_normalizer import from_bytes
 
+        # English text with a few high bytes (a pound sign, an accent) fits many code pages equally well:
+        # detection read most of METER's Latin-1 files as cp1250 or cp932, its "£" as "Ł" or "｣". In
+        # Western European text the high bytes stand alone or in pairs ("Grüße"); Cyrillic, Greek and East
+        # Asian text has runs of them (every word, every character). No run of three: read as cp1252.
+        if _HIGH_RUN.search(data) is None:
+            try:
+                return data.decode("cp1252")
+            except UnicodeDecodeError:
+                pass  # one of the five bytes cp1252 leaves undefined: let detection judge
         best = from_bytes(data).best()
         if best is None or best.chaos > _MAX_CHAOS:
             raise InputError(
@@ -189,6 +201,10 @@ def _plain(text: str, where: str) -> Article:
     )
 
 
+_OPTIONAL = '"id", "title", "published", "source", "url"'
+_JSON_TYPES = {int: "number", float: "number", bool: "boolean", list: "list", dict: "object"}
+
+
 def article_from_record(record: Any, where: str) -> Article:
     """An article from one decoded JSONL record; ``where`` names its file and line.
 
@@ -198,8 +214,12 @@ def article_from_record(record: Any, where: str) -> Article:
     if not isinstance(record, dict):
         raise InputError(where, 'each line must be a JSON object with "text"')
     text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise InputError(where, 'missing field "text" (each line needs "text"; "id", "title", "published" optional)')
+    if text is None:
+        raise InputError(where, f'missing field "text" (each line needs "text"; {_OPTIONAL} optional)')
+    if not isinstance(text, str):
+        raise InputError(where, f'field "text" is a {_JSON_TYPES.get(type(text), "value")}, not a string')
+    if not text.strip():
+        raise InputError(where, 'field "text" is empty')
 
     def opt(*keys: str) -> str | None:
         for key in keys:
