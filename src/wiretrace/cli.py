@@ -91,7 +91,8 @@ def settings_layers(
         merged.update(layer)
         # Layers below were fine, so a bad name or value here is this layer's.
         try:
-            Settings.from_mapping(merged, where=origin)
+            shown = {n: f"WIRETRACE_{n.upper()}" for n in layer} if origin == "environment" else None
+            Settings.from_mapping(merged, where=origin, shown=shown)
         except ConfigError as exc:
             if str(exc).startswith(f"{origin}: "):
                 raise

@@ -81,7 +81,8 @@ def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @db_option
 @click.option(
     "--outlet",
-    help="Outlet of the articles that do not name their own (plain text files never do), "
+    help="Outlet of the articles that do not name their own (a plain text file names it only in a ' source NAME' "
+    "header line), "
     "e.g. --outlet PA for a folder of wire copy: a news agency's copy is then the source when dates cannot say.",
 )
 @_settings_options
@@ -92,19 +93,20 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, config: str | No
     named with its reason; the rest goes in. Exits 1 if anything was rejected.
     """
     from wiretrace.adapters.inputs import iter_articles
+    from wiretrace.corpus_report import counted
 
     items = iter_articles(paths)
     if outlet:
         items = (dataclasses.replace(a, outlet=outlet) if isinstance(a, Article) and not a.outlet else a for a in items)
     with open_corpus(db, config, model, create=True) as corpus:
         workers = corpus.settings.workers or os.cpu_count() or 1
-        report = corpus.ingest(items, progress=_progress("ingested"), workers=workers)
+        report = corpus.ingest(items, progress=_progress("read"), workers=workers)
         total = corpus.store.count()
     for r in report.rejected:
         click.echo(f"rejected: {r.where}: {r.reason}", err=True)
     click.echo(
         f"added {report.added}, skipped {report.duplicates} already stored, rejected {len(report.rejected)} "
-        f"({total} articles in {db}, {report.wall_s:.1f} s)"
+        f"({counted(total, 'article')} in {db}, {report.wall_s:.1f} s)"
     )
     if report.rejected:
         raise SystemExit(1)
@@ -161,7 +163,7 @@ def _print_matches(matches: list[Any], as_json: bool, role: str, corpus: Any) ->
         )
         return
     if not matches:
-        click.echo(f"no {role}s found")
+        click.echo(f"no {'copies' if role == 'copy' else role + 's'} found")
         return
     for n, m in enumerate(matches, 1):
         c = m.comparison
@@ -228,6 +230,7 @@ def scan(
     whole store), so after an ingest a scan costs what the new articles cost.
     """
     from wiretrace.corpus_report import (
+        counted,
         pairs_to_jsonl,
         stories_to_dot,
         stories_to_graphml,
@@ -237,6 +240,10 @@ def scan(
 
     if graph_path and not graph_path.endswith((".graphml", ".dot")):
         raise click.BadParameter("use a .graphml or .dot file name", param_hint="--graph")
+    for out in (jsonl_path, graph_path):
+        # Checked before the scan, not after it: a long scan should not end on a path that was never writable.
+        if out and not Path(out).resolve().parent.is_dir():
+            raise InputError(out, f"cannot write here: folder {Path(out).parent} does not exist")
     with open_corpus(db, config, model, create=False) as corpus:
         workers = corpus.settings.workers or os.cpu_count() or 1
         report = corpus.scan(progress=_progress("scanned"), workers=workers)
@@ -245,11 +252,11 @@ def scan(
         rowids = sorted({r for s in stories for r in s.articles} | {p.a for p in pairs} | {p.b for p in pairs})
         articles = {s.rowid: s for s in corpus.store.get_many(rowids)}
     click.echo(
-        f"scanned {report.scanned} new articles, compared {report.compared} candidate pairs in {report.wall_s:.1f} s; "
-        f"{len(pairs)} related pairs in the store"
+        f"scanned {counted(report.scanned, 'new article')}, compared {counted(report.compared, 'candidate pair')} "
+        f"in {report.wall_s:.1f} s; {counted(len(pairs), 'related pair')} in the store"
         + (
-            f"; wire versions read as one for {report.read_as_versions} "
-            f"article{'s' if report.read_as_versions != 1 else ''} ({report.from_versions} pairs made rewrites)"
+            f"; wire versions read as one for {counted(report.read_as_versions, 'article')} "
+            f"({counted(report.from_versions, 'pair')} made rewrites)"
             if report.read_as_versions
             else ""
         ),

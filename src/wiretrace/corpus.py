@@ -407,8 +407,12 @@ class Corpus:
             if stored is None:
                 raise InputError(query, "no article with this id in the store (wiretrace ingest it first)")
             return self.documents([stored.rowid])[stored.rowid], stored.rowid
-        doc = self.engine.prepare(query)
-        return doc, self.store.find_digest(content_digest(query))
+        rowid = self.store.find_digest(content_digest(query))
+        if rowid is not None:
+            # The text is stored: its stored self answers, with what ingest gave it (an --outlet, say), so a
+            # file and its id get the same answer.
+            return self.documents([rowid])[rowid], rowid
+        return self.engine.prepare(query), None
 
     def sources(self, query: Article | str, rewrites_only: bool = False) -> list[Match]:
         """The stored articles ``query`` may have been written from, most likely first.

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 _WORDS = re.compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}\W+[^\W\d_]{2,}")
 
 __all__ = [
+    "counted",
     "first_line",
     "pairs_to_jsonl",
     "reading_articles",
@@ -152,7 +153,8 @@ def first_line(article: Article) -> str:
     """The first line of the body with three words in a row (page furniture and wire rules skipped), or ""."""
     spans = body_spans(article.text, article.header, find_furniture(article.text, article.header))
     body = "\n".join(article.text[x:y] for x, y in spans)
-    return next((line.strip() for line in body.splitlines() if _WORDS.search(line)), "")
+    # Old wire copy (PA's, in METER) ends each paragraph with "<": not part of a label.
+    return next((line.strip().rstrip("<").rstrip() for line in body.splitlines() if _WORDS.search(line)), "")
 
 
 def _label(articles: dict[int, StoredArticle], rowid: int) -> str:
@@ -187,16 +189,26 @@ def _walk(
         _walk(d, depth + 1, children, also, articles, lines)
 
 
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """``n`` and the word, plural unless ``n`` is 1.
+
+    Example:
+        >>> counted(1, "rewrite"), counted(3, "story", "stories")
+        ('1 rewrite', '3 stories')
+    """
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
 def stories_to_text(stories: Sequence[Story], articles: dict[int, StoredArticle], limit: int = 20) -> str:
     """A terminal summary: each story's originals and who was written from whom.
 
     Each derived article is shown once, under its best source, with any
     further source it was written from on a ``+ also from`` line.
     """
-    lines = [f"{len(stories)} stories with more than one article"]
+    lines = [f"{counted(len(stories), 'story', 'stories')} with more than one article"]
     for n, story in enumerate(stories[:limit], 1):
         lines.append("")
-        lines.append(f"Story {n}: {len(story.articles)} articles, {len(story.edges)} rewrites")
+        lines.append(f"Story {n}: {counted(len(story.articles), 'article')}, {counted(len(story.edges), 'rewrite')}")
         children: dict[int, list[Edge]] = {}
         also: dict[int, list[Edge]] = {}
         further = set(story.further)
@@ -220,6 +232,7 @@ def stories_to_graphml(stories: Sequence[Story], articles: dict[int, StoredArtic
         '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
         '  <key id="story" for="node" attr.name="story" attr.type="int"/>',
         '  <key id="title" for="node" attr.name="title" attr.type="string"/>',
+        '  <key id="outlet" for="node" attr.name="outlet" attr.type="string"/>',
         '  <key id="published" for="node" attr.name="published" attr.type="string"/>',
         '  <key id="confidence" for="edge" attr.name="confidence" attr.type="double"/>',
         '  <key id="coverage" for="edge" attr.name="coverage" attr.type="double"/>',
@@ -230,8 +243,11 @@ def stories_to_graphml(stories: Sequence[Story], articles: dict[int, StoredArtic
             a = articles[r].article if r in articles else None
             out.append(f"    <node id={quoteattr(_name(articles, r) or str(r))}>")
             out.append(f'      <data key="story">{n}</data>')
-            if a and a.title:
-                out.append(f'      <data key="title">{escape(a.title)}</data>')
+            title = (a.title or first_line(a)) if a else ""
+            if title:  # the title, or the body's first line where the article has none (plain text)
+                out.append(f'      <data key="title">{escape(title)}</data>')
+            if a and a.outlet:
+                out.append(f'      <data key="outlet">{escape(a.outlet)}</data>')
             if a and a.published:
                 out.append(f'      <data key="published">{escape(a.published)}</data>')
             out.append("    </node>")

@@ -124,8 +124,16 @@ class Settings:
                 )
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, Any], where: str = "settings") -> Settings:
+    def from_mapping(
+        cls, values: Mapping[str, Any], where: str = "settings", shown: Mapping[str, str] | None = None
+    ) -> Settings:
         """Settings from a mapping of names to values (strings are converted).
+
+        Args:
+            values: Setting names (any case, ``-`` or ``_``) to values.
+            where: Where they came from, for messages.
+            shown: How to name some settings in messages (an environment
+                variable, say), by setting name.
 
         Raises:
             ConfigError: An unknown name or a value of the wrong type.
@@ -137,13 +145,15 @@ class Settings:
             if name not in types:
                 raise ConfigError(f"{where}: unknown setting {key!r} (known: {', '.join(types)})")
             default = getattr(cls, name)
+            label = (shown or {}).get(name, f"setting {key}")
             if isinstance(default, bool):
-                kwargs[name] = _boolean(key, value, where)
+                kwargs[name] = _boolean(label, value, where)
                 continue
             try:
                 kwargs[name] = type(default)(value)
             except (TypeError, ValueError):
-                raise ConfigError(f"{where}: setting {key}={value!r} is not a {type(default).__name__}") from None
+                kind = _KINDS.get(type(default), type(default).__name__)
+                raise ConfigError(f"{where}: {label}={value!r} is not {kind}") from None
         return cls(**kwargs)
 
     def replace(self, **changes: Any) -> Settings:
@@ -159,11 +169,14 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
-def _boolean(key: str, value: Any, where: str) -> bool:
+_KINDS = {int: "a whole number", float: "a number", str: "text"}
+
+
+def _boolean(label: str, value: Any, where: str) -> bool:
     """A yes/no setting from a TOML boolean or a string (an environment variable)."""
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
     if text in _TRUE or text in _FALSE:
         return text in _TRUE
-    raise ConfigError(f"{where}: setting {key}={value!r} is not a boolean (true or false)")
+    raise ConfigError(f"{where}: {label}={value!r} is not a boolean (true or false)")

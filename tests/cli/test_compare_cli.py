@@ -267,7 +267,7 @@ def test_layers_are_checked_together(runner, tmp_path):
     [
         (["--set", "link_threshold=2"], {}, "error: command line: setting link_threshold=2.0 is out of range"),
         ([], {"WIRETRACE_GAP_THRESHOLD": "0.7"}, "error: environment: setting gap_threshold=0.7 is out of range"),
-        ([], {"WIRETRACE_MAX_MERGE": "many"}, "error: environment: setting max_merge='many' is not a int"),
+        ([], {"WIRETRACE_MAX_MERGE": "many"}, "error: environment: WIRETRACE_MAX_MERGE='many' is not a whole number"),
         (["--set", "colour=red"], {}, "error: command line: unknown setting 'colour'"),
         (["--config", "/nonexistent/wiretrace.toml"], {}, "error: /nonexistent/wiretrace.toml: cannot read"),
     ],

@@ -43,7 +43,7 @@ def test_ingest_scan_sources_copies_forget(tmp_path, seeds, seed_source_path, se
     jsonl, dot, graphml = tmp_path / "s.jsonl", tmp_path / "g.dot", tmp_path / "g.graphml"
     scanned = runner.invoke(cli, ["scan", "--db", db, "--jsonl", str(jsonl), "--graph", str(dot)])
     assert scanned.exit_code == 0, scanned.output
-    assert "Story 1: 2 articles, 1 rewrites" in scanned.stdout
+    assert "Story 1: 2 articles, 1 rewrite" in scanned.stdout
     records = [json.loads(line) for line in jsonl.read_text().splitlines()]
     (story,) = [r for r in records if r["type"] == "story"]
     (edge,) = story["edges"]
@@ -52,6 +52,15 @@ def test_ingest_scan_sources_copies_forget(tmp_path, seeds, seed_source_path, se
     assert "->" in dot.read_text()
     runner.invoke(cli, ["scan", "--db", db, "--graph", str(graphml)])
     assert "<graphml" in graphml.read_text()
+    # plain text names no title: the body's first line stands in, as in the DOT labels
+    assert '<data key="title">U.S. Defense Secretary Pete Hegseth' in graphml.read_text()
+    nowhere = tmp_path / "nowhere" / "s.jsonl"
+    missing = run("scan", "--db", db, "--jsonl", str(nowhere))
+    assert missing.returncode == 1
+    # refused before scanning, in one line
+    assert missing.stderr.splitlines() == [
+        f"error: {nowhere}: cannot write here: folder {nowhere.parent} does not exist"
+    ]
 
     rewrite_id = str(seeds / seed_rewrite_path.name)
     source_id = str(seeds / seed_source_path.name)
@@ -70,6 +79,7 @@ def test_ingest_scan_sources_copies_forget(tmp_path, seeds, seed_source_path, se
 
     assert runner.invoke(cli, ["forget", rewrite_id, "--db", db]).exit_code == 0
     assert json.loads(runner.invoke(cli, ["copies", source_id, "--db", db, "--json"]).stdout) == []
+    assert runner.invoke(cli, ["copies", source_id, "--db", db]).stdout == "no copies found\n"
 
 
 def test_rejected_inputs_are_named_and_the_rest_goes_in(tmp_path, seeds):
@@ -92,12 +102,49 @@ def test_rejected_inputs_are_named_and_the_rest_goes_in(tmp_path, seeds):
     assert "added 3," in done.stdout
 
 
+def test_stdin_takes_every_jsonl_line_and_gives_each_plain_text_its_own_id(
+    tmp_path, seed_source_path, seed_rewrite_path
+):
+    db = tmp_path / "w.db"
+    feed = (
+        '{"id": "ok-1", "text": "Seoul plans a record defence budget for 2026, officials said on Monday."}\n'
+        '{"id": "ok-2", "text": "Police in Busan arrested two men after a robbery at a jewellery shop."}\n'
+        '{"id": "no-text"}\n'
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "wiretrace", "ingest", "-", "--db", str(db)], input=feed, capture_output=True, text=True
+    )
+    assert done.returncode == 1  # a line was rejected
+    assert "added 2," in done.stdout
+    assert '<stdin>:3: missing field "text"' in done.stderr
+    for path, added in ((seed_source_path, 1), (seed_rewrite_path, 1), (seed_rewrite_path, 0)):
+        done = subprocess.run(
+            [sys.executable, "-m", "wiretrace", "ingest", "-", "--db", str(db)],
+            input=path.read_text(encoding="utf-8"),
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        assert f"added {added}," in done.stdout  # the same text piped twice is one article
+    with sqlite3.connect(db) as con:
+        ids = sorted(row[0] for row in con.execute("SELECT id FROM articles"))
+    assert ids[:2] == ["ok-1", "ok-2"]
+    assert len(ids) == 4 and all(i.startswith("stdin:") for i in ids[2:])
+
+
 def test_a_missing_store_is_one_line_and_exit_1(tmp_path):
     done = run("scan", "--db", str(tmp_path / "nope.db"))
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
         f"error: {tmp_path / 'nope.db'}: no such store (wiretrace ingest PATH --db FILE creates one)"
     ]
+
+
+def test_a_store_in_a_missing_folder_is_named_as_such(tmp_path, seed_source_path):
+    db = tmp_path / "nowhere" / "w.db"
+    done = run("ingest", str(seed_source_path), "--db", str(db))
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [f"error: {db}: folder {db.parent} does not exist"]
 
 
 @pytest.mark.data

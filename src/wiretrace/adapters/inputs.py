@@ -13,15 +13,20 @@ batch.
 * WARC (warcio): each HTML ``response`` record, read by the same HTML reader as
   ``compare``; the id is the record's target URI.
 * Any other file: one article (plain text or HTML), id = the path as given.
+* ``-``: stdin, JSONL when its first line is a JSON object (lines named
+  ``<stdin>:N``), else one article, id ``stdin:`` and a digest of its bytes.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from wiretrace.adapters.readers import article_from_record, read_article, read_bytes
 from wiretrace.errors import InputError
@@ -104,7 +109,32 @@ def _warc(path: Path) -> Iterator[Article | Rejected]:
                 except InputError as exc:
                     yield Rejected(exc.where, exc.problem)
     except (ArchiveLoadFailed, OSError, ValueError) as exc:
-        yield Rejected(str(path), f"not a readable WARC file ({exc})")
+        # warcio explains at length, over many lines: one line of it, as every rejection is one line
+        first = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        yield Rejected(str(path), f"not a readable WARC file ({first})")
+
+
+def _stdin(stream: BinaryIO) -> Iterator[Article | Rejected]:
+    """Articles from stdin: JSONL when its first line is a JSON object (every line read), else one article.
+
+    A lone article without an id of its own gets ``stdin:`` and the start of
+    its bytes' SHA-256, so two texts piped in one after the other are two
+    articles, and the same text piped twice is one.
+    """
+    data = stream.read()
+    first = data.lstrip().split(b"\n", 1)[0].strip()
+    if first.startswith(b"{") and first.endswith(b"}"):
+        for n, line in enumerate(data.splitlines(), 1):
+            item = parse_jsonl_line(line, f"<stdin>:{n}")
+            if item is not None:
+                yield item
+        return
+    try:
+        article = read_bytes(data, "<stdin>")
+    except InputError as exc:
+        yield Rejected(exc.where, exc.problem)
+        return
+    yield _with_id(article, f"stdin:{hashlib.sha256(data).hexdigest()[:16]}")
 
 
 def _file(path: Path) -> Iterator[Article | Rejected]:
@@ -124,17 +154,15 @@ def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | Rejected]:
     """Articles (or rejections) from files and folders, in a stable order.
 
     Args:
-        paths: Files and folders; ``-`` reads one article (or JSONL) from stdin.
+        paths: Files and folders; ``-`` reads stdin: JSONL (every line) when
+            its first line is a JSON object, else one article.
 
     Yields:
         :class:`Article` (with ``id`` set) or :class:`Rejected`.
     """
     for raw in paths:
         if str(raw) == "-":
-            try:
-                yield _with_id(read_article("-"), "stdin")
-            except InputError as exc:
-                yield Rejected(exc.where, exc.problem)
+            yield from _stdin(sys.stdin.buffer)
             continue
         path = Path(raw)
         if path.is_dir():

@@ -86,6 +86,8 @@ class SQLiteStore:
         self.path = str(path)
         if self.path != ":memory:" and Path(self.path).is_dir():
             raise StoreError(f"{self.path}: is a directory, not a store file")
+        if self.path != ":memory:" and not Path(self.path).parent.is_dir():
+            raise StoreError(f"{self.path}: folder {Path(self.path).parent} does not exist")
         try:
             self._db = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
             self._db.execute("PRAGMA foreign_keys = ON")
