@@ -13,9 +13,24 @@ from typing import Any
 
 from wiretrace.types import BASIS_PHRASE, BASIS_WORD, ArticleView, Comparison, Link
 
-__all__ = ["SCHEMA", "comparison_to_dict", "comparison_to_text", "group_links", "verdict_summary"]
+__all__ = [
+    "SCHEMA",
+    "comparison_to_dict",
+    "comparison_to_text",
+    "direction_undecided",
+    "group_links",
+    "verdict_summary",
+]
 
 SCHEMA = "wiretrace.comparison/1"
+# Below this probability a direction read from the text alone is reported as undecided.
+_UNDECIDED = 0.55
+
+
+def direction_undecided(result: Comparison) -> bool:
+    """Whether a rewrite's direction is a coin toss: read from the text alone, whose two directions' evidence
+    is (nearly) the same (identical texts, say); the reports then name no side as the source."""
+    return result.direction_basis == "text" and result.probabilities.get("direction", 1.0) < _UNDECIDED
 
 
 def _article(view: ArticleView) -> dict[str, Any]:
@@ -204,11 +219,18 @@ def comparison_to_text(result: Comparison, colour: bool = False, width: int = 10
     head: list[str] = []
     if is_rewrite:
         verdict = "REWRITE"
-        head.append(f"{verdict}: {d} ({_name(dv, d)}) was written from {s} ({_name(sv, s)})")
+        undecided = direction_undecided(result)
+        if undecided:
+            pair = f"a ({_name(result.a, 'a')}) and b ({_name(result.b, 'b')})"
+            head.append(f"{verdict}: one of {pair} was written from the other")
+        else:
+            head.append(f"{verdict}: {d} ({_name(dv, d)}) was written from {s} ({_name(sv, s)})")
         facts = [f"confidence {_probability(result.confidence)}"]
         if result.extent:
             facts.append(f"{result.extent} derived")
-        if result.direction_basis:
+        if undecided:
+            facts.append(f"direction undecided: the text reads the same both ways{_dates(result)}")
+        elif result.direction_basis:
             basis = BASIS_PHRASE.get(result.direction_basis, result.direction_basis)
             facts.append(f"direction by {basis}{_dates(result)}")
         head.append(" · ".join(facts))

@@ -264,6 +264,14 @@ def test_any_hostile_metadata_field_is_inert(engine, hostile, field):
 # --- writing --------------------------------------------------------------------
 
 
+def test_a_text_against_itself_names_no_source(engine, seed_source):
+    page = parse(render_html(engine.compare(seed_source, seed_source), "static:test-model"))
+    h1 = page.h1.get_text(" ", strip=True)
+    assert h1.startswith("Rewrite") and "one of A «000_" in h1 and "was written from the other" in h1
+    meta = page.select_one("header.top .meta").get_text(" ", strip=True)
+    assert "direction undecided" in meta and "direction by" not in meta
+
+
 def test_write_html_replaces_the_file_whole(harbour, tmp_path):
     target = tmp_path / "report.html"
     target.write_text("old")

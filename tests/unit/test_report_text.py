@@ -45,6 +45,15 @@ def test_verdict_lines(seed):
     assert lines[4] == "cut from b: headline list (17 lines)"
 
 
+def test_a_text_against_itself_is_a_copy_whose_direction_is_not_claimed(engine, seed_source):
+    same = engine.compare(seed_source, seed_source)
+    assert same.relation == "rewrite" and same.probabilities["direction"] == 0.5
+    lines = comparison_to_text(same, width=400).splitlines()
+    assert lines[0].startswith("REWRITE: one of a (") and lines[0].endswith(") was written from the other")
+    assert "direction undecided: the text reads the same both ways" in lines[1]
+    assert "direction by" not in lines[1]
+
+
 def test_links_are_listed_by_group_with_each_source_sentence_once(seed):
     text = comparison_to_text(seed)
     for link in seed.alignment:

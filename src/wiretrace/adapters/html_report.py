@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 
 from wiretrace.adapters.files import write_text_atomic
 from wiretrace.core.normalize import fold
-from wiretrace.report import comparison_to_dict, group_links
+from wiretrace.report import comparison_to_dict, direction_undecided, group_links
 from wiretrace.types import BASIS_PHRASE, ArticleView, Comparison, Fact
 
 __all__ = ["page_context", "render_html", "write_html"]
@@ -329,6 +329,7 @@ def page_context(result: Comparison, model: str | None = None) -> dict[str, Any]
         "confidence": _percent(result.confidence),
         "extent": result.extent,
         "basis": BASIS_PHRASE.get(result.direction_basis or ""),
+        "undecided": direction_undecided(result),
         "derived": derived_col,
         "source": source_col,
         "coverage_derived": _percent(result.coverage.get("derived", 0.0)),
