@@ -314,18 +314,31 @@ def order_by_time(a: str | None, b: str | None) -> int:
     return (da.date() > db.date()) - (da.date() < db.date())
 
 
+def _with_rewrite(probs: dict[str, float], p: float) -> dict[str, float]:
+    """``probs`` with the rewrite probability set to ``p``, the others scaled to keep the sum at 1."""
+    rest = 1.0 - probs["rewrite"]
+    scale = (1.0 - p) / rest if rest > 0 else 0.0
+    return {k: (p if k == "rewrite" else v * scale) for k, v in probs.items()}
+
+
 def classify(
     e: dict[str, float],
     relation_model: RelationModel,
     extent_model: ExtentModel,
     retelling: RetellingRule | None = None,
 ) -> tuple[str, float, str | None, dict[str, float]]:
-    """Relation, its probability, the extent of a rewrite, and all probabilities, for one direction."""
+    """Relation, its probability, the extent of a rewrite, and all probabilities, for one direction.
+
+    A rewrite is shown sentence by sentence: with no derived sentence linked
+    to the source (``linked`` 0), the document-level evidence alone (shared
+    words, facts) does not make one, and the rewrite probability goes to the
+    other two classes in proportion.
+    """
     probs = relation_model.probabilities(e)
     if retelling is not None and retelling.fires(e) and probs["rewrite"] < retelling.precision:
-        rest = 1.0 - probs["rewrite"]
-        scale = (1.0 - retelling.precision) / rest if rest > 0 else 0.0
-        probs = {k: (retelling.precision if k == "rewrite" else v * scale) for k, v in probs.items()}
+        probs = _with_rewrite(probs, retelling.precision)
+    if e["linked"] == 0.0 and probs["rewrite"] > 0.0:
+        probs = _with_rewrite(probs, 0.0)
     relation = max(probs, key=lambda k: probs[k])
     extent = None
     if relation == "rewrite":
