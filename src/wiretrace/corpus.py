@@ -405,6 +405,12 @@ class Corpus:
         if isinstance(query, str):
             stored = self.store.get(query)
             if stored is None:
+                if "\n" in query or len(query) > 200:
+                    # Text given where an id is expected: name its start, not the whole article.
+                    raise InputError(
+                        f"{query[:60].splitlines()[0]}…",
+                        "no article with this id in the store (a str is an id here; pass an Article to look up a text)",
+                    )
                 raise InputError(query, "no article with this id in the store (wiretrace ingest it first)")
             return self.documents([stored.rowid])[stored.rowid], stored.rowid
         rowid = self.store.find_digest(content_digest(query))

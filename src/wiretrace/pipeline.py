@@ -7,7 +7,10 @@ holds the collaborators (embedder, lexicon, fitted models) so they load once;
 
 from __future__ import annotations
 
+import os
+import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -89,6 +92,12 @@ class Engine:
             )
         removed = find_furniture(text, article.header, self.settings.min_list_lines)
         sentences = split_sentences(text, body_spans(text, article.header, removed))
+        if len(sentences) > self.settings.max_sentences:
+            raise InputError(
+                where,
+                f"article has {len(sentences):,} sentences (limit max_sentences={self.settings.max_sentences:,}; "
+                "a pair's memory grows with the product of the two counts)",
+            )
         return ArticleView(article, tuple(removed), tuple(sentences))
 
     def prepare(self, article: Article) -> Document:
@@ -119,11 +128,12 @@ class Engine:
         """Sentence alignment of ``derived`` onto ``source``."""
         return align(derived, source, self.fitted.link, self.align_settings)
 
-    def compare(self, a: Article | str, b: Article | str) -> Comparison:
+    def compare(self, a: Article | str | os.PathLike[str], b: Article | str | os.PathLike[str]) -> Comparison:
         """Compare two articles: relation, direction, confidence and evidence.
 
         Args:
-            a: The first article (an :class:`Article` or its text).
+            a: The first article: an :class:`Article`, its text, or a path
+                (:class:`pathlib.Path`) to read it from.
             b: The second.
 
         Returns:
@@ -251,22 +261,36 @@ class _Precomputed:
         return self._vectors
 
 
-def _as_article(value: Article | str, name: str) -> Article:
+def _as_article(value: Article | str | os.PathLike[str], name: str) -> Article:
     if isinstance(value, Article):
         return value
+    if isinstance(value, os.PathLike):
+        from wiretrace.adapters.readers import read_article
+
+        return read_article(Path(value))
     if isinstance(value, str):
+        if "\n" not in value and len(value) < 4096 and " " not in value.strip() and Path(value).is_file():
+            warnings.warn(
+                f"compare() reads a str as the article's text, and {value!r} names a file: "
+                f"pass Path({value!r}) (or read_article) to compare what it holds",
+                stacklevel=4,
+            )
         return Article(text=value, id=name)
-    raise TypeError(f"compare() takes Article or str, not {type(value).__name__}")
+    raise TypeError(f"compare() takes an Article, a str (the text) or a path, not {type(value).__name__}")
 
 
-def compare(a: Article | str, b: Article | str, settings: Settings | None = None) -> Comparison:
+def compare(
+    a: Article | str | os.PathLike[str], b: Article | str | os.PathLike[str], settings: Settings | None = None
+) -> Comparison:
     """Compare two articles with the default engine.
 
     Loads the bundled model on each call; build an :class:`Engine` once to
     compare many pairs.
 
     Args:
-        a: The first article (an :class:`Article` or its text).
+        a: The first article: an :class:`Article`, its text, or a path
+            (:class:`pathlib.Path`) to read it from; a ``str`` is always the
+            text (a warning says so when it names a file).
         b: The second.
         settings: Engine knobs.
 

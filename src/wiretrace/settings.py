@@ -36,6 +36,10 @@ class Settings:
         min_list_lines: Title-like lines in a row taken for a pasted list of
             other headlines (page furniture), >= 2.
         max_chars: Longest article accepted, in characters.
+        max_sentences: Most sentences in an article accepted: a pair is
+            compared sentence by sentence, so its memory grows with the
+            product of the two counts (two texts of 1,000 sentences take about
+            0.6 GB; the longest article of METER and the BBC set has 247).
         max_terms: Distinctive terms indexed per article (corpus mode).
         shingle: Words per shingle of the near-copy (MinHash) channel.
         bands: MinHash LSH bands.
@@ -81,6 +85,7 @@ class Settings:
     max_merge: int = 3
     min_list_lines: int = 3
     max_chars: int = 2_000_000
+    max_sentences: int = 1_000
     max_terms: int = 32
     shingle: int = 5
     bands: int = 16
@@ -104,6 +109,7 @@ class Settings:
             "max_merge": self.max_merge >= 1,
             "min_list_lines": self.min_list_lines >= 2,
             "max_chars": self.max_chars >= 1,
+            "max_sentences": self.max_sentences >= 1,
             "max_terms": self.max_terms >= 1,
             "shingle": self.shingle >= 1,
             "bands": self.bands >= 1,

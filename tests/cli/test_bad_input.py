@@ -165,3 +165,15 @@ def test_installed_executable_reads_empty_stdin(good):
         [_wiretrace(), "compare", good, "-"], input="", capture_output=True, text=True, timeout=120, check=False
     )
     assert (proc.returncode, proc.stdout, proc.stderr) == (1, "", "error: <stdin>: file is empty\n")
+
+
+def test_an_article_over_max_sentences_is_one_line_naming_it(seed_source_path, seed_rewrite_path, capsys, monkeypatch):
+    # The seed source has 14 sentences; memory grows with the product of the two counts, so a limit holds it.
+    monkeypatch.setenv("WIRETRACE_MAX_SENTENCES", "12")
+    assert main(["compare", str(seed_source_path), str(seed_rewrite_path)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [
+        f"error: {seed_source_path}: article has 14 sentences (limit max_sentences=12; "
+        "a pair's memory grows with the product of the two counts)"
+    ]

@@ -10,6 +10,7 @@ import pytest
 from wiretrace.adapters.inputs import Rejected, iter_articles
 from wiretrace.adapters.store import MemoryStore, SQLiteStore
 from wiretrace.corpus import Corpus, store_fingerprint
+from wiretrace.errors import InputError
 from wiretrace.pipeline import Engine
 from wiretrace.report import verdict_summary
 from wiretrace.types import Article
@@ -168,3 +169,12 @@ def test_a_store_of_one_story_still_finds_the_wire_copy(corpus, data_dir):
     found = corpus.sources(str(mirror.article.id))
     assert found[0].article.article.outlet == "PA"
     assert found[0].comparison.relation == "rewrite"
+
+
+def test_text_given_as_an_id_is_named_by_its_start(engine, seed_source):
+    corpus = Corpus(MemoryStore(), engine)
+    with pytest.raises(InputError) as err:
+        corpus.sources(seed_source.text)
+    message = str(err.value)
+    assert len(message) < 200 and "\n" not in message
+    assert "a str is an id here; pass an Article" in message

@@ -13,12 +13,14 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from wiretrace.adapters.html_report import render_html
 from wiretrace.adapters.readers import read_article
+from wiretrace.core import align as align_module
 from wiretrace.core.clean import body_spans, find_furniture
 from wiretrace.core.normalize import fold, name_phrases, tokenize
 from wiretrace.core.represent import describe_sentence, index_terms
@@ -269,3 +271,34 @@ def test_any_text_compares_and_reports_or_says_why_not(engine: Engine, a: str, b
     assert json.loads(json.dumps(comparison_to_dict(result), allow_nan=False))["relation"] == result.relation
     assert comparison_to_text(result, colour=True, width=60).endswith("\n")
     assert render_html(result).count("<script") == 1  # the page's own; article text is escaped
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 12).flatmap(
+        lambda n: st.integers(2, 12).flatmap(
+            lambda m: st.tuples(
+                st.lists(
+                    st.lists(st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0]), min_size=m, max_size=m),
+                    min_size=n,
+                    max_size=n,
+                ),
+                st.lists(st.integers(0, 3), min_size=m, max_size=m),
+            )
+        )
+    )
+)
+def test_the_runner_up_read_row_by_row_is_the_one_read_from_the_cube(case):
+    """Long articles take the runner-up row by row (memory n x m, not n x m x m): the same numbers."""
+    rows, topic = case
+    score = np.array(rows)
+    topic_of = np.array(topic)
+    distinct = topic_of[:, None] != topic_of[None, :]  # sentences of one "topic" are near-duplicates
+    np.fill_diagonal(distinct, False)
+    cube = align_module._runner_up(score, distinct)
+    saved = align_module._CUBE_CELLS
+    try:
+        align_module._CUBE_CELLS = 0
+        assert np.array_equal(align_module._runner_up(score, distinct), cube)
+    finally:
+        align_module._CUBE_CELLS = saved

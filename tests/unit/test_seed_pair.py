@@ -38,6 +38,14 @@ def test_direction_also_found_with_the_arguments_swapped(engine, seed_source, se
     assert (swapped.relation, swapped.source, swapped.derived) == ("rewrite", "b", "a")
 
 
+def test_paths_are_read_and_a_str_naming_a_file_is_text_with_a_warning(engine, seed_source_path, seed_rewrite_path):
+    by_path = engine.compare(seed_source_path, seed_rewrite_path)
+    assert (by_path.relation, by_path.source) == ("rewrite", "a")
+    with pytest.warns(UserWarning, match=r"names a file: pass Path\("):
+        by_str = engine.compare(str(seed_source_path), str(seed_rewrite_path))
+    assert by_str.relation != "rewrite"  # two file names, compared as the text they are
+
+
 def test_sentences_are_counted_as_in_the_issue(result):
     assert len(result.a.sentences) == 14
     assert len(result.b.sentences) == 10

@@ -234,6 +234,34 @@ def pair_matrices(a: Document, b: Document, model: LinkModel) -> tuple[PairMatri
     return PairMatrix(x, model.probability(x)), PairMatrix(y, model.probability(y))
 
 
+# Above this many cells (8 bytes each: 16 MB) the runner-up is read row by row, not from one n x m x m array.
+_CUBE_CELLS = 2_000_000
+
+
+def _runner_up(score: np.ndarray, distinct: np.ndarray) -> np.ndarray:
+    """``runner[i, j]``: the best ``score[i, k]`` over the source sentences ``k`` distinct from ``j`` (0 if none).
+
+    A source sentence is not distinct from itself and its near-duplicates, a handful at most, so the best
+    distinct one is among a row's ``1 + most near-duplicates`` best: read from those, not from an
+    ``n x m x m`` array (2.9 GB for two texts of 700 sentences; 188 GiB asked for 3,000).
+    """
+    n, m = score.shape
+    if n * m * m <= _CUBE_CELLS:
+        # Articles of a usual length: one array op is quicker than the loop below (the scan's common case).
+        others = np.where(distinct[None, :, :], score[:, None, :], -np.inf).max(2)
+        return np.where(np.asarray(distinct.any(1))[None, :], others, 0.0)
+    same = m - distinct.sum(1)  # sentences not distinct from j, j itself included
+    top = min(m, int(same.max()) + 1)
+    order = np.argsort(-score, axis=1, kind="stable")[:, :top]  # each row's best columns, best first
+    best = np.take_along_axis(score, order, 1)
+    runner = np.zeros((n, m))
+    rows = np.arange(n)
+    for j in np.flatnonzero(distinct.any(1)):
+        ok = distinct[j][order]  # which of each row's best are distinct from j
+        runner[:, j] = best[rows, ok.argmax(1)]  # the first distinct one: one exists within ``top``
+    return runner
+
+
 def _context(x: np.ndarray, source_vectors: np.ndarray, duplicate_cos: float = 0.9) -> None:
     """Fill ``margin`` and ``zscore``: each pair against the derived sentence's other options."""
     cos = x[..., 0]
@@ -244,10 +272,7 @@ def _context(x: np.ndarray, source_vectors: np.ndarray, duplicate_cos: float = 0
     else:
         distinct = (source_vectors @ source_vectors.T) < duplicate_cos
         np.fill_diagonal(distinct, False)
-        # runner[i, j]: the best score of sentence i against the source sentences distinct from j.
-        others = np.where(distinct[None, :, :], score[:, None, :], -np.inf).max(2)
-        runner = np.where(distinct.any(1)[None, :], others, 0.0)
-        x[..., 6] = score - runner
+        x[..., 6] = score - _runner_up(score, distinct)
     mean = cos.mean(1, keepdims=True)
     std = cos.std(1, keepdims=True)
     x[..., 7] = np.clip((cos - mean) / (std + 0.05), -3.0, 6.0) / 6.0
