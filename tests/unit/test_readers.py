@@ -186,6 +186,11 @@ def test_text_that_is_not_utf8_is_read_in_its_own_code_page(tmp_path, text, enco
         ({"text": "   "}, 'field "text" is empty'),
         ({"text": 12345}, 'field "text" is a number, not a string'),
         ({"text": ["a", "b"]}, 'field "text" is a list, not a string'),
+        ({"text": "Seoul \ud800 plans"}, "field \"text\" holds a lone surrogate ('\\ud800' at character 6), not text"),
+        (
+            {"text": "ok", "title": "\udc80"},
+            "field \"title\" holds a lone surrogate ('\\udc80' at character 0), not text",
+        ),
     ],
 )
 def test_a_record_without_usable_text_says_what_is_wrong_with_it(record, problem):

@@ -131,7 +131,13 @@ def test_missing_article_error_is_the_cli_line(client, web_db, capsys):
     [
         ("post", "/api/compare", {"json": {"a": {"text": " "}, "b": {"text": "Seoul has troops."}}}, 400, None),
         ("post", "/api/compare", {"json": {"a": {"text": "x"}}}, 422, "b: field required"),
-        ("post", "/api/compare", {"content": b"{not json", "headers": {"content-type": "application/json"}}, 422, None),
+        (
+            "post",
+            "/api/compare",
+            {"content": b"{not json", "headers": {"content-type": "application/json"}},
+            400,
+            "request body: malformed JSON at character 1",
+        ),
         ("get", "/api/search?since=2024-13-01", {}, 400, "since: '2024-13-01' is not a date (use YYYY-MM-DD)"),
         ("get", "/api/search?limit=0", {}, 422, None),
         ("get", "/api/stories/99", {}, 404, None),
@@ -197,7 +203,8 @@ def test_writes_need_the_token_when_one_is_set(writable, engine):
     assert client.post("/api/articles", json=body, headers=good).json()["added"] == 1
     assert client.get(api("t1")).status_code == 200  # reads need no token
     assert client.delete(api("t1"), headers=good).json() == {"ok": True, "forgot": "t1"}
-    assert_error(client.delete(api("t1"), headers=good), 404, f"t1: no article with this id in {writable}")
+    # the server's file paths stay on the server
+    assert_error(client.delete(api("t1"), headers=good), 404, "t1: no article with this id in the store")
 
 
 def test_ingest_json_then_sources_find_it(writable, engine, seed_source_path, seed_rewrite):
@@ -351,6 +358,45 @@ def test_a_bug_answers_500_without_article_text_or_stack(web_db, engine, seed_so
     page = client.post("/compare", data={"a_text": seed_source.text, "b_text": seed_rewrite.text})
     assert page.status_code == 500 and "Hegseth" not in page.text and "Traceback" not in page.text
     assert "RuntimeError" in caplog.text  # the log keeps it
+    # answered outside the middleware, and still with the headers every response carries
+    assert "default-src" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff"
+
+
+def test_head_answers_as_get_without_a_body(client):
+    for path in ("/", "/api/stats"):
+        head, get = client.head(path), client.get(path)
+        assert head.status_code == 200 and head.content == b""
+        assert head.headers["content-type"] == get.headers["content-type"]
+        assert head.headers["content-security-policy"] == get.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "message"),
+    [
+        ('{"a": {"text": "x"}, "b": ', "application/json", 400, "request body: malformed JSON at character 26"),
+        (
+            '{"a": {"text": "x"}}',
+            "text/plain",
+            415,
+            "request body: send JSON (Content-Type: application/json), not text/plain",
+        ),
+        ('{"a": {"text": "  "}, "b": {"text": "x"}}', "application/json", 400, 'a: field "text" is empty'),
+    ],
+)
+def test_a_malformed_request_says_what_to_send(client, body, content_type, status, message):
+    assert_error(client.post("/api/compare", content=body, headers={"content-type": content_type}), status, message)
+
+
+def test_a_lone_surrogate_is_a_400_naming_the_field(client, seed_source):
+    # valid JSON ("\ud800"), but not text that can be written as UTF-8
+    body = '{"a": {"text": "Seoul \\ud800 plans"}, "b": {"text": "x"}}'
+    response = client.post("/api/compare", content=body, headers={"content-type": "application/json"})
+    message = assert_error(response, 400)
+    assert message.startswith('a: field "text" holds a lone surrogate')
+    body = json.dumps({"a": {"text": seed_source.text, "title": "T"}, "b": {"text": "x"}}).replace('"T"', '"\\udc80"')
+    response = client.post("/api/compare", content=body, headers={"content-type": "application/json"})
+    assert assert_error(response, 400).startswith('a: field "title" holds a lone surrogate')
 
 
 def test_other_commands_do_not_load_the_web_extra():

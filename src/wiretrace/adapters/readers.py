@@ -37,7 +37,15 @@ from typing import Any, BinaryIO
 from wiretrace.errors import InputError
 from wiretrace.types import Article
 
-__all__ = ["article_from_record", "article_from_text", "parse_published", "read_article", "read_bytes", "read_jsonl"]
+__all__ = [
+    "article_from_record",
+    "article_from_text",
+    "parse_published",
+    "read_article",
+    "read_bytes",
+    "read_jsonl",
+    "unicode_text",
+]
 
 _META_KEYS = {
     "date": "published",
@@ -202,6 +210,23 @@ def _plain(text: str, where: str) -> Article:
 
 
 _OPTIONAL = '"id", "title", "published", "source", "url"'
+
+
+def unicode_text(value: str, where: str, field: str) -> str:
+    """``value``, when it can be written as UTF-8; JSON can carry a lone surrogate (``"\\ud800"``), which cannot.
+
+    Raises:
+        InputError: Naming ``where``, the field and the character.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            where, f'field "{field}" holds a lone surrogate ({value[exc.start]!a} at character {exc.start}), not text'
+        ) from None
+    return value
+
+
 _JSON_TYPES = {int: "number", float: "number", bool: "boolean", list: "list", dict: "object"}
 
 
@@ -220,6 +245,9 @@ def article_from_record(record: Any, where: str) -> Article:
         raise InputError(where, f'field "text" is a {_JSON_TYPES.get(type(text), "value")}, not a string')
     if not text.strip():
         raise InputError(where, 'field "text" is empty')
+    for key, value in record.items():
+        if isinstance(value, str):
+            unicode_text(value, where, key)
 
     def opt(*keys: str) -> str | None:
         for key in keys:

@@ -96,6 +96,26 @@ def _size(n: int) -> str:
     return f"{n / (1024 * 1024):g} MiB" if n >= 1024 * 1024 else f"{n / 1024:g} KiB"
 
 
+class HeadAsGet:
+    """Answer ``HEAD`` as ``GET`` without the body (uptime checks, ``curl -I``): routes are declared for GET only."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] != "http.response.body":
+                await send(message)
+            elif not message.get("more_body", False):
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
 class BodyLimit:
     """Refuse request bodies over a limit with 413: by Content-Length at once, else while reading.
 
@@ -140,10 +160,20 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+def _secure(response: Response) -> Response:
+    """The headers every response carries (set here too for errors answered outside the middleware: a 500)."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    return response
+
+
 def _error_response(path: str, status: int, message: str, templates: Any = None, request: Any = None) -> Response:
     if path.startswith("/api") or templates is None:
-        return JSONResponse({"ok": False, "error": message, "status": status}, status_code=status)
-    return templates.TemplateResponse(request, "error.html", {"message": message, "status": status}, status_code=status)
+        return _secure(JSONResponse({"ok": False, "error": message, "status": status}, status_code=status))
+    return _secure(
+        templates.TemplateResponse(request, "error.html", {"message": message, "status": status}, status_code=status)
+    )
 
 
 def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
@@ -192,6 +222,7 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
     def render_error(scope: Scope, status: int, message: str) -> Response:
         return _error_response(scope.get("path", ""), status, message, templates, Request(scope))
 
+    app.add_middleware(HeadAsGet)
     app.add_middleware(
         BodyLimit,
         max_body_bytes=config.max_body_bytes,
@@ -207,11 +238,7 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
                 return _error_response(
                     request.url.path, 403, f"{origin}: requests from another site are refused", templates, request
                 )
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        return response
+        return _secure(await call_next(request))
 
     def fail(request: Request, status: int, message: str) -> Response:
         return _error_response(request.url.path, status, message, templates, request)
@@ -241,6 +268,16 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+        if first.get("type") == "json_invalid":
+            # pydantic says "16: json decode error": the body's offset, in words a user can act on
+            offset = next((p for p in first.get("loc", ()) if isinstance(p, int)), None)
+            at = f" at character {offset}" if offset is not None else ""
+            return fail(request, 400, f"request body: malformed JSON{at}")
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if tuple(first.get("loc", ())) == ("body",) and kind != "application/json":
+            return fail(
+                request, 415, f"request body: send JSON (Content-Type: application/json), not {kind or 'nothing'}"
+            )
         where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path"))
         return fail(request, 422, f"{where or 'request'}: {str(first.get('msg', 'invalid')).lower()}")
 
@@ -273,9 +310,11 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
     # -- API ---------------------------------------------------------------
 
     def to_article(item: ArticleIn, where: str) -> Article:
-        from wiretrace.adapters.readers import article_from_record, read_bytes
+        from wiretrace.adapters.readers import article_from_record, read_bytes, unicode_text
 
-        article = read_bytes(item.text.encode("utf-8"), where)
+        if not item.text.strip():
+            raise InputError(where, 'field "text" is empty')
+        article = read_bytes(unicode_text(item.text, where, "text").encode("utf-8"), where)
         extra = {k: v for k, v in item.model_dump().items() if k != "text" and v is not None}
         if not extra:
             return article
@@ -356,7 +395,7 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
     def api_forget(article_id: str) -> dict[str, Any]:
         """Remove one article, its index keys and its pairs (as ``wiretrace forget ID``). Needs the token."""
         if not service.corpus().store.forget(article_id):
-            raise NotFound(article_id, f"no article with this id in {config.db}")
+            raise NotFound(article_id, "no article with this id in the store")
         service.changed()
         return {"ok": True, "forgot": article_id}
 
