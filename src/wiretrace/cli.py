@@ -13,11 +13,12 @@ import shutil
 import sys
 import tomllib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
 
-from wiretrace.errors import ConfigError, WiretraceError
+from wiretrace.errors import ConfigError, InputError, WiretraceError
 from wiretrace.settings import Settings
 
 __all__ = ["build_settings", "main", "settings_layers"]
@@ -209,6 +210,29 @@ def eval_group() -> None:
     """Measure wiretrace on real data sets (figures as in the README)."""
 
 
+class _Existing(click.ParamType):
+    """A path that must exist as a folder (or a file): a user mistake, so one line and exit 1 like any other
+    bad input, not Click's usage error (exit 2, three lines)."""
+
+    def __init__(self, folder: bool) -> None:
+        self.folder = folder
+        self.name = "folder" if folder else "file"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        path = Path(value)
+        if not path.exists():
+            raise InputError(str(value), f"no such {self.name}")
+        if self.folder and not path.is_dir():
+            raise InputError(str(value), "is a file, not a folder")
+        if not self.folder and path.is_dir():
+            raise InputError(str(value), "is a folder, not a file")
+        return str(value)
+
+
+FOLDER = _Existing(folder=True)
+FILE = _Existing(folder=False)
+
+
 def _print_report(report: dict[str, Any], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report, indent=1))
@@ -223,7 +247,7 @@ def _print_report(report: dict[str, Any], as_json: bool) -> None:
 
 
 @eval_group.command(name="meter")
-@click.option("--data", required=True, type=click.Path(exists=True, file_okay=False), help="A METER split folder.")
+@click.option("--data", required=True, type=FOLDER, help="A METER split folder.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @settings_options
 def eval_meter(data: str, as_json: bool, config: str | None, model: str | None) -> None:
@@ -236,9 +260,9 @@ def eval_meter(data: str, as_json: bool, config: str | None, model: str | None) 
 
 
 @eval_group.command(name="scan")
-@click.option("--meter", required=True, type=click.Path(exists=True, file_okay=False), help="A METER split folder.")
-@click.option("--background", type=click.Path(exists=True, file_okay=False), help="Unrelated articles (e.g. BBC).")
-@click.option("--seeds", type=click.Path(exists=True, file_okay=False), help="Folder of the seed pair.")
+@click.option("--meter", required=True, type=FOLDER, help="A METER split folder.")
+@click.option("--background", type=FOLDER, help="Unrelated articles (e.g. BBC).")
+@click.option("--seeds", type=FOLDER, help="Folder of the seed pair.")
 @click.option("--sources", "ask_sources", is_flag=True, help="Also rank the sources of every derived METER text.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @settings_options
@@ -264,7 +288,7 @@ def eval_scan(
 @click.option(
     "--data",
     required=True,
-    type=click.Path(exists=True, dir_okay=False),
+    type=FILE,
     help="An MSRP TSV file (msr_paraphrase_train.txt or msr_paraphrase_test.txt).",
 )
 @click.option("--limit", type=click.IntRange(min=2), help="Use only the first N pairs (a quick run).")
@@ -283,7 +307,7 @@ def eval_msrp(data: str, limit: int | None, as_json: bool, config: str | None, m
 @click.option(
     "--data",
     required=True,
-    type=click.Path(exists=True, file_okay=False),
+    type=FOLDER,
     help="The Clough & Stevenson corpus folder (holding file_information.csv, or its parent).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -301,7 +325,7 @@ def eval_clough(data: str, as_json: bool, config: str | None, model: str | None)
 @click.option(
     "--data",
     required=True,
-    type=click.Path(exists=True, file_okay=False),
+    type=FOLDER,
     help="The extraction data folder (both sets), or the zyte-article-benchmark or trafilatura-eval folder.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")

@@ -31,6 +31,11 @@ class InputError(WiretraceError):
         self.problem = problem
         super().__init__(f"{where}: {problem}")
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # Pickled as its two parts (a worker process raising it hands it to the parent; the default would
+        # rebuild it from the one-string message and fail, leaving a multiprocessing pool waiting forever).
+        return (type(self), (self.where, self.problem))
+
 
 class ConfigError(WiretraceError):
     """A setting has a value outside its allowed range or of the wrong type."""

@@ -65,6 +65,28 @@ def test_missing_page_is_named(sets):
         evaluate_extraction(sets, workers=1)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_page_that_is_not_gzip_is_named_from_any_process(sets, workers):
+    # raised in a worker process, the error reaches the parent whole (it once left the pool waiting forever)
+    (sets / "zyte-article-benchmark" / "html" / "p1.html.gz").write_bytes(b"not gzip")
+    with pytest.raises(InputError, match=r"p1.html.gz: not a readable gzip file"):
+        evaluate_extraction(sets, workers=workers)
+
+
+@pytest.mark.parametrize(
+    ("gold", "problem"),
+    [
+        ([{"articleBody": BODY}], "not a gold file"),
+        ({}, "not a gold file"),
+        ({"p1": {"title": "no body"}}, "page p1: no articleBody"),
+    ],
+)
+def test_a_gold_file_of_another_shape_is_named(sets, gold, problem):
+    (sets / "zyte-article-benchmark" / "ground-truth.json").write_text(json.dumps(gold), encoding="utf-8")
+    with pytest.raises(InputError, match=problem):
+        evaluate_extraction(sets, workers=1)
+
+
 def test_cli_prints_a_table_and_json(sets):
     table = CliRunner().invoke(cli, ["eval", "extraction", "--data", str(sets), "--workers", "1"])
     assert table.exit_code == 0, table.output

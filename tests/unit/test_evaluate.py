@@ -24,7 +24,8 @@ from wiretrace.evaluate.paraphrase import (
 from wiretrace.evaluate.thresholds import best_threshold, cv_threshold, loo_choice, stratified_folds
 from wiretrace.types import Article, ArticleView, Comparison, Link, Sentence
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "msrp_sample.tsv"
+DATA = Path(__file__).resolve().parents[1] / "data"
+SAMPLE = DATA / "msrp_sample.tsv"
 
 
 # group bootstrap
@@ -79,6 +80,17 @@ def test_no_items_give_figures_of_zero_as_the_plain_ones_do():
 def test_the_bootstrap_refuses_labels_for_other_items():
     with pytest.raises(ValueError, match="one label per item"):
         GroupBootstrap(GROUPS).f1(GOLD[:-1], PRED[:-1], ["a", "b", "c"])
+
+
+def test_an_input_error_survives_pickling_whole():
+    import pickle
+
+    error = pickle.loads(pickle.dumps(InputError("page.html.gz", "not a readable gzip file")))
+    assert (error.where, error.problem, str(error)) == (
+        "page.html.gz",
+        "not a readable gzip file",
+        "page.html.gz: not a readable gzip file",
+    )
 
 
 # thresholds
@@ -222,6 +234,24 @@ def test_load_msrp_names_the_bad_line(tmp_path):
         load_msrp(bad)
 
 
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        (b"1\t3\t4\tC.\tD.\textra\n", "bad row (each row needs 5 tab-separated fields, as the header)"),
+        (b"1\t3\t4\tC.\n", "bad row (each row needs 5 tab-separated fields, as the header)"),
+        (b"2\t3\t4\tC.\tD.\n", "bad row (Quality '2', not 0 or 1)"),
+        (b"1\t3\t4\t \tD.\n", "bad row (an empty sentence)"),
+        (b"1\t3\t4\tCaf\xe9.\tD.\n", "undecodable bytes (not UTF-8 text, as MSRP is)"),
+    ],
+)
+def test_load_msrp_says_what_is_wrong_with_a_row(tmp_path, row, problem):
+    bad = tmp_path / "bad.tsv"
+    bad.write_bytes(b"Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n1\t1\t2\tA.\tB.\n" + row)
+    with pytest.raises(InputError) as err:
+        load_msrp(bad)
+    assert str(err.value) == f"{bad}:3: {problem}"
+
+
 def test_load_msrp_rejects_a_file_that_is_not_msrp(tmp_path):
     other = tmp_path / "other.tsv"
     other.write_text("a\tb\n1\t2\n", encoding="utf-8")
@@ -310,3 +340,49 @@ def test_map_level_on_real_comparisons(engine, seed_source, seed_rewrite):
 def test_containment_of_word_trigrams():
     assert containment("a b c d".split(), "a b c x".split()) == 0.5
     assert containment("a b".split(), "a b c".split()) == 0.0
+
+
+def _meter_split(root: Path, with_pa: bool) -> Path:
+    """A one-text split in METER's layout, written here (not a copy of METER)."""
+    paper = root / "newspapers" / "rawtexts" / "courts" / "01.01.00" / "harbour" / "harbour1_times.txt"
+    paper.parent.mkdir(parents=True)
+    paper.write_text((DATA / "harbour_rewrite.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    row = {
+        "newspaper_file": str(paper.relative_to(root)),
+        "group": "courts/01.01.00/harbour",
+        "label": "wholly-derived",
+    }
+    (root / "labels.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    if with_pa:
+        wire = root / "PA" / "rawtexts" / "courts" / "01.01.00" / "harbour" / "harbour1.txt"
+        wire.parent.mkdir(parents=True)
+        wire.write_text((DATA / "harbour_source.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    return root
+
+
+def test_a_meter_split_without_wire_copy_or_with_undecodable_labels_is_named(tmp_path):
+    from wiretrace.evaluate.meter_data import load_meter
+
+    split = _meter_split(tmp_path / "m", with_pa=False)
+    with pytest.raises(InputError, match="no PA texts"):
+        load_meter(split)
+    (split / "labels.jsonl").write_bytes(b"\xff\xfe{}\n")
+    with pytest.raises(InputError, match=r"labels.jsonl: undecodable bytes at offset 0"):
+        load_meter(split)
+
+
+def test_eval_meter_on_a_split_too_small_to_cross_validate_skips_the_baseline(tmp_path, engine):
+    from wiretrace.evaluate.meter import evaluate_meter
+
+    report = evaluate_meter(str(_meter_split(tmp_path / "m", with_pa=True)), engine)
+    assert report["counts"]["newspaper_texts"] == 1
+    assert "skipped" in report["baseline"] and "two story groups" in report["baseline"]["skipped"]
+    assert set(report["margin"]) == {"align_token_f1"}
+
+
+def test_a_clough_listing_without_answers_is_named(tmp_path):
+    from wiretrace.evaluate.clough_data import load_clough
+
+    (tmp_path / "file_information.csv").write_text("File,Task,Category\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no answers listed"):
+        load_clough(tmp_path)

@@ -9,6 +9,7 @@ copies of the task's Wikipedia source ``orig_task<x>.txt``), or ``non``
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,25 +58,32 @@ def load_clough(root: str | Path) -> CloughCorpus:
         raise InputError(str(root), "not the Clough & Stevenson corpus (file_information.csv missing)")
     sources: dict[str, Article] = {}
     answers = []
-    with listing.open(encoding="utf-8-sig", newline="") as fh:
-        for n, row in enumerate(csv.DictReader(fh), 2):
-            try:
-                name, task, category = row["File"], row["Task"], row["Category"]
-            except KeyError as exc:
-                raise InputError(f"{listing}:{n}", f"missing column {exc}") from None
-            path = root / name
-            if not path.is_file():
-                raise InputError(str(path), "listed in file_information.csv but missing")
-            if category == "orig":
-                sources[task] = _read(path)
-            elif category in CATEGORIES:
-                answers.append(CloughAnswer(_read(path), task, category, name.split("_", 1)[0]))
-            else:
-                raise InputError(f"{listing}:{n}", f"unknown category {category!r}")
+    try:
+        text = listing.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(str(listing), f"undecodable bytes at offset {exc.start} (not UTF-8 CSV)") from None
+    for n, row in enumerate(csv.DictReader(io.StringIO(text, newline="")), 2):
+        try:
+            name, task, category = row["File"], row["Task"], row["Category"]
+        except KeyError as exc:
+            raise InputError(f"{listing}:{n}", f"missing column {exc}") from None
+        if not name or not task or not category:
+            raise InputError(f"{listing}:{n}", "a row needs File, Task and Category")
+        path = root / name
+        if not path.is_file():
+            raise InputError(str(path), "listed in file_information.csv but missing")
+        if category == "orig":
+            sources[task] = _read(path)
+        elif category in CATEGORIES:
+            answers.append(CloughAnswer(_read(path), task, category, name.split("_", 1)[0]))
+        else:
+            raise InputError(f"{listing}:{n}", f"unknown category {category!r}")
     for task in {a.task for a in answers} - sources.keys():
         path = root / f"orig_task{task}.txt"
         if path.is_file():
             sources[task] = _read(path)
         else:
             raise InputError(str(path), f"source text of task {task} missing")
+    if not answers:
+        raise InputError(str(listing), "no answers listed (rows of File, Task, Category)")
     return CloughCorpus(sources, tuple(answers))

@@ -97,11 +97,14 @@ def _page_file(folder: Path, name: str) -> Path | None:
     return None
 
 
-def _load_json(path: Path) -> Any:
+def _load_json(path: Path) -> dict[str, Any]:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InputError(str(path), f"cannot read the gold file ({exc})") from None
+    if not isinstance(data, dict) or not data or not all(isinstance(v, dict) for v in data.values()):
+        raise InputError(str(path), "not a gold file (an object of one object per page expected)")
+    return data
 
 
 def _load_pages(sets: dict[str, Path]) -> Iterator[_Page]:
@@ -111,10 +114,14 @@ def _load_pages(sets: dict[str, Path]) -> Iterator[_Page]:
             path = _page_file(folder / "html", f"{key}.html")
             if path is None:
                 raise InputError(str(folder / "html"), f"page {key}.html(.gz) of ground-truth.json is missing")
-            yield _Page(_ZYTE, key, path, item.get("articleBody") or "")
+            if not isinstance(item.get("articleBody"), str):
+                raise InputError(str(folder / "ground-truth.json"), f"page {key}: no articleBody")
+            yield _Page(_ZYTE, key, path, item["articleBody"])
     if _TRAF in sets:
         folder = sets[_TRAF]
         for url, item in _load_json(folder / "evaldata.json").items():
+            if not all(k in item for k in ("file", "with", "without")):
+                raise InputError(str(folder / "evaldata.json"), f"{url}: needs file, with and without")
             path = _page_file(folder / "cache", item["file"]) or _page_file(folder / "eval", item["file"])
             if path is None:
                 raise InputError(str(folder), f"page {item['file']} of evaldata.json is in neither cache/ nor eval/")
@@ -142,7 +149,10 @@ def _extract(path: Path) -> tuple[dict[str, str | None], dict[str, float], str |
 
     data = path.read_bytes()
     if path.suffix == ".gz":
-        data = gzip.decompress(data)
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
+            raise InputError(str(path), f"not a readable gzip file ({exc})") from None
     texts: dict[str, str | None] = {}
     seconds: dict[str, float] = {}
     refused = None

@@ -142,7 +142,11 @@ def load_meter(root: str | Path) -> MeterSplit:
         raise InputError(str(root), "not a METER split (labels.jsonl missing)")
     newspapers = []
     groups: set[str] = set()
-    for n, line in enumerate(labels_path.read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        lines = labels_path.read_bytes().decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise InputError(str(labels_path), f"undecodable bytes at offset {exc.start} (not UTF-8 JSONL)") from None
+    for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
@@ -164,6 +168,10 @@ def load_meter(root: str | Path) -> MeterSplit:
         folder = pa_root / group
         files = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
         pa[group] = tuple(_article(p, root, _read_latin1(p), "PA") for p in files)
+    if not newspapers:
+        raise InputError(str(labels_path), "no labelled newspaper texts")
+    if not any(pa.values()):
+        raise InputError(str(pa_root), "no PA texts (expected PA/rawtexts/<domain>/<date>/<catchline>/ folders)")
     annotated = []
     for text in newspapers:
         rel = Path(text.article.id or "").relative_to("newspapers/rawtexts")

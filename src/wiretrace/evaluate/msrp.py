@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -87,18 +88,27 @@ def load_msrp(path: str | Path, limit: int | None = None) -> tuple[MsrpPair, ...
         raise InputError(str(path), "MSRP file not found (msr_paraphrase_train.txt or msr_paraphrase_test.txt)")
     pairs: list[MsrpPair] = []
     # MSRP strings hold bare double quotes: read them as text, not as CSV quoting.
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
-        missing = [c for c in _COLUMNS if c not in (reader.fieldnames or ())]
-        if missing:
-            raise InputError(str(path), f"not an MSRP file (missing columns {', '.join(missing)})")
-        for n, row in enumerate(reader, 2):
-            if limit is not None and len(pairs) >= limit:
-                break
-            label = row["Quality"]
-            if label not in ("0", "1") or row["#1 String"] is None or row["#2 String"] is None:
-                raise InputError(f"{path}:{n}", f"bad row (Quality {label!r}; each row needs 5 tab-separated fields)")
-            pairs.append(MsrpPair(row["#1 String"], row["#2 String"], label == "1"))
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}", "undecodable bytes (not UTF-8 text, as MSRP is)") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE)
+    missing = [c for c in _COLUMNS if c not in (reader.fieldnames or ())]
+    if missing:
+        raise InputError(str(path), f"not an MSRP file (missing columns {', '.join(missing)})")
+    for n, row in enumerate(reader, 2):
+        if limit is not None and len(pairs) >= limit:
+            break
+        label = row["Quality"]
+        if None in row or any(v is None for v in row.values()):
+            fields = len(reader.fieldnames or ())
+            raise InputError(f"{path}:{n}", f"bad row (each row needs {fields} tab-separated fields, as the header)")
+        if label not in ("0", "1"):
+            raise InputError(f"{path}:{n}", f"bad row (Quality {label!r}, not 0 or 1)")
+        if not row["#1 String"].strip() or not row["#2 String"].strip():
+            raise InputError(f"{path}:{n}", "bad row (an empty sentence)")
+        pairs.append(MsrpPair(row["#1 String"], row["#2 String"], label == "1"))
     if not pairs:
         raise InputError(str(path), "no sentence pairs in the file")
     return tuple(pairs)
@@ -252,7 +262,7 @@ def evaluate_msrp(
 
     Example:
         >>> evaluate_msrp("../shared/data/msrp/msr_paraphrase_train.txt", Engine())["link_cv"]  # doctest: +SKIP
-        {'accuracy': 0.70..., 'f1': 0.80..., 'thresholds': {...}}
+        {'accuracy': 0.69..., 'f1': 0.80..., 'accuracy_ci95': (...), 'thresholds': {...}}
     """
     started = time.perf_counter()
     pairs = load_msrp(path, limit)

@@ -44,6 +44,7 @@ from typing import Any
 from wiretrace.adapters.inputs import iter_articles
 from wiretrace.adapters.store import SQLiteStore
 from wiretrace.corpus import Corpus, store_fingerprint
+from wiretrace.errors import InputError
 from wiretrace.evaluate.meter_data import NewspaperText, load_meter
 from wiretrace.evaluate.metrics import GroupBootstrap
 from wiretrace.pipeline import Engine
@@ -130,6 +131,9 @@ def evaluate_scan(
         (and ``sources``).
     """
     started = time.perf_counter()
+    seed_files = sorted(Path(seeds).glob("*.txt")) if seeds else []
+    if seeds and sum(p.name.startswith(("000_", "002_")) for p in seed_files) != 2:
+        raise InputError(seeds, "no seed pair here (one 000_*.txt source and one 002_*.txt rewrite)")
     split = load_meter(meter)
     pa_group = {str(a.id): g for g, arts in split.pa.items() for a in arts}
     derived = [t for t in split.newspapers if t.label != "non-derived" and split.pa.get(t.group)]
@@ -141,9 +145,7 @@ def evaluate_scan(
         if background:
             progress("ingest background")
             corpus.ingest(iter_articles([background]))
-        seed_files: list[Path] = []
         if seeds:
-            seed_files = sorted(Path(seeds).glob("*.txt"))
             corpus.ingest(iter_articles(seed_files))
         ingest_s = time.perf_counter() - started
         progress(f"scan {store.count()} articles")
