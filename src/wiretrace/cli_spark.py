@@ -45,6 +45,7 @@ def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
     envvar="WIRETRACE_SPARK_DRIVER_MEMORY",
     help="Driver JVM heap, e.g. 8g (spark.driver.memory; local[N] default 4g: its executors share it).",
 )
+@click.option("--overwrite", is_flag=True, help="Replace the outputs of an earlier run in --output.")
 @_settings_options
 def spark_scan(
     src: str,
@@ -53,6 +54,7 @@ def spark_scan(
     fmt: str,
     partitions: int | None,
     driver_memory: str | None,
+    overwrite: bool,
     config: str | None,
     model: str | None,
     set_values: tuple[str, ...],
@@ -62,9 +64,10 @@ def spark_scan(
     Reads JSONL lines ("text", optional "id", "title", "published",
     "source", "url") or Parquet rows with those columns, and writes
     pairs.parquet, stories.parquet, provenance.parquet and summary.jsonl under
-    --output. Every stage calls the same functions as `ingest` + `scan`, so
-    the same corpus gives the same pairs, directions and stories. Exits 1 if
-    any record was rejected (each is named on stderr and in summary.jsonl).
+    --output (refused where an earlier run left them, unless --overwrite).
+    Every stage calls the same functions as `ingest` + `scan`, so the same
+    corpus gives the same pairs, directions and stories. Exits 1 if any
+    record was rejected (each is named on stderr and in summary.jsonl).
     """
     from wiretrace.cli import _parse_set, build_settings
     from wiretrace.engines.spark import check_input, describe, run_job, spark_session
@@ -74,7 +77,7 @@ def spark_scan(
     spark = spark_session(master, partitions, driver_memory=driver_memory)
     try:
         spark.sparkContext.setLogLevel("ERROR")
-        report = run_job(spark, src, dst, settings, fmt)
+        report = run_job(spark, src, dst, settings, fmt, overwrite)
     finally:
         spark.stop()
     for r in report.rejections:

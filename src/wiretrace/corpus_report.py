@@ -29,6 +29,7 @@ _WORDS = re.compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}\W+[^\W\d_]{2,}")
 __all__ = [
     "counted",
     "first_line",
+    "named_evidence",
     "pairs_to_jsonl",
     "reading_articles",
     "reading_dict",
@@ -59,7 +60,7 @@ def pair_dict(p: PairRecord, articles: dict[int, StoredArticle]) -> dict[str, An
         "derived": _name(articles, p.derived),
         "direction_basis": p.direction_basis,
         "coverage": {"derived": p.coverage_derived, "source": p.coverage_source},
-        "evidence": _evidence(p.summary, articles),
+        "evidence": named_evidence(p.summary, articles),
     }
 
 
@@ -98,7 +99,7 @@ def reading_line(match: Match, role: str) -> str | None:
     )
 
 
-def _evidence(summary: dict[str, Any], articles: dict[int, StoredArticle]) -> dict[str, Any]:
+def named_evidence(summary: dict[str, Any], articles: dict[int, StoredArticle]) -> dict[str, Any]:
     """A pair's summary with the store's numbers in a wire-versions reading given as article ids."""
     if "versions" not in summary:
         return summary

@@ -20,6 +20,7 @@ from wiretrace.adapters.readers import read_article
 from wiretrace.adapters.store import SQLiteStore
 from wiretrace.cli import main
 from wiretrace.corpus import Corpus, store_fingerprint
+from wiretrace.corpus_report import named_evidence
 from wiretrace.evaluate.meter_data import load_meter
 from wiretrace.pipeline import Engine
 
@@ -54,10 +55,12 @@ def local(corpus_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     ingested = corpus.ingest(iter_articles([corpus_file]))
     scanned = corpus.scan(workers=2)
     names = {s.rowid: str(s.article.id) for s in store.get_many(store.iter_rowids())}
+    stored = {s.rowid: s for s in store.get_many(store.iter_rowids())}
     pairs = {
         (names[p.a], names[p.b]): (p.relation, names.get(p.source or 0), names.get(p.derived or 0), p.confidence)
         for p in store.pairs()
     }
+    evidence = {(names[p.a], names[p.b]): named_evidence(p.summary, stored) for p in store.pairs()}
     stories = [
         (
             [names[r] for r in s.articles],
@@ -66,7 +69,7 @@ def local(corpus_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
         for s in corpus.stories()
     ]
     store.close()
-    return {"ingest": ingested, "scan": scanned, "pairs": pairs, "stories": stories}
+    return {"ingest": ingested, "scan": scanned, "pairs": pairs, "stories": stories, "evidence": evidence}
 
 
 @pytest.fixture(scope="module")
@@ -74,10 +77,9 @@ def spark(corpus_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     out = tmp_path_factory.mktemp("spark") / "out"
     code = main(["spark-scan", "--input", str(corpus_file), "--output", str(out), "--master", "local[2]"])
     assert code == 0
-    pairs = {
-        (r["a"], r["b"]): (r["relation"], r["source"], r["derived"], r["confidence"])
-        for r in pq.read_table(out / "pairs.parquet").to_pylist()
-    }
+    rows = pq.read_table(out / "pairs.parquet").to_pylist()
+    pairs = {(r["a"], r["b"]): (r["relation"], r["source"], r["derived"], r["confidence"]) for r in rows}
+    evidence = {(r["a"], r["b"]): json.loads(r["evidence"]) for r in rows}
     edges: dict[int, list[tuple[str, str, bool]]] = {}
     for e in pq.read_table(out / "provenance.parquet").to_pylist():
         edges.setdefault(e["story"], []).append((e["source"], e["derived"], e["best"]))
@@ -86,13 +88,21 @@ def spark(corpus_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
         for s in sorted(pq.read_table(out / "stories.parquet").to_pylist(), key=lambda s: s["story"])
     ]
     lines = [json.loads(x) for x in (out / "summary.jsonl").read_text(encoding="utf-8").splitlines()]
-    return {"pairs": pairs, "stories": stories, "summary": lines[0], "lines": lines}
+    return {"pairs": pairs, "stories": stories, "summary": lines[0], "lines": lines, "evidence": evidence}
 
 
 def test_the_same_pairs_relations_directions_and_confidences(local, spark):
     assert len(local["pairs"]) > 1000  # a real scan, not two empty sets
     assert spark["pairs"].keys() == local["pairs"].keys()
     differ = {k: (v, spark["pairs"][k]) for k, v in local["pairs"].items() if spark["pairs"][k] != v}
+    assert differ == {}
+
+
+def test_the_same_evidence_with_wire_versions_named_by_article_id(local, spark):
+    read = {k: v for k, v in local["evidence"].items() if "versions" in v}
+    assert len(read) > 100
+    assert all(isinstance(name, str) for v in read.values() for name in v["versions"])
+    differ = {k: (v, spark["evidence"][k]) for k, v in local["evidence"].items() if spark["evidence"][k] != v}
     assert differ == {}
 
 

@@ -61,7 +61,7 @@ def test_bad_lines_are_named_and_the_rest_is_scanned(tmp_path, capsys, engine, s
     assert [s["where"] for s in summary[1:]] == [f"{feed}:2", f"{feed}:3", f"{feed}:7"]
 
 
-def test_parquet_input_gives_the_same_pairs(tmp_path, seed_source, seed_rewrite):
+def test_parquet_input_gives_the_same_pairs(tmp_path, capsys, seed_source, seed_rewrite):
     import pyarrow as pa
 
     table = pa.table(
@@ -77,6 +77,45 @@ def test_parquet_input_gives_the_same_pairs(tmp_path, seed_source, seed_rewrite)
     assert main(["spark-scan", "--input", str(src), "--output", str(out), "--master", "local[1]"]) == 0
     pairs = pq.read_table(out / "pairs.parquet").to_pylist()
     assert [(p["source"], p["derived"], p["relation"]) for p in pairs] == [("source", "rewrite", "rewrite")]
+    # an earlier run's outputs are not replaced unless asked
+    capsys.readouterr()
+    again = ["spark-scan", "--input", str(src), "--output", str(out), "--master", "local[1]"]
+    assert main(again) == 1
+    assert capsys_lines(capsys) == [
+        f"error: {out}: holds an earlier run's pairs.parquet, stories.parquet, provenance.parquet, summary.jsonl "
+        "(--overwrite replaces them)"
+    ]
+    assert main([*again, "--overwrite"]) == 0
+
+
+def capsys_lines(capsys) -> list[str]:
+    return [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("case", ["jsonl-as-parquet", "parquet-without-text", "output-is-a-file"])
+def test_unreadable_input_or_unusable_output_is_one_line(tmp_path, capsys, seed_source, case):
+    import pyarrow as pa
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "s", "text": seed_source.text[seed_source.header :]}) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["spark-scan", "--input", str(feed), "--output", str(out), "--master", "local[1]"]
+    if case == "jsonl-as-parquet":
+        args += ["--format", "parquet"]
+        expected = f"error: {feed}: cannot read as parquet ("
+    elif case == "parquet-without-text":
+        src = tmp_path / "body.parquet"
+        pq.write_table(pa.table({"id": ["s"], "body": [seed_source.text]}), src)
+        args[2] = str(src)
+        expected = f'error: {src}: no "text" column (columns: id, body)'
+    else:
+        out.write_text("not a folder", encoding="utf-8")
+        expected = f"error: {out}: is a file, not a folder for the outputs"
+    capsys.readouterr()
+    assert main(args) == 1
+    lines = capsys_lines(capsys)
+    assert len(lines) == 1 and lines[0].startswith(expected), lines
+    assert "Traceback" not in lines[0] and "at org.apache" not in lines[0]
 
 
 def test_the_spark_submit_entry_point_refuses_a_missing_input_in_one_line(tmp_path, capsys):

@@ -79,7 +79,8 @@ def parse_jsonl_line(line: bytes, where: str) -> Article | Rejected | None:
     except UnicodeDecodeError as exc:
         return Rejected(where, f"undecodable bytes at offset {exc.start} (not UTF-8 text)")
     except json.JSONDecodeError as exc:
-        return Rejected(where, f"malformed JSON ({exc.msg} at column {exc.colno})")
+        # json's messages that point at the column end in "at" ("Invalid control character at")
+        return Rejected(where, f"malformed JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})")
     try:
         return _with_id(article_from_record(record, where), where)
     except InputError as exc:

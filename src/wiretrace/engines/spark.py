@@ -48,7 +48,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wiretrace.adapters.inputs import Rejected
-from wiretrace.engines.spark_io import check_input, input_format, line_bases, read_records, write_text
+from wiretrace.engines.spark_io import (
+    OUTPUTS,
+    check_input,
+    check_output,
+    input_format,
+    line_bases,
+    read_records,
+    write_text,
+)
 from wiretrace.engines.spark_stages import (
     ARTICLE_COLUMNS,
     DECIDED_SCHEMA,
@@ -171,7 +179,9 @@ def spark_session(
 # -- the job ---------------------------------------------------------------------
 
 
-def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: str = "auto") -> JobReport:
+def run_job(
+    spark: SparkSession, src: str, dst: str, settings: Settings, fmt: str = "auto", overwrite: bool = False
+) -> JobReport:
     """Read, prepare, find candidates, decide, build stories, write.
 
     Args:
@@ -184,9 +194,12 @@ def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: st
             coverage, basis, direction_p, best: the derived article's best
             source, as in ``scan --jsonl``) and ``summary.jsonl`` (a
             ``summary`` line, then one ``rejected`` line per rejection listed).
-            These four are replaced; nothing else in the folder is touched.
+            Where any of the four is there from an earlier run, the job is
+            refused unless ``overwrite``; then the four are replaced and nothing
+            else in the folder is touched.
         settings: Engine and index settings, as for the local scan.
         fmt: ``jsonl``, ``parquet`` or ``auto`` (by name).
+        overwrite: Replace the outputs of an earlier run.
 
     Returns:
         The :class:`JobReport`.
@@ -194,7 +207,6 @@ def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: st
     Raises:
         InputError: The input does not exist or cannot be read.
     """
-    from pyspark.errors import AnalysisException
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -203,13 +215,22 @@ def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: st
 
     started = time.perf_counter()
     check_input(src)
+    check_output(spark, dst, overwrite)
     fmt = input_format(src, fmt)
+    # A file Spark cannot read fails its task, which Spark logs with the Java stack at ERROR: the one line
+    # below says it, so the log is quiet while the input is read (and back to the caller's level after).
+    log = spark.sparkContext._jvm.org.apache.logging.log4j.LogManager.getRootLogger()  # type: ignore[union-attr]
+    level = log.getLevel().toString()
+    spark.sparkContext.setLogLevel("OFF")
     try:
         records = read_records(spark, src, fmt)
         bases = line_bases(records, src)
-    except AnalysisException as exc:
-        first = (str(exc).strip().splitlines() or ["unreadable"])[0]
-        raise InputError(src, f"cannot read as {fmt} ({first})") from None
+    except InputError:
+        raise
+    except Exception as exc:  # any failure to read the input is the input's, whether Spark's or Java's
+        raise InputError(src, f"cannot read as {fmt} ({_first_cause(exc)})") from None
+    finally:
+        spark.sparkContext.setLogLevel(level)
     report = JobReport()
     job = uuid.uuid4().hex
     sep = "#" if fmt == "parquet" else ":"
@@ -292,6 +313,8 @@ def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: st
         report.from_versions = len(changed)
         by_pair = {(p.a, p.b): p for p in changed}
         related = [by_pair.get((p.a, p.b), p) for p in related]
+        # A reading's summary names its versions by record number: written as article ids, as `scan --jsonl` does.
+        upgraded = upgraded.withColumn("summary", _versions_named(names)("summary"))
         written = decided.join(upgraded.select("a", "b"), ["a", "b"], "left_anti").unionByName(upgraded)
     else:
         written = decided
@@ -299,7 +322,7 @@ def run_job(spark: SparkSession, src: str, dst: str, settings: Settings, fmt: st
     report.stories = len(stories)
 
     out = dst.rstrip("/")
-    report.outputs = {name: f"{out}/{name}" for name in ("pairs.parquet", "stories.parquet", "provenance.parquet")}
+    report.outputs = {name: f"{out}/{name}" for name in OUTPUTS if name != "summary.jsonl"}
     side = F.when(F.col("source") == F.col("a"), F.col("a_id")).when(F.col("source") == F.col("b"), F.col("b_id"))
     derived = F.when(F.col("derived") == F.col("a"), F.col("a_id")).when(F.col("derived") == F.col("b"), F.col("b_id"))
     (
@@ -366,6 +389,33 @@ def _version_jobs(related: Sequence[PairRecord], outlets: Mapping[int, str | Non
     for x in sorted(by_article):
         for versions in version_sets(x, outlets.get(x), by_article[x], outlets):
             yield x, versions
+
+
+def _first_cause(exc: BaseException) -> str:
+    """One line of a Spark failure: the innermost Java exception's message where there is one."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    caused = [line for line in lines if line.startswith("Caused by:")]
+    line = (caused[-1].removeprefix("Caused by:").strip() if caused else lines[0]) if lines else type(exc).__name__
+    return line if len(line) <= 300 else line[:297] + "..."
+
+
+def _versions_named(names: Mapping[int, str]) -> Any:
+    """A UDF giving a pair summary's wire-versions reading with article ids for record numbers."""
+    from pyspark.sql import functions as F
+
+    def named(summary: str) -> str:
+        data = json.loads(summary)
+        if "versions" not in data:
+            return summary
+
+        def name(rowid: int | None) -> str | None:
+            return None if rowid is None else names.get(rowid, str(rowid))
+
+        own = dict(data["pair"])
+        own["source"], own["derived"] = name(own.get("source")), name(own.get("derived"))
+        return json.dumps({**data, "versions": [name(r) for r in data["versions"]], "pair": own}, sort_keys=True)
+
+    return F.udf(named, "string")
 
 
 def _read_versions(
@@ -453,6 +503,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--format", default="auto", choices=("auto", "jsonl", "parquet"))
     parser.add_argument("--partitions", type=int, help="Shuffle partitions.")
     parser.add_argument("--config", help="A wiretrace settings TOML file.")
+    parser.add_argument("--overwrite", action="store_true", help="Replace the outputs of an earlier run.")
     args = parser.parse_args(argv)
     try:
         from wiretrace.cli import build_settings
@@ -461,7 +512,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_input(args.input)
         spark = spark_session(args.master, args.partitions)
         try:
-            report = run_job(spark, args.input, args.output, settings, args.format)
+            report = run_job(spark, args.input, args.output, settings, args.format, args.overwrite)
         finally:
             spark.stop()
     except WiretraceError as exc:

@@ -46,6 +46,30 @@ def check_input(src: str) -> None:
         raise InputError(src, "no such file or directory")
 
 
+OUTPUTS = ("pairs.parquet", "stories.parquet", "provenance.parquet", "summary.jsonl")
+
+
+def check_output(spark: SparkSession, dst: str, overwrite: bool) -> None:
+    """Refuse an output that is a file, or a folder holding an earlier run's outputs unless ``overwrite``.
+
+    Checked through Hadoop's filesystem API (any URL Spark writes), before
+    the input is read: a long job should not end on a path it could never use.
+
+    Raises:
+        InputError: Names the path.
+    """
+    jvm = spark.sparkContext._jvm  # py4j is the only door to Hadoop's FileSystem
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+    assert jvm is not None
+    root = jvm.org.apache.hadoop.fs.Path(dst)
+    fs = root.getFileSystem(conf)
+    if fs.exists(root) and fs.getFileStatus(root).isFile():
+        raise InputError(dst, "is a file, not a folder for the outputs")
+    earlier = [name for name in OUTPUTS if fs.exists(jvm.org.apache.hadoop.fs.Path(root, name))]
+    if earlier and not overwrite:
+        raise InputError(dst, f"holds an earlier run's {', '.join(earlier)} (--overwrite replaces them)")
+
+
 def input_format(src: str, fmt: str) -> str:
     """``jsonl`` or ``parquet``: as asked, or by the name (``auto``), or by the files of a local folder."""
     if fmt != "auto":
@@ -65,6 +89,9 @@ def read_records(spark: SparkSession, src: str, fmt: str) -> DataFrame:
     directory = not has_scheme(src) and Path(src).is_dir()
     if fmt == "parquet":
         raw = spark.read.parquet(src)
+        if "text" not in raw.columns:
+            # one schema error, not a rejection for every row of a large file
+            raise InputError(src, f'no "text" column (columns: {", ".join(raw.columns)})')
         value = F.to_json(F.struct(*[F.col(f"`{c}`") for c in raw.columns]))
     else:
         reader = spark.read.option("lineSep", "\n")  # as Python splits lines: a lone \r stays inside its line
