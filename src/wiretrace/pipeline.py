@@ -201,6 +201,7 @@ class Engine:
                 "a_from_b": {k: round(v, 4) for k, v in e_ab.items()},
                 "b_from_a": {k: round(v, 4) for k, v in e_ba.items()},
             },
+            model=self.embedder.name,
         )
 
 

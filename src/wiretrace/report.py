@@ -84,7 +84,7 @@ def comparison_to_dict(result: Comparison, model: str | None = None) -> dict[str
         "coverage": dict(result.coverage),
         "probabilities": dict(result.probabilities),
         "evidence": dict(result.features),
-        "model": model,
+        "model": model or result.model,
     }
 
 

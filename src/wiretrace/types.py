@@ -149,6 +149,7 @@ class Comparison:
             accounted for by the alignment.
         probabilities: The model's probability for each relation.
         features: The evidence summary the decision was made from.
+        model: The sentence embedding model the engine used (its name).
     """
 
     relation: Relation
@@ -166,6 +167,7 @@ class Comparison:
     coverage: dict[str, float]
     probabilities: dict[str, float] = field(default_factory=dict)
     features: dict[str, Any] = field(default_factory=dict)
+    model: str | None = None
 
     @property
     def is_rewrite(self) -> bool:

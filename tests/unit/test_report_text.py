@@ -10,7 +10,7 @@ import click
 import pytest
 
 from wiretrace.adapters.readers import read_article
-from wiretrace.report import comparison_to_text, group_links
+from wiretrace.report import comparison_to_dict, comparison_to_text, group_links
 from wiretrace.types import Article, Comparison
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -136,3 +136,9 @@ def test_terminal_control_characters_in_articles_are_neutralised(engine):
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
     assert "\ufffd[2J" in text and "x\ufffd[31m" in text
     assert not ANSI.sub("", comparison_to_text(result, colour=True)).count("\x1b")
+
+
+def test_the_json_names_the_model_without_being_told(engine, seed):
+    assert seed.model == engine.embedder.name
+    assert comparison_to_dict(seed)["model"] == engine.embedder.name
+    assert comparison_to_dict(seed, model="given")["model"] == "given"

@@ -125,7 +125,7 @@ def _stdin(stream: BinaryIO) -> Iterator[Article | Rejected]:
     data = stream.read()
     first = data.lstrip().split(b"\n", 1)[0].strip()
     if first.startswith(b"{") and first.endswith(b"}"):
-        for n, line in enumerate(data.splitlines(), 1):
+        for n, line in enumerate(data.split(b"\n"), 1):  # as a file's lines are read: a lone \r stays in its line
             item = parse_jsonl_line(line, f"<stdin>:{n}")
             if item is not None:
                 yield item

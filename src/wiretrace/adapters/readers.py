@@ -18,9 +18,10 @@
 Bytes must be UTF-8 (UTF-16 with a byte-order mark is read too); other
 text is read as cp1252 (Western European, a superset of the Latin-1 of old
 wire copy) when its bytes above 0x7F come alone or in pairs, else accepted
-when charset detection is confident, and refused otherwise. A page's ``<meta charset>`` is honoured
-first. Empty, whitespace-only, binary and gzip-compressed input is refused
-with a reason. ``-`` reads stdin, named ``<stdin>`` in messages.
+when charset detection is confident, and refused otherwise. A page's
+``<meta charset>`` is honoured first. Empty, whitespace-only, binary and
+gzip-compressed input is refused with a reason. ``-`` reads stdin, named
+``<stdin>`` in messages.
 """
 
 from __future__ import annotations

@@ -220,7 +220,7 @@ def run_job(
     # A file Spark cannot read fails its task, which Spark logs with the Java stack at ERROR: the one line
     # below says it, so the log is quiet while the input is read (and back to the caller's level after).
     log = spark.sparkContext._jvm.org.apache.logging.log4j.LogManager.getRootLogger()  # type: ignore[union-attr]
-    level = log.getLevel().toString()
+    level = str(log.getLevel() or "WARN")
     spark.sparkContext.setLogLevel("OFF")
     try:
         records = read_records(spark, src, fmt)
