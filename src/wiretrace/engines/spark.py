@@ -415,7 +415,8 @@ def _versions_named(names: Mapping[int, str]) -> Any:
         own["source"], own["derived"] = name(own.get("source")), name(own.get("derived"))
         return json.dumps({**data, "versions": [name(r) for r in data["versions"]], "pair": own}, sort_keys=True)
 
-    return F.udf(named, "string")
+    # Through a lambda: pyspark reads a typed function's hints as a pandas UDF's and warns that it cannot.
+    return F.udf(lambda summary: named(summary), "string")
 
 
 def _read_versions(
