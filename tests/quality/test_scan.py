@@ -58,8 +58,9 @@ def test_every_meter_direction_is_the_agency_rule_and_the_wire_is_the_source(rep
     assert report["direction"]["accuracy"] == 1.0
 
 
-def test_the_seed_pair_is_found_and_nothing_joins_meter_to_bbc(report):
+def test_the_seed_pair_is_found_and_nothing_joins_meter_to_bbc(report, engine):
     assert report["pairs"]["seed_pair_found"]
+    assert report["model"] == engine.embedder.name and report["data"].endswith("meter")  # as the other evals say
     assert report["counts"]["articles"] > 3000
 
 

@@ -127,8 +127,8 @@ def evaluate_scan(
             derived METER text (``sources`` in the result).
 
     Returns:
-        ``pairs``, ``direction``, ``stories``, ``counts`` and ``wall_s``
-        (and ``sources``).
+        ``data``, ``background``, ``seeds``, ``model``, ``pairs``,
+        ``direction``, ``stories``, ``counts`` and ``wall_s`` (and ``sources``).
     """
     started = time.perf_counter()
     seed_files = sorted(Path(seeds).glob("*.txt")) if seeds else []
@@ -260,6 +260,10 @@ def evaluate_scan(
     meter_items = {**{p: g for p, g in pa_group.items()}, **{n: t.group for n, t in paper.items()}}
     pred = {item: story_of.get(item, -1 - k) for k, item in enumerate(meter_items)}
     out: dict[str, Any] = {
+        "data": str(meter),
+        "background": str(background) if background else None,
+        "seeds": str(seeds) if seeds else None,
+        "model": engine.embedder.name,
         "pairs": {
             "precision": round(right / (right + n_wrong), 4) if right + n_wrong else 0.0,
             "recall": round(hits / expected, 4) if expected else 0.0,
