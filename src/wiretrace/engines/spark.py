@@ -52,6 +52,7 @@ from wiretrace.engines.spark_io import (
     OUTPUTS,
     check_input,
     check_output,
+    first_cause,
     input_format,
     line_bases,
     read_records,
@@ -66,6 +67,7 @@ from wiretrace.engines.spark_stages import (
     decide,
     prepare,
     read_versions,
+    versions_named,
 )
 from wiretrace.errors import ConfigError, InputError, WiretraceError
 from wiretrace.settings import Settings
@@ -228,7 +230,7 @@ def run_job(
     except InputError:
         raise
     except Exception as exc:  # any failure to read the input is the input's, whether Spark's or Java's
-        raise InputError(src, f"cannot read as {fmt} ({_first_cause(exc)})") from None
+        raise InputError(src, f"cannot read as {fmt} ({first_cause(exc)})") from None
     finally:
         spark.sparkContext.setLogLevel(level)
     report = JobReport()
@@ -314,7 +316,7 @@ def run_job(
         by_pair = {(p.a, p.b): p for p in changed}
         related = [by_pair.get((p.a, p.b), p) for p in related]
         # A reading's summary names its versions by record number: written as article ids, as `scan --jsonl` does.
-        upgraded = upgraded.withColumn("summary", _versions_named(names)("summary"))
+        upgraded = upgraded.withColumn("summary", versions_named(names)("summary"))
         written = decided.join(upgraded.select("a", "b"), ["a", "b"], "left_anti").unionByName(upgraded)
     else:
         written = decided
@@ -389,34 +391,6 @@ def _version_jobs(related: Sequence[PairRecord], outlets: Mapping[int, str | Non
     for x in sorted(by_article):
         for versions in version_sets(x, outlets.get(x), by_article[x], outlets):
             yield x, versions
-
-
-def _first_cause(exc: BaseException) -> str:
-    """One line of a Spark failure: the innermost Java exception's message where there is one."""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    caused = [line for line in lines if line.startswith("Caused by:")]
-    line = (caused[-1].removeprefix("Caused by:").strip() if caused else lines[0]) if lines else type(exc).__name__
-    return line if len(line) <= 300 else line[:297] + "..."
-
-
-def _versions_named(names: Mapping[int, str]) -> Any:
-    """A UDF giving a pair summary's wire-versions reading with article ids for record numbers."""
-    from pyspark.sql import functions as F
-
-    def named(summary: str) -> str:
-        data = json.loads(summary)
-        if "versions" not in data:
-            return summary
-
-        def name(rowid: int | None) -> str | None:
-            return None if rowid is None else names.get(rowid, str(rowid))
-
-        own = dict(data["pair"])
-        own["source"], own["derived"] = name(own.get("source")), name(own.get("derived"))
-        return json.dumps({**data, "versions": [name(r) for r in data["versions"]], "pair": own}, sort_keys=True)
-
-    # Through a lambda: pyspark reads a typed function's hints as a pandas UDF's and warns that it cannot.
-    return F.udf(lambda summary: named(summary), "string")
 
 
 def _read_versions(

@@ -142,3 +142,11 @@ def write_text(spark: SparkSession, uri: str, text: str) -> None:
         out.write(bytearray(text.encode("utf-8")))
     finally:
         out.close()
+
+
+def first_cause(exc: BaseException) -> str:
+    """One line of a Spark failure: the innermost Java exception's message where there is one."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    caused = [line for line in lines if line.startswith("Caused by:")]
+    line = (caused[-1].removeprefix("Caused by:").strip() if caused else lines[0]) if lines else type(exc).__name__
+    return line if len(line) <= 300 else line[:297] + "..."

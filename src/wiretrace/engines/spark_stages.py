@@ -249,3 +249,23 @@ def read_versions(batches: Iterator[pd.DataFrame], settings: Settings, job: str)
             found = versions_records(worker.corpus.engine, x, docs[x], [(r, docs[r]) for r in own], own)
             rows += [_decided_row(p, articles) for p in found]
         yield pd.DataFrame({c: pd.Series([row[k] for row in rows], dtype=object) for k, c in enumerate(columns)})
+
+
+def versions_named(names: Mapping[int, str]) -> Any:
+    """A UDF giving a pair summary's wire-versions reading with article ids for record numbers."""
+    from pyspark.sql import functions as F
+
+    def named(summary: str) -> str:
+        data = json.loads(summary)
+        if "versions" not in data:
+            return summary
+
+        def name(rowid: int | None) -> str | None:
+            return None if rowid is None else names.get(rowid, str(rowid))
+
+        own = dict(data["pair"])
+        own["source"], own["derived"] = name(own.get("source")), name(own.get("derived"))
+        return json.dumps({**data, "versions": [name(r) for r in data["versions"]], "pair": own}, sort_keys=True)
+
+    # Through a lambda: pyspark reads a typed function's hints as a pandas UDF's and warns that it cannot.
+    return F.udf(lambda summary: named(summary), "string")
