@@ -7,7 +7,7 @@ local ``ingest`` names it, so rejections read the same.
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from wiretrace.errors import InputError
@@ -46,6 +46,14 @@ def check_input(src: str) -> None:
         raise InputError(src, "no such file or directory")
 
 
+def _hadoop_path(spark: SparkSession, uri: str) -> tuple[Any, Any]:
+    """Hadoop's ``Path`` for ``uri`` and its ``FileSystem``: py4j is the only door to them."""
+    jvm = spark.sparkContext._jvm
+    assert jvm is not None
+    path = jvm.org.apache.hadoop.fs.Path(uri)
+    return path, path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+
+
 OUTPUTS = ("pairs.parquet", "stories.parquet", "provenance.parquet", "summary.jsonl")
 
 
@@ -58,14 +66,10 @@ def check_output(spark: SparkSession, dst: str, overwrite: bool) -> None:
     Raises:
         InputError: Names the path.
     """
-    jvm = spark.sparkContext._jvm  # py4j is the only door to Hadoop's FileSystem
-    conf = spark.sparkContext._jsc.hadoopConfiguration()
-    assert jvm is not None
-    root = jvm.org.apache.hadoop.fs.Path(dst)
-    fs = root.getFileSystem(conf)
+    root, fs = _hadoop_path(spark, dst)
     if fs.exists(root) and fs.getFileStatus(root).isFile():
         raise InputError(dst, "is a file, not a folder for the outputs")
-    earlier = [name for name in OUTPUTS if fs.exists(jvm.org.apache.hadoop.fs.Path(root, name))]
+    earlier = [name for name in OUTPUTS if fs.exists(_hadoop_path(spark, f"{dst.rstrip('/')}/{name}")[0])]
     if earlier and not overwrite:
         raise InputError(dst, f"holds an earlier run's {', '.join(earlier)} (--overwrite replaces them)")
 
@@ -133,11 +137,8 @@ def line_bases(records: DataFrame, src: str) -> dict[tuple[str, int], tuple[int,
 
 def write_text(spark: SparkSession, uri: str, text: str) -> None:
     """Write one small file through Hadoop's filesystem API, so any URL Spark reads is writable too."""
-    jvm = spark.sparkContext._jvm  # py4j is the only door to Hadoop's FileSystem
-    conf = spark.sparkContext._jsc.hadoopConfiguration()
-    assert jvm is not None
-    path = jvm.org.apache.hadoop.fs.Path(uri)
-    out = path.getFileSystem(conf).create(path, True)
+    path, fs = _hadoop_path(spark, uri)
+    out = fs.create(path, True)
     try:
         out.write(bytearray(text.encode("utf-8")))
     finally:
