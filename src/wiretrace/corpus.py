@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from array import array
 from collections import OrderedDict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -25,13 +24,14 @@ from wiretrace.core.agencies import agency_key, order_by_agency
 from wiretrace.core.fingerprint import FingerprintSettings, fingerprint, max_df, select_candidates
 from wiretrace.core.provenance import Story
 from wiretrace.core.represent import Document
-from wiretrace.corpus_workers import decide_in_worker, pair_shares, prepare_in_worker, worker_pool
+from wiretrace.corpus_scan import ScanPostings, ScanReport, read_versions, scan
+from wiretrace.corpus_workers import prepare_in_worker, worker_pool
 from wiretrace.errors import InputError
 from wiretrace.pipeline import Engine
 from wiretrace.settings import Settings
 from wiretrace.stories import pair_record, stories_from_pairs
 from wiretrace.types import Article, Comparison
-from wiretrace.wire import Credit, Reading, own_verdict, read_as_one, version_sets, versions_records
+from wiretrace.wire import Credit, Reading, own_verdict, read_as_one
 
 __all__ = [
     "Corpus",
@@ -45,10 +45,6 @@ __all__ = [
     "publication_day",
     "store_fingerprint",
 ]
-
-# Batches a scan with workers keeps in their hands at once. On the 10k bench store
-# (2 workers): 1 batch 39.3 s, 2 batches 36.7 s, 3 batches 36.5 s.
-SCAN_IN_FLIGHT = 2
 
 Progress = Callable[[int], None]
 
@@ -109,80 +105,6 @@ class Match:
     comparison: Comparison
     versions: Reading | None = None
     credit: Credit | None = None
-
-
-@dataclass
-class ScanReport:
-    """What a scan did.
-
-    Attributes:
-        scanned: Articles scanned.
-        compared: Candidate pairs decided.
-        found: Related pairs found, by relation (each pair's own verdict).
-        read_as_versions: Readings of wire versions as one (:mod:`wiretrace.wire`):
-            per article the scan affected, the agencies with two or more
-            copies related to it, as of its last reading.
-        from_versions: Pairs those last readings record as rewrites.
-        wall_s: Seconds.
-    """
-
-    scanned: int = 0
-    compared: int = 0
-    found: dict[str, int] = field(default_factory=dict)
-    read_as_versions: int = 0
-    from_versions: int = 0
-    wall_s: float = 0.0
-
-
-class ScanPostings:
-    """What a scan has learnt of the index while the store holds the same articles.
-
-    A scan goes through the store in publication order, and neighbours share
-    many keys: on the 100k benchmark store, 90% of the postings rows 6,000
-    consecutive articles read were of keys an earlier one had read. Kept: the
-    keys held by too many articles to be evidence (``common``), and the
-    postings lists of keys held by at least ``min_holders`` articles, most
-    recently used first, up to ``max_rows`` rowids in all (8 bytes each).
-
-    Args:
-        max_rows: Rowids kept in all.
-        min_holders: Shortest list kept (a short list costs little to read again).
-    """
-
-    def __init__(self, max_rows: int = 2_000_000, min_holders: int = 32) -> None:
-        self.common: set[str] = set()
-        self.lists: OrderedDict[str, array[int]] = OrderedDict()
-        self.rows = 0
-        self.max_rows = max_rows
-        self.min_holders = min_holders
-
-    def postings(self, store: Store, keys: Sequence[str], max_df: int) -> dict[str, Sequence[int]]:
-        """:meth:`Store.postings` of ``keys``, from what is kept where it can be."""
-        wanted = [k for k in keys if k not in self.common]
-        found: dict[str, Sequence[int]] = {}
-        missing = []
-        for k in wanted:
-            held = self.lists.get(k)
-            if held is None:
-                missing.append(k)
-            else:
-                self.lists.move_to_end(k)
-                found[k] = held
-        read = store.postings(missing, max_df) if missing else {}
-        for k in missing:
-            holders = read.get(k)
-            if holders is None:
-                # Held by too many articles (or none); with no article added or forgotten it stays so.
-                self.common.add(k)
-            else:
-                found[k] = holders
-                if len(holders) >= self.min_holders:
-                    self.lists[k] = array("q", holders)
-                    self.rows += len(holders)
-        while self.rows > self.max_rows:
-            _, dropped = self.lists.popitem(last=False)
-            self.rows -= len(dropped)
-        return found
 
 
 def publication_day(published: str | None) -> int | None:
@@ -578,13 +500,11 @@ class Corpus:
         return self._rank(self.store.keys_of(rowid), meta[rowid][0], exclude=rowid, n=n_articles, known=known)
 
     def scan(self, progress: Progress | None = None, workers: int = 1) -> ScanReport:
-        """Decide every candidate pair of the articles not yet scanned.
+        """Decide every candidate pair of the articles not yet scanned (:func:`wiretrace.corpus_scan.scan`).
 
         Incremental: articles scanned before are not scanned again, but a new
         article is compared with old ones, so its pairs with them are found.
-        After each batch, the articles it can have changed are read against
-        their wire versions as one (:meth:`read_versions`). Each batch of
-        results is committed with its articles marked scanned, so a killed
+        Each batch is committed with its articles marked scanned, so a killed
         scan resumes where it stopped.
 
         Args:
@@ -593,155 +513,13 @@ class Corpus:
                 (each worker opens it read-only) and an engine built from its
                 settings.
         """
-        started = time.perf_counter()
-        report = ScanReport()
-        todo = self.store.unscanned()
-        batch = self.settings.scan_batch
-        done: set[tuple[int, int]] = set()
-        pool = self._pool(workers)
-        kept_size = self._cache_size
-        if pool is None:  # this process decides the pairs: it keeps a scan's worth of documents meanwhile
-            self._cache_size = max(kept_size, self.settings.scan_cache_size)
-
-        readings: dict[int, tuple[int, int]] = {}  # article -> (version sets read, pairs made rewrites), latest
-        later = set(todo)  # to be scanned by this scan: read when their own batch is done, not before
-
-        def finish(chunk: list[int], records: list[PairRecord]) -> None:
-            for record in records:
-                report.found[record.relation] = report.found.get(record.relation, 0) + 1
-            if not self.settings.wire_versions:
-                self.store.record_scan(chunk, records)
-            else:
-                # The batch counts as scanned once its articles' readings are written too: a scan killed
-                # between the two writes decides the batch again.
-                self.store.record_scan([], records)
-                later.difference_update(chunk)
-                read, upgrades = self.read_versions(chunk, skip=later)
-                self.store.record_scan(chunk, [r for found in upgrades.values() for r in found])
-                for article in read.keys() | upgrades.keys():
-                    made = sum("versions" in r.summary for r in upgrades.get(article, []))
-                    readings[article] = (read.get(article, 0), made)
-            report.scanned += len(chunk)
-            if progress:
-                progress(len(chunk))
-
-        def finish_pending(chunk: list[int], futures: list[Future[list[PairRecord]]]) -> None:
-            finish(chunk, [r for f in futures for r in f.result()])
-
-        # With workers, later batches' candidates are searched here while the workers decide earlier ones' pairs;
-        # batches are committed in order.
-        pending: deque[tuple[list[int], list[Future[list[PairRecord]]]]] = deque()
-        known = ScanPostings()
-        counted = -1
-        try:
-            for start in range(0, len(todo), batch):
-                chunk = todo[start : start + batch]
-                n_articles = self.store.count()
-                if n_articles != counted:  # another process added or forgot articles
-                    known, counted = ScanPostings(), n_articles
-                jobs: list[list[tuple[int, int]]] = []
-                for rowid in chunk:
-                    pairs = []
-                    for r, _ in self.candidates_of(rowid, n_articles, known):
-                        key = (min(r, rowid), max(r, rowid))
-                        if key not in done:
-                            done.add(key)
-                            pairs.append(key)
-                    if pairs:
-                        jobs.append(pairs)
-                report.compared += sum(len(j) for j in jobs)
-                if pool is None:
-                    finish(chunk, self.decide_pairs([p for job in jobs for p in job]))
-                    continue
-                while len(pending) >= SCAN_IN_FLIGHT:
-                    finish_pending(*pending.popleft())
-                pending.append((chunk, [pool.submit(decide_in_worker, share) for share in pair_shares(jobs, workers)]))
-            while pending:
-                finish_pending(*pending.popleft())
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
-            self._cache_size = kept_size
-            self._trim_cache()
-        report.read_as_versions = sum(n for n, _ in readings.values())
-        report.from_versions = sum(n for _, n in readings.values())
-        report.wall_s = time.perf_counter() - started
-        return report
+        return scan(self, progress, workers)
 
     def read_versions(
         self, scanned: Sequence[int], skip: Collection[int] = ()
     ) -> tuple[dict[int, int], dict[int, list[PairRecord]]]:
-        """Read wire versions as one for the articles that scanning ``scanned`` can have changed.
-
-        Those are the scanned articles that are no agency's, and the articles
-        that are no agency's related to a scanned agency copy (a new version
-        of a story they retold). Each is read again from its pairs' own
-        verdicts, as the store holds them: upgrades from an earlier reading
-        are undone, and replaced by the new reading's. Nothing is written.
-
-        Args:
-            scanned: Articles just scanned (their pairs stored).
-            skip: Articles not to read now: those a scan has yet to scan are
-                read when it has (each article's last reading is what counts,
-                and until it is scanned more pairs of its may be found).
-
-        Returns:
-            For each article read: the version sets read (one per agency with
-            two or more related copies), and the records to write (earlier
-            upgrades undone, then the new ones).
-        """
-        chunk = sorted(set(scanned))
-        in_chunk = set(chunk)
-        pairs = self.store.pairs_of(chunk)
-        by_article: dict[int, list[PairRecord]] = {}
-        for p in pairs:
-            by_article.setdefault(p.a, []).append(p)
-            by_article.setdefault(p.b, []).append(p)
-        ends = sorted(set(by_article) | set(chunk))
-        outlets = {r: outlet for r, (_, outlet) in self.store.dates_and_outlets(ends).items()}
-        is_wire = {r: agency_key(o) is not None for r, o in outlets.items()}
-        articles: set[int] = set()
-        for x in chunk:
-            if is_wire.get(x, True):
-                # A new copy of a story: the articles retelling it are read again, with all their pairs.
-                articles.update(y for p in by_article.get(x, []) for y in (p.a, p.b) if not is_wire.get(y, True))
-                continue
-            mine = by_article.get(x, [])
-            # Its pairs are all here: read it when two copies of an agency's story might be, or to undo a reading.
-            if sum(is_wire.get(p.b if p.a == x else p.a, False) for p in mine) >= 2 or any(
-                "versions" in p.summary for p in mine
-            ):
-                articles.add(x)
-        ordered = sorted(articles.difference(skip))
-        more = [x for x in ordered if x not in in_chunk]
-        if more:
-            wanted = set(more)
-            for x in more:
-                by_article[x] = []  # the pairs with this batch are among all of its pairs, read now
-            for p in self.store.pairs_of(more):
-                for r in (p.a, p.b):
-                    if r in wanted:
-                        by_article[r].append(p)
-            ends = sorted({r for x in more for p in by_article.get(x, []) for r in (p.a, p.b)} - set(outlets))
-            outlets.update({r: outlet for r, (_, outlet) in self.store.dates_and_outlets(ends).items()})
-        read: dict[int, int] = {}
-        records: dict[int, list[PairRecord]] = {}
-        for x in ordered:
-            mine = by_article.get(x, [])
-            # Undo this article's earlier readings; the new one (if any) replaces them.
-            undone = [own_verdict(p) for p in mine if "versions" in p.summary and p.derived == x]
-            by_other = {(p.b if p.a == x else p.a): p for p in mine}
-            found: list[PairRecord] = []
-            sets = version_sets(x, outlets.get(x), mine, outlets)
-            for versions in sets:
-                # Not kept: with workers this process decides no pairs, and a full cache here cost 70 MB.
-                docs = self.documents([x, *versions], keep=False)
-                found += versions_records(self.engine, x, docs[x], [(r, docs[r]) for r in versions], by_other)
-            if sets:
-                read[x] = len(sets)
-            if sets or undone:
-                records[x] = undone + found
-        return read, records
+        """:func:`wiretrace.corpus_scan.read_versions` on this corpus."""
+        return read_versions(self, scanned, skip)
 
     def decide_pairs(self, pairs: Sequence[tuple[int, int]]) -> list[PairRecord]:
         """Compare stored article pairs; the related ones as :class:`PairRecord`."""
