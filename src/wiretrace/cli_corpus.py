@@ -142,7 +142,7 @@ def _query(article: str) -> Any:
 
 def _print_matches(matches: list[Any], as_json: bool, role: str, corpus: Any) -> None:
     from wiretrace.corpus_report import reading_articles, reading_dict, reading_line
-    from wiretrace.report import comparison_to_dict, verdict_summary
+    from wiretrace.report import comparison_to_dict, flat, verdict_summary
 
     articles = reading_articles(corpus.store, matches)
     if as_json:
@@ -168,11 +168,11 @@ def _print_matches(matches: list[Any], as_json: bool, role: str, corpus: Any) ->
     for n, m in enumerate(matches, 1):
         c = m.comparison
         a = m.article.article
-        click.echo(f"{n}. {a.id}  {verdict_summary(c)}")
+        click.echo(f"{n}. {flat(str(a.id))}  {verdict_summary(c)}")
         reading = reading_line(m, role)
         if reading:
             click.echo(f"   {reading}")
-        facts = ", ".join(f.text for f in c.carried_facts[:8])
+        facts = ", ".join(flat(f.text) for f in c.carried_facts[:8])
         if facts:
             click.echo(f"   carried: {facts}")
 

@@ -11,25 +11,27 @@ window when dates are known.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 
 from wiretrace.adapters.inputs import Rejected
 from wiretrace.adapters.store.base import PairRecord, Store, StoredArticle
 from wiretrace.core.agencies import agency_key, order_by_agency
 from wiretrace.core.fingerprint import FingerprintSettings, fingerprint, max_df, select_candidates
-from wiretrace.core.provenance import Story
+from wiretrace.core.provenance import CLOSER_BY, Story
 from wiretrace.core.represent import Document
 from wiretrace.corpus_scan import ScanPostings, ScanReport, read_versions, scan
 from wiretrace.corpus_workers import prepare_in_worker, worker_pool
 from wiretrace.errors import InputError
 from wiretrace.pipeline import Engine
 from wiretrace.settings import Settings
-from wiretrace.stories import pair_record, stories_from_pairs
+from wiretrace.stories import closeness, pair_record, stories_from_pairs
 from wiretrace.types import Article, Comparison
 from wiretrace.wire import Credit, Reading, own_verdict, read_as_one
 
@@ -115,6 +117,31 @@ def publication_day(published: str | None) -> int | None:
         return datetime.fromisoformat(published).toordinal()
     except ValueError:
         return None
+
+
+def _closer_than_wire_first(ranked: list[Match], is_source: Callable[[Match], bool]) -> list[Match]:
+    """``ranked`` with an earlier retelling first when it is closer than the wire copy ranked first.
+
+    As the provenance graph picks a parent (:data:`~wiretrace.core.provenance.CLOSER_BY`): a source that is
+    no agency's, published before the query, whose sentence links are stronger by that much.
+    """
+    if not ranked or not is_source(ranked[0]) or agency_key(ranked[0].article.article.outlet) is None:
+        return ranked
+    top = closeness(ranked[0].comparison)
+    if top is None:
+        return ranked
+    closer = [
+        m
+        for m in ranked
+        if is_source(m)
+        and agency_key(m.article.article.outlet) is None
+        and m.comparison.direction_basis == "published"
+        and (closeness(m.comparison) or 0.0) >= top + CLOSER_BY
+    ]
+    if not closer:
+        return ranked
+    first = max(closer, key=lambda m: closeness(m.comparison) or 0.0)
+    return [first, *(m for m in ranked if m is not first)]
 
 
 class Corpus:
@@ -323,7 +350,11 @@ class Corpus:
 
     # -- queries -------------------------------------------------------------
 
-    def _query_document(self, query: Article | str) -> tuple[Document, int | None]:
+    def _query_document(self, query: Article | str | os.PathLike[str]) -> tuple[Document, int | None]:
+        if isinstance(query, os.PathLike):
+            from wiretrace.adapters.readers import read_article
+
+            query = read_article(Path(query))
         if isinstance(query, str):
             stored = self.store.get(query)
             if stored is None:
@@ -342,11 +373,12 @@ class Corpus:
             return self.documents([rowid])[rowid], rowid
         return self.engine.prepare(query), None
 
-    def sources(self, query: Article | str, rewrites_only: bool = False) -> list[Match]:
+    def sources(self, query: Article | str | os.PathLike[str], rewrites_only: bool = False) -> list[Match]:
         """The stored articles ``query`` may have been written from, most likely first.
 
         Args:
-            query: An article (read from a file, say) or the id of a stored one.
+            query: An article, a file to read it from (:class:`pathlib.Path`),
+                or the id of a stored one (a ``str``).
             rewrites_only: Only matches whose comparison says ``rewrite`` with
                 the stored article as the source (alone, or with its versions
                 read as one).
@@ -361,10 +393,13 @@ class Corpus:
             draws on is a source (``Match.versions``). A news agency's copy comes first
             when the query is not an agency's (with the ``agency_rule``
             setting): papers that retold one wire story read as rewrites of
-            each other, and the wire is the origin of what they share. Then
+            each other, and the wire is the origin of what they share; but an
+            earlier source no agency's whose sentence links to the query are
+            clearly stronger than the wire copy's comes before it (the query
+            retold that retelling; as the provenance graph picks a parent,
+            :func:`~wiretrace.core.provenance.trace_provenance`). Then
             sources before same-event matches, each by the share of the query
-            it accounts for times the confidence (as the provenance graph
-            picks a parent).
+            it accounts for times the confidence.
         """
         doc, rowid = self._query_document(query)
         matches = self._compared(doc, rowid)
@@ -381,7 +416,7 @@ class Corpus:
             return m.comparison.coverage["derived"] * m.comparison.confidence
 
         found = [m for m in matches if is_source(m) or (m.comparison.relation == "same-event" and not rewrites_only)]
-        return sorted(
+        ranked = sorted(
             found,
             key=lambda m: (
                 # The agency rule's own test: only the stored side is an agency's.
@@ -390,6 +425,7 @@ class Corpus:
                 -weight(m),
             ),
         )
+        return _closer_than_wire_first(ranked, is_source)
 
     def _read_matches(self, doc: Document, matches: list[Match]) -> list[Match]:
         """Matches with the query's related copies of one agency's story read as one (per agency, two or more)."""
@@ -414,7 +450,7 @@ class Corpus:
             out.append(m)
         return out
 
-    def copies(self, query: Article | str) -> list[Match]:
+    def copies(self, query: Article | str | os.PathLike[str]) -> list[Match]:
         """The stored articles written from ``query``, best first.
 
         Matches whose comparison says ``rewrite`` with ``query`` as the source,
@@ -544,5 +580,8 @@ class Corpus:
         """
         pairs = self.store.pairs()
         members = sorted({p.a for p in pairs} | {p.b for p in pairs})
-        published = {s.rowid: s.article.published for s in self.store.get_many(members)}
-        return stories_from_pairs(pairs, published)
+        meta = self.store.dates_and_outlets(members)
+        published = {r: when for r, (when, _) in meta.items()}
+        # With the agency rule off, nothing of an outlet counts: the graph reads the text (and dates) alone.
+        outlets = {r: outlet for r, (_, outlet) in meta.items()} if self.settings.agency_rule else None
+        return stories_from_pairs(pairs, published, outlets)

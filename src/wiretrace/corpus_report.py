@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 from wiretrace.adapters.store.base import PairRecord, Store, StoredArticle
 from wiretrace.core.clean import body_spans, find_furniture
 from wiretrace.core.provenance import Edge, Story
+from wiretrace.report import UNDECIDED, flat
 from wiretrace.types import BASIS_WORD, Article
 
 if TYPE_CHECKING:
@@ -167,6 +168,17 @@ def _label(articles: dict[int, StoredArticle], rowid: int) -> str:
     return " · ".join(x for x in (a.published, a.outlet, title[:60]) if x)
 
 
+def _shown(articles: dict[int, StoredArticle], rowid: int | None) -> str:
+    """An article's id for the terminal: on one line, control characters shown as U+FFFD."""
+    return flat(_name(articles, rowid) or "")
+
+
+def _direction(e: Edge) -> str:
+    if e.basis in (None, "text") and e.direction_p < UNDECIDED:
+        return "direction undecided"
+    return f"direction by {BASIS_WORD.get(e.basis or '', 'text')}"
+
+
 def _walk(
     node: int,
     depth: int,
@@ -177,15 +189,14 @@ def _walk(
 ) -> None:
     for e in children.get(node, []):
         d = e.derived or 0
-        how = BASIS_WORD.get(e.basis or "", "text")
         lines.append(
-            f"  {'   ' * depth}└─ {_name(articles, d)}  rewrite {e.confidence:.2f}, "
-            f"{e.coverage:.0%} from source, direction by {how}"
+            f"  {'   ' * depth}└─ {_shown(articles, d)}  rewrite {e.confidence:.2f}, "
+            f"{e.coverage:.0%} from source, {_direction(e)}"
         )
         for f in also.get(d, []):
             lines.append(
-                f"  {'   ' * (depth + 1)}+ also from {_name(articles, f.source)}  rewrite {f.confidence:.2f}, "
-                f"{f.coverage:.0%} from it, direction by {BASIS_WORD.get(f.basis or '', 'text')}"
+                f"  {'   ' * (depth + 1)}+ also from {_shown(articles, f.source)}  rewrite {f.confidence:.2f}, "
+                f"{f.coverage:.0%} from it, {_direction(f)}"
             )
         _walk(d, depth + 1, children, also, articles, lines)
 
@@ -209,7 +220,8 @@ def stories_to_text(stories: Sequence[Story], articles: dict[int, StoredArticle]
     lines = [f"{counted(len(stories), 'story', 'stories')} with more than one article"]
     for n, story in enumerate(stories[:limit], 1):
         lines.append("")
-        lines.append(f"Story {n}: {counted(len(story.articles), 'article')}, {counted(len(story.edges), 'rewrite')}")
+        rewritten = len({e.derived for e in story.edges})
+        lines.append(f"Story {n}: {counted(len(story.articles), 'article')}, {counted(rewritten, 'rewrite')}")
         children: dict[int, list[Edge]] = {}
         also: dict[int, list[Edge]] = {}
         further = set(story.further)
@@ -219,7 +231,7 @@ def stories_to_text(stories: Sequence[Story], articles: dict[int, StoredArticle]
             else:
                 children.setdefault(e.source or 0, []).append(e)
         for root in story.roots:
-            lines.append(f"  ● {_name(articles, root)}  {_label(articles, root)}")
+            lines.append(f"  ● {_shown(articles, root)}  {flat(_label(articles, root))}")
             _walk(root, 1, children, also, articles, lines)
     if len(stories) > limit:
         lines.append(f"\n… {len(stories) - limit} more (see --jsonl)")
@@ -237,33 +249,55 @@ def stories_to_graphml(stories: Sequence[Story], articles: dict[int, StoredArtic
         '  <key id="published" for="node" attr.name="published" attr.type="string"/>',
         '  <key id="confidence" for="edge" attr.name="confidence" attr.type="double"/>',
         '  <key id="coverage" for="edge" attr.name="coverage" attr.type="double"/>',
+        '  <key id="basis" for="edge" attr.name="basis" attr.type="string"/>',
+        '  <key id="direction_p" for="edge" attr.name="direction_p" attr.type="double"/>',
+        '  <key id="best" for="edge" attr.name="best" attr.type="boolean"/>',
         '  <graph edgedefault="directed">',
     ]
     for n, story in enumerate(stories, 1):
+        further = set(story.further)
         for r in story.articles:
             a = articles[r].article if r in articles else None
-            out.append(f"    <node id={quoteattr(_name(articles, r) or str(r))}>")
+            out.append(f"    <node id={quoteattr(_xml(_name(articles, r) or str(r)))}>")
             out.append(f'      <data key="story">{n}</data>')
             title = (a.title or first_line(a)) if a else ""
             if title:  # the title, or the body's first line where the article has none (plain text)
-                out.append(f'      <data key="title">{escape(title)}</data>')
+                out.append(f'      <data key="title">{escape(_xml(title))}</data>')
             if a and a.outlet:
-                out.append(f'      <data key="outlet">{escape(a.outlet)}</data>')
+                out.append(f'      <data key="outlet">{escape(_xml(a.outlet))}</data>')
             if a and a.published:
-                out.append(f'      <data key="published">{escape(a.published)}</data>')
+                out.append(f'      <data key="published">{escape(_xml(a.published))}</data>')
             out.append("    </node>")
         for e in story.edges:
             s, d = _name(articles, e.source) or "", _name(articles, e.derived) or ""
-            out.append(f"    <edge source={quoteattr(s)} target={quoteattr(d)}>")
+            out.append(f"    <edge source={quoteattr(_xml(s))} target={quoteattr(_xml(d))}>")
             out.append(f'      <data key="confidence">{e.confidence:.4f}</data>')
             out.append(f'      <data key="coverage">{e.coverage:.4f}</data>')
+            if e.basis:
+                out.append(f'      <data key="basis">{escape(e.basis)}</data>')
+            out.append(f'      <data key="direction_p">{e.direction_p:.4f}</data>')
+            out.append(f'      <data key="best">{"false" if e in further else "true"}</data>')
             out.append("    </edge>")
     out += ["  </graph>", "</graphml>"]
     return "\n".join(out) + "\n"
 
 
+# Characters XML 1.0 does not allow in a document at all, not even escaped (METER has a \x19 in a title).
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    """``text`` with the characters XML cannot carry shown as U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _dot_escape(m: re.Match[str]) -> str:
+    return "\\n" if m.group() == "\n" else f"\\x{ord(m.group()):02x}"
+
+
 def _dot_id(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    r"""A DOT quoted string; no two texts give the same one (a newline is ``\n``, other controls ``\xNN``)."""
+    return '"' + re.sub(r"[\x00-\x1f\x7f]", _dot_escape, text.replace("\\", "\\\\").replace('"', '\\"')) + '"'
 
 
 def stories_to_dot(stories: Sequence[Story], articles: dict[int, StoredArticle]) -> str:
@@ -274,9 +308,11 @@ def stories_to_dot(stories: Sequence[Story], articles: dict[int, StoredArticle])
         out.append(f"    label={_dot_id(f'story {n}')};")
         for r in story.articles:
             out.append(f"    {_dot_id(_name(articles, r) or str(r))} [label={_dot_id(_label(articles, r))}];")
+        further = set(story.further)
         for e in story.edges:
             s, d = _name(articles, e.source) or "", _name(articles, e.derived) or ""
-            out.append(f"    {_dot_id(s)} -> {_dot_id(d)} [label={_dot_id(f'{e.confidence:.2f}')}];")
+            style = ", style=dashed" if e in further else ""  # a further source, not the best one
+            out.append(f"    {_dot_id(s)} -> {_dot_id(d)} [label={_dot_id(f'{e.confidence:.2f}')}{style}];")
         out.append("  }")
     out.append("}")
     return "\n".join(out) + "\n"

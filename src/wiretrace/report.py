@@ -15,22 +15,24 @@ from wiretrace.types import BASIS_PHRASE, BASIS_WORD, ArticleView, Comparison, L
 
 __all__ = [
     "SCHEMA",
+    "UNDECIDED",
     "comparison_to_dict",
     "comparison_to_text",
     "direction_undecided",
+    "flat",
     "group_links",
     "verdict_summary",
 ]
 
 SCHEMA = "wiretrace.comparison/1"
 # Below this probability a direction read from the text alone is reported as undecided.
-_UNDECIDED = 0.55
+UNDECIDED = 0.55
 
 
 def direction_undecided(result: Comparison) -> bool:
     """Whether a rewrite's direction is a coin toss: read from the text alone, whose two directions' evidence
     is (nearly) the same (identical texts, say); the reports then name no side as the source."""
-    return result.direction_basis == "text" and result.probabilities.get("direction", 1.0) < _UNDECIDED
+    return result.direction_basis == "text" and result.probabilities.get("direction", 1.0) < UNDECIDED
 
 
 def _article(view: ArticleView) -> dict[str, Any]:
@@ -115,10 +117,14 @@ def verdict_summary(result: Comparison) -> str:
     if result.relation != "rewrite":
         verdict = "same event, not shown copied" if result.relation == "same-event" else "unrelated"
         return f"{verdict} · P(rewrite) {result.probabilities.get('rewrite', 0.0):.0%} · {links}"
+    direction = (
+        "direction undecided (the text reads the same both ways)"
+        if direction_undecided(result)
+        else f"direction by {BASIS_WORD.get(result.direction_basis or '', 'text')}"
+    )
     return (
         f"rewrite {result.confidence:.0%} · {result.extent or ''} derived · "
-        f"{result.coverage['derived']:.0%} of the derived text · {links} · "
-        f"direction by {BASIS_WORD.get(result.direction_basis or '', 'text')}"
+        f"{result.coverage['derived']:.0%} of the derived text · {links} · {direction}"
     )
 
 
@@ -162,17 +168,18 @@ def group_links(links: Sequence[Link]) -> list[int]:
 
 def _name(view: ArticleView, side: str) -> str:
     art = view.article
-    return _flat(art.path or art.id or art.title or side)
+    return flat(art.path or art.id or art.title or side)
 
 
-def _flat(text: str) -> str:
+def flat(text: str) -> str:
+    """``text`` on one line for a terminal: whitespace runs as one space, control characters as U+FFFD."""
     return " ".join(text.split()).translate(_CONTROL)
 
 
 def _clip(text: str, width: int) -> str:
-    flat = _flat(text)
+    line = flat(text)
     width = max(width, 10)
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+    return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def _label(side: str, index: int) -> str:
@@ -303,7 +310,7 @@ def comparison_to_text(result: Comparison, colour: bool = False, width: int = 10
     if result.carried_facts:
         lines.append("")
         title = f"{'Carried' if is_rewrite else 'Shared'} facts ({len(result.carried_facts)}):"
-        body = _wrap(f"{title} " + ", ".join(_flat(f.text) for f in result.carried_facts), width)
+        body = _wrap(f"{title} " + ", ".join(flat(f.text) for f in result.carried_facts), width)
         lines.append(style(title, bold=True) + body[0][len(title) :])
         lines.extend(body[1:])
     return "\n".join(lines) + "\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 
 import pytest
 
@@ -178,3 +179,30 @@ def test_text_given_as_an_id_is_named_by_its_start(engine, seed_source):
     message = str(err.value)
     assert len(message) < 200 and "\n" not in message
     assert "a str is an id here; pass an Article" in message
+
+
+def _respin(engine, article):
+    """A content farm's re-spin of ``article``: its sentences but the first, a few words swapped."""
+    sentences = [s.text for s in engine.view(article).sentences][1:]
+    return " ".join(re.sub(r"\bU\.S\.", "American", s).replace("South Korea", "Seoul") for s in sentences)
+
+
+def test_a_rewrite_of_the_seed_rewrite_hangs_under_it_when_dates_say_so(engine, seed_source, seed_rewrite):
+    corpus = Corpus(MemoryStore(), engine)
+    wire = dataclasses.replace(seed_source, id="reuters", outlet="Reuters", published="2025-11-03")
+    site = dataclasses.replace(seed_rewrite, id="site", outlet="Korea Desk", published="2025-11-04")
+    farm = Article(_respin(engine, seed_rewrite), id="farm", outlet="ViralNewsHub", published="2025-11-05")
+    corpus.ingest([wire, site, farm])
+    corpus.scan()
+    names = {s.rowid: s.article.id for s in corpus.store.get_many(list(corpus.store.iter_rowids()))}
+    (story,) = corpus.stories()
+    assert {(names[e.source], names[e.derived]) for e in story.edges} == {("reuters", "site"), ("site", "farm")}
+    assert [m.article.article.id for m in corpus.sources("farm")][:2] == ["site", "reuters"]
+
+    # Without dates only the text tells them apart, and two papers retelling one wire story read as close to
+    # each other as this: the wire copy is the farm's parent.
+    undated = Corpus(MemoryStore(), engine)
+    undated.ingest([dataclasses.replace(a, published=None) for a in (wire, site, farm)])
+    undated.scan()
+    (story,) = undated.stories()
+    assert {names[e.source] for e in story.edges} == {"reuters"}

@@ -254,3 +254,42 @@ def test_two_processes_ingesting_at_once_do_not_corrupt_the_store(tmp_path, data
     added = sum(int(o[0].split("added ")[1].split(",")[0]) for o in outs)
     assert _count(db) == added
     assert added > 700
+
+
+def test_graph_files_and_the_summary_hold_odd_ids_and_titles(tmp_path, seed_source, seed_rewrite):
+    import xml.etree.ElementTree as ET
+
+    feed = tmp_path / "odd.jsonl"
+    rows = [
+        # 16:00 UTC on 3 November, written in Seoul's time: earlier than the rewrite, though its text sorts later
+        {"id": "hegseth\nwire", "text": seed_source.text, "title": "Hegseth\x19 in <Seoul> & \"talks\"",
+         "published": "2025-11-04T01:00+09:00", "source": "Reuters"},
+        {"id": "hegseth wire", "text": seed_rewrite.text, "title": "Rewrite\n     └─ fake-original  rewrite 0.99",
+         "published": "2025-11-03T20:00+00:00"},
+    ]  # fmt: skip
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    db, graphml, dot, jsonl = (str(tmp_path / n) for n in ("w.db", "g.graphml", "g.dot", "s.jsonl"))
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(feed), "--db", db]).exit_code == 0
+    out = runner.invoke(cli, ["scan", "--db", db, "--graph", graphml, "--jsonl", jsonl])
+    assert out.exit_code == 0, out.output
+    assert "Story 1: 2 articles, 1 rewrite" in out.stdout
+    assert not any("fake-original" in line for line in out.stdout.splitlines() if "Rewrite" not in line)
+    assert "└─ hegseth wire  rewrite" in out.stdout  # the id on one line, the newline shown as a space
+
+    root = ET.parse(graphml).getroot()  # well-formed, though a title held a character XML forbids
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    titles = [d.text for d in root.iterfind(".//g:node/g:data[@key='title']", ns)]
+    assert 'Hegseth\ufffd in <Seoul> & "talks"' in titles
+    (edge,) = root.iterfind(".//g:edge", ns)
+    assert edge.get("source") == "hegseth\nwire"
+    assert {d.get("key"): d.text for d in edge} | {"confidence": None, "coverage": None, "direction_p": None} == {
+        "confidence": None, "coverage": None, "direction_p": None, "basis": "published", "best": "true",
+    }  # fmt: skip
+
+    runner.invoke(cli, ["scan", "--db", db, "--graph", dot])
+    text = Path(dot).read_text()
+    assert '"hegseth\\nwire" -> "hegseth wire"' in text  # two ids, two nodes
+
+    (story,) = [json.loads(x) for x in Path(jsonl).read_text().splitlines() if '"type": "story"' in x]
+    assert [a["id"] for a in story["articles"]] == ["hegseth\nwire", "hegseth wire"]  # by instant, not by text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -97,3 +99,49 @@ def test_a_paper_with_a_wire_parent_gets_no_second_parent_from_another_paper():
     # A second wire version accounting for nearly as much stays a parent; the other paper does not.
     assert {(e.source, e.derived) for e in story.edges} == {(wire, mirror), (wire2, mirror)}
     assert story.roots == (wire, sun, wire2)
+
+
+def test_a_dated_wire_copy_comes_first_as_an_undated_one_does():
+    # With dates, the wire's edges are decided by them (basis "published"), not by the agency rule: the wire
+    # copy is still the parent of two papers of one day that cover each other more than it covers either.
+    wire, times, mirror = 1, 2, 3
+    edges = [
+        Edge(wire, times, "rewrite", 0.8, wire, times, 0.7, "published", agency=True, closeness=0.80),
+        Edge(wire, mirror, "rewrite", 0.8, wire, mirror, 0.8, "published", agency=True, closeness=0.75),
+        Edge(times, mirror, "rewrite", 0.9, mirror, times, 1.0, "text", closeness=0.95),
+    ]
+    story = trace_provenance([wire, times, mirror], edges, by_id)
+    assert {(e.source, e.derived) for e in story.edges} == {(wire, times), (wire, mirror)}
+
+
+def test_an_earlier_retelling_closer_than_the_wire_is_the_parent():
+    wire, site, farm = 1, 2, 3
+    edges = [
+        Edge(wire, site, "rewrite", 0.94, wire, site, 1.0, "published", agency=True, closeness=0.61),
+        Edge(wire, farm, "rewrite", 0.94, wire, farm, 1.0, "published", agency=True, closeness=0.67),
+        Edge(site, farm, "rewrite", 0.99, site, farm, 1.0, "published", closeness=0.93),
+    ]
+    story = trace_provenance([wire, site, farm], edges, by_id)
+    assert {(e.source, e.derived) for e in story.edges} == {(wire, site), (site, farm)}
+    assert story.roots == (wire,)
+    # Not much closer: two retellings of the wire, siblings.
+    near = [dataclasses.replace(e, closeness=0.70) if e.source == site else e for e in edges]
+    assert {(e.source, e.derived) for e in trace_provenance([1, 2, 3], near, by_id).edges} == {(1, 2), (1, 3)}
+    # No dates between the two retellings (the text decided): the wire stays the parent.
+    undated = [dataclasses.replace(e, basis="text") if e.source == site else e for e in edges]
+    assert {(e.source, e.derived) for e in trace_provenance([1, 2, 3], undated, by_id).edges} == {(1, 2), (1, 3)}
+
+
+def test_a_further_source_must_be_nearly_as_close_as_the_best():
+    # METER's soldier story: a paper that only shares the wire's facts covers as much of a farm's re-spin of
+    # another paper, from much further away; it is not a second source.
+    wire, tel, mirror, farm = 1, 2, 3, 4
+    edges = [
+        Edge(wire, tel, "rewrite", 0.98, wire, tel, 1.0, "published", agency=True, closeness=0.90),
+        Edge(tel, farm, "rewrite", 0.94, tel, farm, 0.91, "published", closeness=0.85),
+        Edge(wire, farm, "rewrite", 0.68, wire, farm, 0.91, "published", agency=True, closeness=0.71),
+        Edge(mirror, farm, "rewrite", 0.64, mirror, farm, 0.91, "published", closeness=0.58),
+    ]
+    story = trace_provenance([wire, tel, mirror, farm], edges, by_id)
+    assert {(e.source, e.derived) for e in story.edges} == {(wire, tel), (tel, farm)}
+    assert story.further == ()

@@ -10,7 +10,7 @@ import click
 import pytest
 
 from wiretrace.adapters.readers import read_article
-from wiretrace.report import comparison_to_dict, comparison_to_text, group_links
+from wiretrace.report import comparison_to_dict, comparison_to_text, group_links, verdict_summary
 from wiretrace.types import Article, Comparison
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -52,6 +52,8 @@ def test_a_text_against_itself_is_a_copy_whose_direction_is_not_claimed(engine, 
     assert lines[0].startswith("REWRITE: one of a (") and lines[0].endswith(") was written from the other")
     assert "direction undecided: the text reads the same both ways" in lines[1]
     assert "direction by" not in lines[1]
+    # So too in the one-line verdict `sources`, `copies` and the web's lists show.
+    assert verdict_summary(same).endswith("direction undecided (the text reads the same both ways)")
 
 
 def test_links_are_listed_by_group_with_each_source_sentence_once(seed):

@@ -291,6 +291,7 @@ def run_job(
         decided.select(
             *[c for c in decided.columns if c != "summary"],
             F.get_json_object("summary", "$.direction_p").alias("direction_p"),
+            F.get_json_object("summary", "$.closeness").alias("closeness"),
         )
         .orderBy("a", "b")
         .collect()
@@ -310,6 +311,7 @@ def run_job(
             for r in upgraded.select(
                 *[c for c in upgraded.columns if c != "summary"],
                 F.get_json_object("summary", "$.direction_p").alias("direction_p"),
+                F.get_json_object("summary", "$.closeness").alias("closeness"),
             ).collect()
         ]
         report.from_versions = len(changed)
@@ -320,7 +322,7 @@ def run_job(
         written = decided.join(upgraded.select("a", "b"), ["a", "b"], "left_anti").unionByName(upgraded)
     else:
         written = decided
-    stories = stories_from_pairs(related, published)
+    stories = stories_from_pairs(related, published, outlets if settings.agency_rule else None)
     report.stories = len(stories)
 
     out = dst.rstrip("/")
@@ -430,8 +432,12 @@ def _pair_from_row(row: Any) -> PairRecord:
     return PairRecord(
         row["a"], row["b"], row["relation"], row["confidence"], row["source"], row["derived"],
         row["direction_basis"], row["coverage_derived"], row["coverage_source"],
-        {"direction_p": float(row["direction_p"])},
+        {"direction_p": float(row["direction_p"]), "closeness": _float(row["closeness"])},
     )  # fmt: skip
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def summary_jsonl(src: str, report: JobReport) -> str:
