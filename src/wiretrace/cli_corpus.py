@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from typing import Any
 import click
 
 from wiretrace.adapters.files import write_text_atomic
-from wiretrace.errors import InputError
+from wiretrace.errors import InputError, StoreError
 from wiretrace.types import Article
 
 __all__ = ["register"]
@@ -39,6 +40,10 @@ def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def _damaged(db: str, exc: Exception) -> StoreError:
+    return StoreError(f"{db}: cannot read the store ({exc}); it may be damaged: restore a copy or ingest again")
+
+
 @contextmanager
 def open_corpus(db: str, config: str | None, model: str | None, create: bool) -> Iterator[Any]:
     """A :class:`~wiretrace.corpus.Corpus` on the store ``db``, closed afterwards."""
@@ -53,6 +58,8 @@ def open_corpus(db: str, config: str | None, model: str | None, create: bool) ->
     store = SQLiteStore(db, store_fingerprint(settings))
     try:
         yield Corpus(store, Engine(settings))
+    except sqlite3.DatabaseError as exc:  # a page damaged after the header, found only when read
+        raise _damaged(db, exc) from exc
     finally:
         store.close()
 
@@ -127,6 +134,8 @@ def forget(article_id: str, db: str) -> None:
     try:
         if not store.forget(article_id):
             raise InputError(article_id, f"no article with this id in {db}")
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(db, exc) from exc
     finally:
         store.close()
     click.echo(f"forgot {article_id}")

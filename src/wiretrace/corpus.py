@@ -323,6 +323,7 @@ class Corpus:
         exclude: int | None,
         n: int | None = None,
         known: ScanPostings | None = None,
+        limit: int | None = None,
     ) -> list[tuple[int, float]]:
         # Counting is a scan of an index in SQLite: at 100k articles it was half the time of a
         # candidate search. Count once here, or once per scan batch when the caller gives ``n``.
@@ -340,7 +341,7 @@ class Corpus:
             keys,
             postings,
             n,
-            limit=self.settings.candidates,
+            limit=self.settings.candidates if limit is None else limit,
             min_score=self.settings.min_candidate_score,
             window_days=self.settings.window_days,
             day=publication_day(published),
@@ -518,7 +519,7 @@ class Corpus:
     # -- scan ----------------------------------------------------------------
 
     def candidates_of(
-        self, rowid: int, n_articles: int | None = None, known: ScanPostings | None = None
+        self, rowid: int, n_articles: int | None = None, known: ScanPostings | None = None, limit: int | None = None
     ) -> list[tuple[int, float]]:
         """:meth:`candidates` of a stored article, from its stored keys (nothing to prepare).
 
@@ -529,11 +530,13 @@ class Corpus:
             known: What earlier searches learnt of the index (:class:`ScanPostings`),
                 used and added to. Valid while the store holds the same
                 articles: a scan keeps one while its count stays the same.
+            limit: Most candidates kept (the ``candidates`` setting by default).
         """
         meta = self.store.dates_and_outlets([rowid])
         if rowid not in meta:
             return []
-        return self._rank(self.store.keys_of(rowid), meta[rowid][0], exclude=rowid, n=n_articles, known=known)
+        keys = self.store.keys_of(rowid)
+        return self._rank(keys, meta[rowid][0], exclude=rowid, n=n_articles, known=known, limit=limit)
 
     def scan(self, progress: Progress | None = None, workers: int = 1) -> ScanReport:
         """Decide every candidate pair of the articles not yet scanned (:func:`wiretrace.corpus_scan.scan`).
@@ -558,10 +561,15 @@ class Corpus:
         return read_versions(self, scanned, skip)
 
     def decide_pairs(self, pairs: Sequence[tuple[int, int]]) -> list[PairRecord]:
-        """Compare stored article pairs; the related ones as :class:`PairRecord`."""
+        """Compare stored article pairs; the related ones as :class:`PairRecord`.
+
+        A pair with an article no longer stored (forgotten while a scan ran) is skipped.
+        """
         docs = self.documents(sorted({r for pair in pairs for r in pair}))
         out = []
         for a, b in pairs:
+            if a not in docs or b not in docs:
+                continue
             result = self.engine.compare_documents(docs[a], docs[b])
             if result.relation != "unrelated":
                 out.append(pair_record(a, b, result))

@@ -140,6 +140,7 @@ def scan(corpus: Corpus, progress: Progress | None = None, workers: int = 1) -> 
 
     readings: dict[int, tuple[int, int]] = {}  # article -> (version sets read, pairs made rewrites), latest
     later = set(todo)  # to be scanned by this scan: read when their own batch is done, not before
+    in_scan = frozenset(todo)
 
     def finish(chunk: list[int], records: list[PairRecord]) -> None:
         for record in records:
@@ -177,7 +178,10 @@ def scan(corpus: Corpus, progress: Progress | None = None, workers: int = 1) -> 
             jobs: list[list[tuple[int, int]]] = []
             for rowid in chunk:
                 pairs = []
-                for r, _ in corpus.candidates_of(rowid, n_articles, known):
+                found = [r for r, _ in corpus.candidates_of(rowid, n_articles, known)]
+                if len(in_scan) < n_articles:  # the store holds articles scanned before
+                    found += _chosen_by_earlier(corpus, rowid, in_scan, n_articles, known)
+                for r in found:
                     key = (min(r, rowid), max(r, rowid))
                     if key not in done:
                         done.add(key)
@@ -202,6 +206,28 @@ def scan(corpus: Corpus, progress: Progress | None = None, workers: int = 1) -> 
     report.from_versions = sum(n for _, n in readings.values())
     report.wall_s = time.perf_counter() - started
     return report
+
+
+def _chosen_by_earlier(
+    corpus: Corpus, rowid: int, in_scan: Collection[int], n_articles: int, known: ScanPostings
+) -> list[int]:
+    """Articles scanned before this scan that would take ``rowid`` among their candidates now.
+
+    A candidate list is an article's own top ``candidates``: a new article
+    need not rank an old one among its best for the old one to rank it among
+    its own (a wire copy ingested after the papers that retold it, say). A
+    full scan decides a pair when either side chose the other, so the old
+    articles in the new one's list of ``2 * candidates`` beyond its own are
+    asked again, with the new article in the store. (Articles of this scan
+    search for themselves, with every article of it in the store.)
+    """
+    limit = corpus.settings.candidates
+    wide = corpus.candidates_of(rowid, n_articles, known, limit=2 * limit)
+    return [
+        r
+        for r, _ in wide[limit:]
+        if r not in in_scan and rowid in (c for c, _ in corpus.candidates_of(r, n_articles, known))
+    ]
 
 
 def read_versions(
@@ -273,6 +299,8 @@ def read_versions(
         for versions in sets:
             # Not kept: with workers this process decides no pairs, and a full cache here cost 70 MB.
             docs = corpus.documents([x, *versions], keep=False)
+            if any(r not in docs for r in (x, *versions)):  # forgotten while the scan ran
+                continue
             found += versions_records(corpus.engine, x, docs[x], [(r, docs[r]) for r in versions], by_other)
         if sets:
             read[x] = len(sets)

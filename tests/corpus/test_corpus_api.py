@@ -50,6 +50,36 @@ def test_a_warc_file_is_read_record_by_record(tmp_path):
     assert len(rejected) == 1 and "no article text" in rejected[0].reason
 
 
+def test_damaged_warc_files_are_rejected_each_in_one_line(tmp_path, seed_source):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    page = f"<html><body><article><p>{seed_source.text[:1500]}</p></article></body></html>".encode()
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False)
+    headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    writer.write_record(
+        writer.create_warc_record("https://x.test/1", "response", payload=io.BytesIO(page), http_headers=headers)
+    )
+    whole = out.getvalue()
+    files = {
+        "whole.warc": whole,
+        "cut.warc": whole[:-400],  # the record declares more bytes than the file holds
+        "nouri.warc": b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 10\r\n\r\n0123456789\r\n\r\n",
+        "text.warc": b"this is not a warc file\n" * 10,
+        "empty.warc": b"",
+    }  # fmt: skip
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    found = {name: list(iter_articles([tmp_path / name])) for name in files}
+    assert [a.id for a in found["whole.warc"]] == ["https://x.test/1"]
+    reasons = {name: [r.reason for r in items] for name, items in found.items() if name != "whole.warc"}
+    assert reasons["cut.warc"] == ["truncated record (396 bytes of it missing)"]
+    assert len(reasons["nouri.warc"]) == 1 and reasons["nouri.warc"][0].startswith("not a readable WARC file (")
+    assert reasons["text.warc"] == ["not a WARC file (it does not start with a WARC/1.x record header)"]
+    assert reasons["empty.warc"] == ["empty file"]
+
+
 def test_candidates_outside_the_time_window_are_not_compared(engine, seed_source, seed_rewrite):
     corpus = Corpus(MemoryStore(), engine)
     far = dataclasses.replace(seed_rewrite, id="rewrite", published="2026-06-01")
@@ -206,3 +236,42 @@ def test_a_rewrite_of_the_seed_rewrite_hangs_under_it_when_dates_say_so(engine, 
     undated.scan()
     (story,) = undated.stories()
     assert {names[e.source] for e in story.edges} == {"reuters"}
+
+
+@pytest.mark.data
+def test_an_incremental_scan_finds_what_a_scan_of_everything_finds(engine, data_dir):
+    """METER's Oasis stories: the papers scanned first, their wire copy added and scanned after.
+
+    A wire copy need not rank a paper among its own ten best candidates for the paper to rank it among
+    its: a scan of everything decides the pair, and so must the scan that only scans the wire copy.
+    """
+    meter = data_dir / "meter"
+    papers = [
+        a for a in iter_articles(sorted(meter.glob("newspapers/rawtexts/showbiz/*/oasis"))) if isinstance(a, Article)
+    ]
+    wire = [
+        dataclasses.replace(a, outlet="PA")
+        for a in iter_articles(sorted(meter.glob("PA/rawtexts/showbiz/*/oasis")))
+        if isinstance(a, Article)
+    ]
+    step = Corpus(MemoryStore(), engine)
+    step.ingest(papers)
+    step.scan()
+    step.ingest(wire)
+    step.scan()
+    whole = Corpus(MemoryStore(), engine)
+    whole.ingest(papers + wire)
+    whole.scan()
+
+    def named(corpus):
+        name = {s.rowid: s.article.id for s in corpus.store.get_many(list(corpus.store.iter_rowids()))}
+        pairs = {(name[p.a], name[p.b]): p.relation for p in corpus.store.pairs()}
+        edges = {(name[e.source], name[e.derived]) for story in corpus.stories() for e in story.edges}
+        return pairs, edges
+
+    (step_pairs, step_edges), (whole_pairs, whole_edges) = named(step), named(whole)
+    assert (len(papers), len(wire)) == (19, 11)
+    # Every pair of the whole scan, decided the same; the extra ones are papers decided before their wire
+    # copy came, which take no part in the graph.
+    assert {k: step_pairs.get(k) for k in whole_pairs} == whole_pairs
+    assert step_edges == whole_edges

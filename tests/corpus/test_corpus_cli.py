@@ -293,3 +293,23 @@ def test_graph_files_and_the_summary_hold_odd_ids_and_titles(tmp_path, seed_sour
 
     (story,) = [json.loads(x) for x in Path(jsonl).read_text().splitlines() if '"type": "story"' in x]
     assert [a["id"] for a in story["articles"]] == ["hegseth\nwire", "hegseth wire"]  # by instant, not by text
+
+
+def test_a_store_damaged_past_its_header_gives_one_line(tmp_path, seeds, data_dir):
+    db = tmp_path / "w.db"
+    runner = CliRunner()
+    papers = data_dir / "meter" / "newspapers" / "rawtexts" / "showbiz"
+    assert runner.invoke(cli, ["ingest", str(seeds), str(papers), "--db", str(db)]).exit_code == 0
+    with sqlite3.connect(db) as con:
+        con.execute("pragma wal_checkpoint(truncate)")
+    with db.open("r+b") as fh:  # the header stays whole: the store opens, and fails when a page is read
+        fh.seek(20_000)
+        fh.write(b"\xff" * 3_000)
+    for args in (["sources", "x"], ["forget", "x"], ["scan"]):
+        out = run(*args, "--db", str(db))
+        assert out.returncode == 1
+        assert out.stderr.splitlines()[-1:] == [
+            f"error: {db}: cannot read the store (database disk image is malformed); it may be damaged: "
+            "restore a copy or ingest again"
+        ], out.stderr
+        assert "Traceback" not in out.stderr

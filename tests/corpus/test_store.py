@@ -64,6 +64,16 @@ def test_scan_state_and_pairs(store):
     assert (pair.relation, pair.summary) == ("same-event", {"k": 1})
 
 
+def test_a_scan_result_with_an_article_forgotten_meanwhile_leaves_it_out(store):
+    # `wiretrace forget` while a scan runs: the scan's batch still commits, without the forgotten article.
+    a, b, c = (x.rowid for x in store.add([make("One.", "a"), make("Two.", "b"), make("Three.", "c")]).added)
+    store.forget("b")
+    store.record_scan([a, b, c], [PairRecord(a, b, "rewrite", 0.9, a, b, "text", 1.0, 1.0, {}),
+                                  PairRecord(a, c, "same-event", 0.7, None, None, None, 0.2, 0.3, {})])  # fmt: skip
+    assert [(p.a, p.b) for p in store.pairs()] == [(a, c)]
+    assert store.unscanned() == []
+
+
 def test_dates_and_outlets_without_the_text(store):
     import dataclasses
 

@@ -20,6 +20,7 @@ batch.
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import hashlib
 import json
 import sys
@@ -87,14 +88,38 @@ def parse_jsonl_line(line: bytes, where: str) -> Article | Rejected | None:
         return Rejected(exc.where, exc.problem)
 
 
+def _warc_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be a WARC file, from its first bytes; None when it can.
+
+    warcio would read any text as old ARC records (warning on stderr) and an
+    empty file as no records: neither is the WARC file a user meant.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(64)
+    if not head:
+        return "empty file"
+    if head[:2] == b"\x1f\x8b":
+        try:
+            with gzip.open(path, "rb") as gz:
+                head = gz.read(8)
+        except (OSError, EOFError) as exc:
+            return f"not a readable WARC file (gzip: {exc})"
+    if not head.startswith(b"WARC/"):
+        return "not a WARC file (it does not start with a WARC/1.x record header)"
+    return None
+
+
 def _warc(path: Path) -> Iterator[Article | Rejected]:
     try:
         from warcio.archiveiterator import ArchiveIterator
-        from warcio.exceptions import ArchiveLoadFailed
     except ImportError:
         yield Rejected(str(path), "WARC needs warcio (pip install warcio)")
         return
     try:
+        problem = _warc_problem(path)
+        if problem:
+            yield Rejected(str(path), problem)
+            return
         with path.open("rb") as fh:
             for n, record in enumerate(ArchiveIterator(fh), 1):
                 if record.rec_type != "response":
@@ -104,14 +129,19 @@ def _warc(path: Path) -> Iterator[Article | Rejected]:
                 if "html" not in ctype.lower():
                     continue
                 where = f"{path}#{n} ({uri})"
+                body = record.content_stream().read()
+                if getattr(record.raw_stream, "limit", 0):  # bytes the record declares, and the file lacks
+                    yield Rejected(where, f"truncated record ({record.raw_stream.limit} bytes of it missing)")
+                    continue
                 try:
-                    article = read_bytes(record.content_stream().read(), where, kind="html")
+                    article = read_bytes(body, where, kind="html")
                     yield dataclasses.replace(article, id=uri, url=article.url or uri)
                 except InputError as exc:
                     yield Rejected(exc.where, exc.problem)
-    except (ArchiveLoadFailed, OSError, ValueError) as exc:
+    except Exception as exc:  # warcio fails in many ways on a damaged file (AttributeError too)
         # warcio explains at length, over many lines: one line of it, as every rejection is one line
         first = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        first = "".join(c if c.isprintable() else "?" for c in first[:120])
         yield Rejected(str(path), f"not a readable WARC file ({first})")
 
 

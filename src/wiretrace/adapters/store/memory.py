@@ -132,10 +132,11 @@ class MemoryStore:
         return sorted(self._articles)
 
     def record_scan(self, rowids: Sequence[int], pairs: Sequence[PairRecord]) -> None:
-        """Store pairs and mark rowids scanned."""
+        """Store pairs and mark rowids scanned (a pair with an article forgotten meanwhile left out)."""
         for p in pairs:
-            self._pairs[(p.a, p.b)] = p
-        self._scanned.update(rowids)
+            if p.a in self._articles and p.b in self._articles:
+                self._pairs[(p.a, p.b)] = p
+        self._scanned.update(r for r in rowids if r in self._articles)
 
     def pairs(self) -> list[PairRecord]:
         """Every decided pair."""

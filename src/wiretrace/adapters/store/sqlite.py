@@ -305,11 +305,17 @@ class SQLiteStore:
         return [r for (r,) in self._db.execute("SELECT rowid FROM articles ORDER BY rowid")]
 
     def record_scan(self, rowids: Sequence[int], pairs: Sequence[PairRecord]) -> None:
-        """Store the pairs found for ``rowids`` and mark them scanned, in one transaction."""
+        """Store the pairs found for ``rowids`` and mark them scanned, in one transaction.
+
+        A pair with an article forgotten meanwhile (``wiretrace forget`` while
+        a scan runs) is left out.
+        """
         with self._transaction():
             self._db.executemany(
                 "INSERT OR REPLACE INTO pairs (a, b, relation, confidence, source, derived, direction_basis, "
-                "coverage_derived, coverage_source, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "coverage_derived, coverage_source, summary) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
+                "WHERE EXISTS (SELECT 1 FROM articles WHERE rowid = ?1) "
+                "AND EXISTS (SELECT 1 FROM articles WHERE rowid = ?2)",
                 [
                     (
                         p.a,
