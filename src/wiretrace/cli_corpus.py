@@ -205,7 +205,10 @@ def sources(article: str, as_json: bool, rewrites_only: bool, db: str, config: s
     rewrites of each other.
     """
     with open_corpus(db, config, model, create=False) as corpus:
-        _print_matches(corpus.sources(_query(article), rewrites_only=rewrites_only), as_json, "source", corpus)
+        query = _query(article)
+        matches = corpus.sources(query, rewrites_only=rewrites_only)
+        _print_matches(matches, as_json, "source", corpus)
+        _window_note(corpus, query, matches, as_json)
 
 
 @click.command()
@@ -216,7 +219,25 @@ def sources(article: str, as_json: bool, rewrites_only: bool, db: str, config: s
 def copies(article: str, as_json: bool, db: str, config: str | None, model: str | None) -> None:
     """The stored articles written from ARTICLE (a stored id, a file or '-'), best first."""
     with open_corpus(db, config, model, create=False) as corpus:
-        _print_matches(corpus.copies(_query(article)), as_json, "copy", corpus)
+        query = _query(article)
+        matches = corpus.copies(query)
+        _print_matches(matches, as_json, "copy", corpus)
+        _window_note(corpus, query, matches, as_json)
+
+
+def _window_note(corpus: Any, query: Any, matches: list[Any], as_json: bool) -> None:
+    """Say so when nothing was found and the time window may be why (a late re-spin of an old story)."""
+    days = corpus.settings.window_days
+    if matches or as_json or not days:
+        return
+    stored = corpus.store.get(query) if isinstance(query, str) else None
+    published = stored.article.published if stored else getattr(query, "published", None)
+    if published:
+        click.echo(
+            f"(only articles published within {days} days of it, {published}, were searched; "
+            "WIRETRACE_WINDOW_DAYS=0 searches them all)",
+            err=True,
+        )
 
 
 @click.command()

@@ -5,7 +5,7 @@ pair: ``a``, ``b``, ``relation``, ``confidence``, ``source``, ``derived``,
 ``direction_basis``, ``coverage``) and ``story`` (``id``, ``articles`` in time
 order, ``roots``, ``edges`` source -> derived, each with ``best``: true for the
 derived article's best source, false for a further one). Articles are named by
-their ids.
+their ids. Every field: ``docs/corpus-output.md``.
 """
 
 from __future__ import annotations

@@ -313,3 +313,21 @@ def test_a_store_damaged_past_its_header_gives_one_line(tmp_path, seeds, data_di
             "restore a copy or ingest again"
         ], out.stderr
         assert "Traceback" not in out.stderr
+
+
+def test_sources_say_when_the_time_window_may_be_why_nothing_was_found(tmp_path, seed_source, seed_rewrite):
+    feed, late = tmp_path / "wire.jsonl", tmp_path / "late.jsonl"
+    feed.write_text(json.dumps({"id": "wire", "text": seed_source.text, "published": "2025-11-03"}) + "\n")
+    late.write_text(json.dumps({"id": "late", "text": seed_rewrite.text, "published": "2026-03-01"}) + "\n")
+    db = str(tmp_path / "w.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(feed), "--db", db]).exit_code == 0
+    out = runner.invoke(cli, ["sources", str(late), "--db", db])
+    assert out.exit_code == 0
+    assert out.stdout == "no sources found\n"
+    assert out.stderr == (
+        "(only articles published within 30 days of it, 2026-03-01, were searched; "
+        "WIRETRACE_WINDOW_DAYS=0 searches them all)\n"
+    )
+    wide = runner.invoke(cli, ["sources", str(late), "--db", db], env={"WIRETRACE_WINDOW_DAYS": "0"})
+    assert wide.stdout.startswith("1. wire  rewrite 9"), wide.output
