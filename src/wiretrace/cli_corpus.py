@@ -96,8 +96,9 @@ def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def ingest(paths: tuple[str, ...], db: str, outlet: str | None, config: str | None, model: str | None) -> None:
     """Add articles to the store: folders of .txt/.html, JSONL, WARC, files; '-' for stdin.
 
-    Re-ingesting the same text is a no-op. Each rejected file or line is
-    named with its reason; the rest goes in. Exits 1 if anything was rejected.
+    Re-ingesting the same text from the same outlet is a no-op (another
+    outlet's copy is stored). Each rejected file or line is named with its
+    reason; the rest goes in. Exits 1 if anything was rejected.
     """
     from wiretrace.adapters.inputs import iter_articles
     from wiretrace.corpus_report import counted

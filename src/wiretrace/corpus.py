@@ -10,7 +10,6 @@ window when dates are known.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections import OrderedDict, deque
@@ -21,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from wiretrace.adapters.inputs import Rejected
-from wiretrace.adapters.store.base import PairRecord, Store, StoredArticle
+from wiretrace.adapters.store.base import PairRecord, Store, StoredArticle, article_digest
 from wiretrace.core.agencies import agency_key, order_by_agency
 from wiretrace.core.fingerprint import FingerprintSettings, fingerprint, max_df, select_candidates
 from wiretrace.core.provenance import CLOSER_BY, Story
@@ -30,6 +29,7 @@ from wiretrace.corpus_scan import ScanPostings, ScanReport, read_versions, scan
 from wiretrace.corpus_workers import prepare_in_worker, worker_pool
 from wiretrace.errors import InputError
 from wiretrace.pipeline import Engine
+from wiretrace.report import direction_undecided
 from wiretrace.settings import Settings
 from wiretrace.stories import closeness, pair_record, stories_from_pairs
 from wiretrace.types import Article, Comparison
@@ -52,8 +52,9 @@ Progress = Callable[[int], None]
 
 
 def content_digest(article: Article) -> str:
-    """sha256 of the article text with whitespace collapsed: the same text ingests once."""
-    return hashlib.sha256(" ".join(article.text.split()).encode("utf-8")).hexdigest()
+    """:func:`~wiretrace.adapters.store.base.article_digest` of the article: the same text from the same
+    outlet ingests once, another outlet's verbatim copy is an article of its own."""
+    return article_digest(article.text, article.outlet)
 
 
 def fingerprint_settings(settings: Settings) -> FingerprintSettings:
@@ -409,7 +410,9 @@ class Corpus:
             matches = self._read_matches(doc, matches)
 
         def is_source(m: Match) -> bool:
-            return (m.comparison.relation == "rewrite" and m.comparison.source == "a") or m.versions is not None
+            c = m.comparison
+            # A copy whose direction the text cannot tell (the same text, say) may be either: listed, so marked.
+            return (c.relation == "rewrite" and (c.source == "a" or direction_undecided(c))) or m.versions is not None
 
         def weight(m: Match) -> float:
             if m.versions is not None and m.credit is not None:
@@ -468,7 +471,8 @@ class Corpus:
             matches = self._read_copies(doc, rowid, key, matches)
 
         def written_from_query(m: Match) -> bool:
-            return (m.comparison.relation == "rewrite" and m.comparison.source == "b") or m.versions is not None
+            c = m.comparison
+            return (c.relation == "rewrite" and (c.source == "b" or direction_undecided(c))) or m.versions is not None
 
         def weight(m: Match) -> float:
             if m.versions is None:

@@ -275,3 +275,19 @@ def test_an_incremental_scan_finds_what_a_scan_of_everything_finds(engine, data_
     # copy came, which take no part in the graph.
     assert {k: step_pairs.get(k) for k in whole_pairs} == whole_pairs
     assert step_edges == whole_edges
+
+
+def test_another_outlets_verbatim_copy_is_an_article_of_its_own(engine, seed_source):
+    corpus = Corpus(MemoryStore(), engine)
+    wire = dataclasses.replace(seed_source, id="reuters", outlet="Reuters", published="2025-11-03")
+    copy = dataclasses.replace(seed_source, id="copycat", outlet="CopyCatNews", published="2025-11-04")
+    report = corpus.ingest([wire, copy, dataclasses.replace(wire, id="reuters-again")])
+    assert (report.added, report.duplicates) == (2, 1)  # the same outlet's same text: once
+    corpus.scan()
+    (pair,) = corpus.store.pairs()
+    assert pair.relation == "rewrite" and pair.summary["kinds"] == ["verbatim"]
+    (match,) = corpus.sources("copycat")
+    assert match.article.article.id == "reuters"
+    # The text from a file naming no outlet is neither stored article: both are its verbatim sources.
+    found = corpus.sources(dataclasses.replace(seed_source, outlet=None, published=None))
+    assert {m.article.article.id for m in found} == {"reuters", "copycat"}

@@ -121,6 +121,58 @@ def test_sqlite_store_refuses_other_index_settings(tmp_path):
         SQLiteStore(tmp_path / "s.db", fingerprint="two")
 
 
+def test_sqlite_store_leaves_another_programs_database_alone(tmp_path):
+    import sqlite3
+
+    from wiretrace.errors import StoreError
+
+    path = tmp_path / "app.db"
+    with sqlite3.connect(path) as con:
+        con.execute("create table users (name text)")
+    with pytest.raises(StoreError, match=r"not a wiretrace store \(it holds users\)"):
+        SQLiteStore(path, fingerprint="test")
+    with sqlite3.connect(path) as con:
+        assert [t for (t,) in con.execute("select name from sqlite_master where type = 'table'")] == ["users"]
+        assert con.execute("pragma journal_mode").fetchone()[0] == "delete"
+
+
+def test_a_reader_opens_the_store_while_a_writer_holds_it(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "s.db"
+    SQLiteStore(path, fingerprint="test").add([make("One story.", "a")])
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # an ingest's batch in progress
+    try:
+        reader = SQLiteStore(path, fingerprint="test", timeout_s=0.2)
+        assert reader.get("a").article.text == "One story."
+        reader.close()
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+def test_a_store_of_schema_1_gets_digests_that_cover_the_outlet(tmp_path):
+    import hashlib
+    import sqlite3
+
+    from wiretrace.adapters.store.base import article_digest
+
+    path = tmp_path / "s.db"
+    wire = Article("Seoul has 450,000 troops.", id="wire", outlet="Reuters")
+    store = SQLiteStore(path, fingerprint="test")
+    store.add([StoredArticle(wire, article_digest(wire.text, wire.outlet), ("t:a",), 1)])
+    store.close()
+    with sqlite3.connect(path) as con:  # as schema 1 stored it: the text alone
+        con.execute("update articles set digest = ?", (hashlib.sha256(wire.text.encode()).hexdigest(),))
+        con.execute("update meta set value = '1' where key = 'schema'")
+    store = SQLiteStore(path, fingerprint="test")
+    again = store.add([StoredArticle(wire, article_digest(wire.text, wire.outlet), ("t:a",), 1)])
+    assert (len(again.duplicates), len(again.conflicts)) == (1, 0)  # the same article: a no-op, as before
+    farm = Article(wire.text, id="farm", outlet="ViralNewsHub")
+    assert len(store.add([StoredArticle(farm, article_digest(farm.text, farm.outlet), ("t:a",), 1)]).added) == 1
+
+
 def test_sqlite_store_refuses_a_file_that_is_not_a_database(tmp_path):
     from wiretrace.errors import StoreError
 

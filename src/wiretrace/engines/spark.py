@@ -10,7 +10,7 @@ run:
    in the order a local ``ingest`` stores them (files in path order, lines in
    order), so every tie is broken the same way.
 2. **clean, segment, index keys**: :meth:`~wiretrace.corpus.Corpus.prepare_batch`
-   in ``mapInPandas``. Duplicates (same text) and id conflicts are dropped as
+   in ``mapInPandas``. Duplicates (same text and outlet) and id conflicts are dropped as
    the store drops them: the first one read stays.
 3. **candidates**: the index keys (distinctive terms, MinHash bands) are
    exploded and grouped into postings lists on the cluster, each article's

@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from wiretrace.types import Article
 
-__all__ = ["AddResult", "PairRecord", "Store", "StoredArticle"]
+__all__ = ["AddResult", "PairRecord", "Store", "StoredArticle", "article_digest"]
+
+
+def article_digest(text: str, outlet: str | None) -> str:
+    """What makes two articles one: sha256 of the outlet and the text, whitespace runs as one space.
+
+    The same text from the same outlet (or from no named outlet) ingests once;
+    another outlet's verbatim copy is an article of its own (republication is
+    what a content farm does most), which the scan pairs with the original.
+
+    Example:
+        >>> text = "Seoul has 450,000 troops."
+        >>> article_digest("Seoul  has\n450,000 troops.", None) == article_digest(text, None)
+        True
+        >>> article_digest(text, "Reuters") == article_digest(text, "ViralNewsHub")
+        False
+    """
+    flat = " ".join(text.split())
+    who = " ".join((outlet or "").split()).casefold()
+    return hashlib.sha256((f"{who}\x00{flat}" if who else flat).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -17,7 +37,8 @@ class StoredArticle:
 
     Attributes:
         article: The article (``id`` is always set).
-        digest: sha256 of its text, so re-ingesting the same text is a no-op.
+        digest: :func:`article_digest` of its text and outlet, so re-ingesting
+            the same article is a no-op.
         keys: Index keys (``t:`` distinctive terms, ``b:`` LSH bands).
         n_sentences: Sentences found in it.
         rowid: The store's own number for it (0 before it is stored).
@@ -32,7 +53,7 @@ class StoredArticle:
 
 @dataclass(frozen=True)
 class AddResult:
-    """What became of a batch: stored, already there (same text), or refused (id taken by another text)."""
+    """What became of a batch: stored, already there (same text and outlet), or refused (id taken by another)."""
 
     added: list[StoredArticle]
     duplicates: list[StoredArticle]

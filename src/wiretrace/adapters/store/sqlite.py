@@ -18,13 +18,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from wiretrace.adapters.store.base import AddResult, PairRecord, StoredArticle
+from wiretrace.adapters.store.base import AddResult, PairRecord, StoredArticle, article_digest
 from wiretrace.errors import StoreError
 from wiretrace.types import Article
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
 
-SCHEMA_VERSION = "1"
+# 2: an article's digest covers its outlet too (another outlet's verbatim copy is an article of its own).
+SCHEMA_VERSION = "2"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -90,11 +91,21 @@ class SQLiteStore:
             raise StoreError(f"{self.path}: folder {Path(self.path).parent} does not exist")
         try:
             self._db = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
+            tables = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if tables and "meta" not in tables:  # another program's database: leave it as it is
+                raise StoreError(f"{self.path}: not a wiretrace store (it holds {', '.join(sorted(tables))})")
             self._db.execute("PRAGMA foreign_keys = ON")
             if self.path != ":memory:":
                 self._use_wal(timeout_s)
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._init(fingerprint)
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(
+                    f"{self.path}: the store is busy (another process kept it locked for {timeout_s:.0f} s); "
+                    "try again when it is done"
+                ) from None
+            raise StoreError(f"{self.path}: not a wiretrace store ({exc})") from None
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a wiretrace store ({exc})") from None
 
@@ -112,23 +123,45 @@ class SQLiteStore:
                     raise
                 time.sleep(0.05)
 
+    def _meta(self) -> dict[str, str]:
+        try:
+            return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return {}
+            raise
+
     def _init(self, fingerprint: str) -> None:
-        with self._transaction():
-            for statement in filter(str.strip, _SCHEMA.split(";")):
-                self._db.execute(statement)
-            rows = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
-            if not rows:
-                self._db.executemany(
-                    "INSERT INTO meta (key, value) VALUES (?, ?)",
-                    [("schema", SCHEMA_VERSION), ("fingerprint", fingerprint)],
-                )
-            elif rows.get("schema") != SCHEMA_VERSION:
-                raise StoreError(f"{self.path}: store schema {rows.get('schema')} is not {SCHEMA_VERSION}; re-ingest")
-            elif rows.get("fingerprint") != fingerprint:
-                raise StoreError(
-                    f"{self.path}: made with index settings {rows.get('fingerprint')!r}, not {fingerprint!r}; "
-                    "use a new --db or the same settings"
-                )
+        rows = self._meta()
+        # A store that is ready opens by reading alone: a reader waits for no writer (WAL).
+        if rows.get("schema") != SCHEMA_VERSION or rows.get("fingerprint") != fingerprint:
+            with self._transaction():
+                for statement in filter(str.strip, _SCHEMA.split(";")):
+                    self._db.execute(statement)
+                rows = self._meta()
+                if not rows:
+                    self._db.executemany(
+                        "INSERT INTO meta (key, value) VALUES (?, ?)",
+                        [("schema", SCHEMA_VERSION), ("fingerprint", fingerprint)],
+                    )
+                    rows = {"schema": SCHEMA_VERSION, "fingerprint": fingerprint}
+                elif rows.get("schema") == "1":
+                    self._digests_with_outlets()
+                    self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (SCHEMA_VERSION,))
+                    rows["schema"] = SCHEMA_VERSION
+        if rows.get("schema") != SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: store schema {rows.get('schema')} is not {SCHEMA_VERSION}; re-ingest")
+        if rows.get("fingerprint") != fingerprint:
+            raise StoreError(
+                f"{self.path}: made with index settings {rows.get('fingerprint')!r}, not {fingerprint!r}; "
+                "use a new --db or the same settings"
+            )
+
+    def _digests_with_outlets(self) -> None:
+        """Schema 1 to 2: the digests of articles with an outlet now cover it (inside the caller's transaction)."""
+        rows = self._db.execute("SELECT rowid, text, outlet FROM articles WHERE outlet IS NOT NULL AND outlet != ''")
+        updates = [(article_digest(text, outlet), rowid) for rowid, text, outlet in rows.fetchall()]
+        self._db.executemany("UPDATE articles SET digest = ? WHERE rowid = ?", updates)
 
     class _Tx:
         def __init__(self, db: sqlite3.Connection) -> None:
