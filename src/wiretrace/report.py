@@ -21,12 +21,27 @@ __all__ = [
     "direction_undecided",
     "flat",
     "group_links",
+    "text_disagrees",
     "verdict_summary",
 ]
 
 SCHEMA = "wiretrace.comparison/1"
 # Below this probability a direction read from the text alone is reported as undecided.
 UNDECIDED = 0.55
+
+
+# At or below this, the text alone reads a dated pair the other way round: the reports say so.
+TEXT_DISAGREES = 0.1
+
+
+def text_disagrees(result: Comparison) -> float | None:
+    """How strongly the text alone reads a rewrite the other way round from its dates, when it does
+    (probability at least ``1 - TEXT_DISAGREES``; a backdated copy, or a source updated after its
+    copies were made), else None."""
+    p = result.probabilities.get("direction_text")
+    if result.direction_basis != "published" or p is None or p > TEXT_DISAGREES:
+        return None
+    return 1.0 - p
 
 
 def direction_undecided(result: Comparison) -> bool:
@@ -122,6 +137,9 @@ def verdict_summary(result: Comparison) -> str:
         if direction_undecided(result)
         else f"direction by {BASIS_WORD.get(result.direction_basis or '', 'text')}"
     )
+    against = text_disagrees(result)
+    if against is not None:
+        direction += f" (the text reads the other way, {against:.0%})"
     return (
         f"rewrite {result.confidence:.0%} · {result.extent or ''} derived · "
         f"{result.coverage['derived']:.0%} of the derived text · {links} · {direction}"
@@ -240,6 +258,9 @@ def comparison_to_text(result: Comparison, colour: bool = False, width: int = 10
         elif result.direction_basis:
             basis = BASIS_PHRASE.get(result.direction_basis, result.direction_basis)
             facts.append(f"direction by {basis}{_dates(result)}")
+            against = text_disagrees(result)
+            if against is not None:
+                facts.append(f"the text alone reads it the other way round ({_probability(against)})")
         head.append(" · ".join(facts))
         head.append(
             f"coverage: {result.coverage['derived']:.0%} of {d} comes from {s}, "

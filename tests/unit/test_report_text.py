@@ -144,3 +144,24 @@ def test_the_json_names_the_model_without_being_told(engine, seed):
     assert seed.model == engine.embedder.name
     assert comparison_to_dict(seed)["model"] == engine.embedder.name
     assert comparison_to_dict(seed, model="given")["model"] == "given"
+
+
+@pytest.mark.data
+def test_a_backdated_copy_keeps_the_dates_order_but_the_report_says_the_text_disagrees(engine, data_dir):
+    # METER's Star retold PA's knickers story almost word for word; dated a day before the wire copy, the
+    # dates make the Star the source, and the text alone reads it the other way round.
+    group = data_dir / "meter"
+    wire = read_article(group / "PA/rawtexts/courts/07.10.99/knickers/knickers1.txt")
+    star = read_article(group / "newspapers/rawtexts/courts/07.10.99/knickers/knickers234_star.txt")
+    result = engine.compare(
+        dataclasses.replace(wire, published="1999-10-07"), dataclasses.replace(star, published="1999-10-06")
+    )
+    assert (result.relation, result.source, result.direction_basis) == ("rewrite", "b", "published")
+    assert result.probabilities["direction_text"] < 0.1
+    assert "direction by dates (the text reads the other way, 9" in verdict_summary(result)
+    assert "the text alone reads it the other way round (0.9" in comparison_to_text(result, width=400).splitlines()[1]
+    # Dated the right way round, nothing to say.
+    right = engine.compare(
+        dataclasses.replace(wire, published="1999-10-06"), dataclasses.replace(star, published="1999-10-07")
+    )
+    assert "the other way" not in verdict_summary(right)

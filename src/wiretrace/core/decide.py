@@ -374,12 +374,18 @@ def decide(
         The :class:`Verdict`; ``derived_first`` says whether ``a`` is the
         derived text (meaningful only for a rewrite); ``probabilities`` holds
         each relation's and ``direction``, the probability that the direction
-        is right (1 when publication times or an agency decided it).
+        is right (1 when publication times or an agency decided it); for a
+        rewrite dated both sides, ``direction_text``: the probability the
+        text alone gives the order the dates gave.
     """
+    text_p: float | None = None
     if time_order:
         derived_first = time_order > 0
         basis = "published"
         direction_p = 1.0
+        # What the text alone says of the order the dates gave: a backdated copy shows as a disagreement.
+        p_first = direction_model.probability_first_derived(e_ab, e_ba)
+        text_p = p_first if derived_first else 1.0 - p_first
     elif agency_order:
         derived_first = agency_order > 0
         basis = "agency"
@@ -393,6 +399,8 @@ def decide(
         e_ab if derived_first else e_ba, relation_model, extent_model, retelling
     )
     probs = {**probs, "direction": direction_p}
+    if text_p is not None and relation == "rewrite":
+        probs["direction_text"] = text_p
     return Verdict(
         relation=relation,
         confidence=confidence,
