@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import re
 
 import pytest
@@ -291,3 +292,39 @@ def test_another_outlets_verbatim_copy_is_an_article_of_its_own(engine, seed_sou
     # The text from a file naming no outlet is neither stored article: both are its verbatim sources.
     found = corpus.sources(dataclasses.replace(seed_source, outlet=None, published=None))
     assert {m.article.article.id for m in found} == {"reuters", "copycat"}
+
+
+def test_odd_paths_and_fields_are_rejected_each_in_one_line(tmp_path, seed_source):
+    import os
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (folder / "fields.jsonl").write_text(
+        json.dumps({"id": ["x"], "text": seed_source.text}) + "\n"
+        + '{"id": "n", "title": NaN, "text": "Seoul has 450,000 troops."}\n'
+        + json.dumps({"id": 7, "text": "Seoul has 450,000 troops."}) + "\n"
+    )  # fmt: skip
+    with (folder / "crawl.warc").open("wb") as fh:
+        writer = WARCWriter(fh, gzip=False)
+        page = f"<html><body><article><p>{seed_source.text[:800]}</p></article></body></html>".encode()
+        headers = StatusAndHeaders("404 Not Found", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(
+            writer.create_warc_record("https://x.test/gone", "response", payload=io.BytesIO(page), http_headers=headers)
+        )
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    found = list(iter_articles(["", str(fifo), str(folder)]))
+    reasons = {r.where: r.reason for r in found if isinstance(r, Rejected)}
+    assert reasons == {
+        "''": "empty path",
+        str(fifo): "not a regular file",
+        str(folder / "gone.txt"): "broken link (it points at nothing)",
+        f"{folder / 'crawl.warc'}#1 (https://x.test/gone)": "HTTP status 404, not an article page",
+        f"{folder / 'fields.jsonl'}:1": 'field "id" is a list, not a string',
+        f"{folder / 'fields.jsonl'}:2": 'field "title" is a NaN, not a string',
+    }
+    assert [a.id for a in found if isinstance(a, Article)] == ["7"]

@@ -129,6 +129,10 @@ def _warc(path: Path) -> Iterator[Article | Rejected]:
                 if "html" not in ctype.lower():
                     continue
                 where = f"{path}#{n} ({uri})"
+                status = record.http_headers.get_statuscode() if record.http_headers else "200"
+                if not str(status).startswith("2"):  # an error page or a redirect, not the article
+                    yield Rejected(where, f"HTTP status {status}, not an article page")
+                    continue
                 body = record.content_stream().read()
                 if getattr(record.raw_stream, "limit", 0):  # bytes the record declares, and the file lacks
                     yield Rejected(where, f"truncated record ({record.raw_stream.limit} bytes of it missing)")
@@ -195,14 +199,25 @@ def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | Rejected]:
         if str(raw) == "-":
             yield from _stdin(sys.stdin.buffer)
             continue
+        if not str(raw).strip():  # Path("") is the working folder: never what was meant
+            yield Rejected(repr(str(raw)), "empty path")
+            continue
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(_SUFFIXES))
-            if not files:
+            found = sorted(p for p in path.rglob("*") if p.name.lower().endswith(_SUFFIXES))
+            files = [p for p in found if p.is_file()]
+            for p in found:
+                if p.is_symlink() and not p.exists():
+                    yield Rejected(str(p), "broken link (it points at nothing)")
+            if not files and not found:
                 yield Rejected(str(path), f"no article files here ({', '.join(_SUFFIXES)})")
             for f in files:
                 yield from _file(f)
-        elif path.exists():
+        elif path.is_file():
             yield from _file(path)
+        elif path.exists():  # a FIFO, a socket, a device: reading one may never end
+            yield Rejected(str(path), "not a regular file")
+        elif path.is_symlink():
+            yield Rejected(str(path), "broken link (it points at nothing)")
         else:
             yield Rejected(str(path), "no such file or directory")

@@ -253,8 +253,13 @@ def article_from_record(record: Any, where: str) -> Article:
     def opt(*keys: str) -> str | None:
         for key in keys:
             value = record.get(key)
-            if value is not None and value != "":
-                return str(value)
+            if value is None or value == "":
+                continue
+            # A number is a fine id; a list, an object or NaN is no name (it was stored as Python's repr).
+            if isinstance(value, bool) or not isinstance(value, str | int | float) or value != value:
+                kind = "NaN" if value != value else _JSON_TYPES.get(type(value), "value")
+                raise InputError(where, f'field "{key}" is a {kind}, not a string')
+            return str(value)
         return None
 
     return Article(
