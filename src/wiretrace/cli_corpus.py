@@ -250,15 +250,28 @@ def _window_note(corpus: Any, query: Any, matches: list[Any], as_json: bool) -> 
     help="Write the provenance graphs: GraphML (.graphml) or Graphviz DOT (.dot).",
 )
 @click.option("--limit", default=20, show_default=True, help="Stories shown in the terminal summary.")
+@click.option(
+    "--rescan",
+    is_flag=True,
+    help="Drop every decided pair and decide them all again (after changing settings that decide pairs).",
+)
 @db_option
 @_settings_options
 def scan(
-    jsonl_path: str | None, graph_path: str | None, limit: int, db: str, config: str | None, model: str | None
+    jsonl_path: str | None,
+    graph_path: str | None,
+    limit: int,
+    rescan: bool,
+    db: str,
+    config: str | None,
+    model: str | None,
 ) -> None:
     """Find every rewrite in the store, group articles into stories, trace provenance.
 
     Incremental: only articles not scanned before are examined (against the
     whole store), so after an ingest a scan costs what the new articles cost.
+    The store keeps the settings its pairs were decided with; when they have
+    changed since, the scan says so (--rescan decides every pair again).
     """
     from wiretrace.corpus_report import (
         counted,
@@ -277,6 +290,8 @@ def scan(
             raise InputError(out, f"cannot write here: folder {Path(out).parent} does not exist")
     with open_corpus(db, config, model, create=False) as corpus:
         workers = corpus.settings.workers or os.cpu_count() or 1
+        if rescan:
+            corpus.store.restart_scan()
         report = corpus.scan(progress=_progress("scanned"), workers=workers)
         stories = corpus.stories()
         pairs = corpus.store.pairs()
@@ -293,6 +308,13 @@ def scan(
         ),
         err=True,
     )
+    if report.settings_changed:
+        changed = ", ".join(f"{k} {then!r} -> {now!r}" for k, (then, now) in report.settings_changed.items())
+        click.echo(
+            f"warning: the store's earlier pairs were decided with other settings ({changed}); they stay as "
+            "decided, new articles were decided with these (wiretrace scan --rescan decides every pair again)",
+            err=True,
+        )
     click.echo(stories_to_text(stories, articles, limit), nl=False)
     if jsonl_path:
         lines = list(pairs_to_jsonl(pairs, articles)) + list(stories_to_jsonl(stories, articles))

@@ -12,13 +12,14 @@ batch can have changed are then read against their wire versions as one
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from array import array
 from collections import OrderedDict, deque
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wiretrace.adapters.store.base import PairRecord, Store
 from wiretrace.core.agencies import agency_key
@@ -27,8 +28,18 @@ from wiretrace.wire import own_verdict, version_sets, versions_records
 
 if TYPE_CHECKING:
     from wiretrace.corpus import Corpus
+    from wiretrace.settings import Settings
 
-__all__ = ["SCAN_IN_FLIGHT", "ScanPostings", "ScanReport", "read_versions", "scan"]
+__all__ = ["SCAN_IN_FLIGHT", "ScanPostings", "ScanReport", "deciding_settings", "read_versions", "scan"]
+
+# Settings that change how fast a scan runs, not what it decides.
+_OPERATIONAL = {"batch_size", "scan_batch", "workers", "cache_size", "scan_cache_size"}
+
+
+def deciding_settings(settings: Settings) -> dict[str, Any]:
+    """The settings a scan's decisions depend on (all but how many processes, batches and caches)."""
+    return {k: v for k, v in dataclasses.asdict(settings).items() if k not in _OPERATIONAL}
+
 
 # Batches a scan with workers keeps in their hands at once. On the 10k bench store
 # (2 workers): 1 batch 39.3 s, 2 batches 36.7 s, 3 batches 36.5 s.
@@ -49,11 +60,17 @@ class ScanReport:
             per article the scan affected, the agencies with two or more
             copies related to it, as of its last reading.
         from_versions: Pairs those last readings record as rewrites.
+        settings_changed: The settings that decide pairs whose values differ
+            from those the store's earlier pairs were decided with (``name:
+            (then, now)``): the earlier pairs stay as they were decided;
+            :meth:`~wiretrace.adapters.store.base.Store.restart_scan` and a scan
+            decide them all again (``wiretrace scan --rescan``).
         wall_s: Seconds.
     """
 
     scanned: int = 0
     compared: int = 0
+    settings_changed: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     found: dict[str, int] = field(default_factory=dict)
     read_as_versions: int = 0
     from_versions: int = 0
@@ -131,6 +148,13 @@ def scan(corpus: Corpus, progress: Progress | None = None, workers: int = 1) -> 
     started = time.perf_counter()
     report = ScanReport()
     todo = corpus.store.unscanned()
+    now = deciding_settings(corpus.settings)
+    then = corpus.store.scan_settings()
+    if then is None or len(todo) == corpus.store.count():  # nothing decided yet (or before settings were kept)
+        corpus.store.scan_settings(now)
+    elif then != now:
+        changed = sorted(k for k in now.keys() | then.keys() if then.get(k) != now.get(k))
+        report.settings_changed = {k: (then.get(k), now.get(k)) for k in changed}
     batch = corpus.settings.scan_batch
     done: set[tuple[int, int]] = set()
     pool = corpus._pool(workers)

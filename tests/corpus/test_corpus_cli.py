@@ -331,3 +331,22 @@ def test_sources_say_when_the_time_window_may_be_why_nothing_was_found(tmp_path,
     )
     wide = runner.invoke(cli, ["sources", str(late), "--db", db], env={"WIRETRACE_WINDOW_DAYS": "0"})
     assert wide.stdout.startswith("1. wire  rewrite 9"), wide.output
+
+
+def test_a_scan_says_when_settings_that_decide_pairs_changed_and_rescan_decides_again(tmp_path, seeds):
+    db = str(tmp_path / "w.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(seeds), "--db", db]).exit_code == 0
+    first = runner.invoke(cli, ["scan", "--db", db])
+    assert "warning" not in first.stderr
+    changed = {"WIRETRACE_AGENCY_RULE": "false", "WIRETRACE_WORKERS": "1"}  # workers only set the pace
+    later = runner.invoke(cli, ["scan", "--db", db], env=changed)
+    assert later.exit_code == 0
+    assert (
+        "warning: the store's earlier pairs were decided with other settings (agency_rule True -> False); "
+        "they stay as decided"
+    ) in later.stderr
+    again = runner.invoke(cli, ["scan", "--db", db, "--rescan"], env=changed)
+    assert "scanned 2 new articles, compared 1 candidate pair" in again.stderr
+    assert "warning" not in again.stderr
+    assert "warning" not in runner.invoke(cli, ["scan", "--db", db], env=changed).stderr

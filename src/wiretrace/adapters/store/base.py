@@ -169,6 +169,14 @@ class Store(Protocol):
         """Every rowid, in order."""
         ...
 
+    def scan_settings(self, settings: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """The settings the stored pairs were decided with (None if never recorded); records ``settings`` when given."""
+        ...
+
+    def restart_scan(self) -> None:
+        """Drop every decided pair and mark every article not scanned, in one transaction."""
+        ...
+
     def close(self) -> None:
         """Release the store."""
         ...

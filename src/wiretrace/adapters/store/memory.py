@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from wiretrace.adapters.store.base import AddResult, PairRecord, StoredArticle
 
@@ -18,6 +19,7 @@ class MemoryStore:
         self._by_digest: dict[str, int] = {}
         self._keys: dict[str, set[int]] = {}
         self._scanned: set[int] = set()
+        self._scan_settings: dict[str, Any] | None = None
         self._pairs: dict[tuple[int, int], PairRecord] = {}
         self._next = 1
 
@@ -146,6 +148,18 @@ class MemoryStore:
         """The decided pairs with at least one of ``rowids`` in them, by ``(a, b)``."""
         wanted = set(rowids)
         return [self._pairs[k] for k in sorted(self._pairs) if k[0] in wanted or k[1] in wanted]
+
+    def scan_settings(self, settings: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """The settings the stored pairs were decided with (None if never recorded); records ``settings`` when given."""
+        if settings is not None:
+            self._scan_settings = dict(settings)
+        return self._scan_settings
+
+    def restart_scan(self) -> None:
+        """Drop every decided pair and mark every article not scanned."""
+        self._pairs.clear()
+        self._scanned.clear()
+        self._scan_settings = None
 
     def close(self) -> None:
         """Nothing to release."""

@@ -333,6 +333,25 @@ class SQLiteStore:
         sql = "SELECT rowid FROM articles WHERE scanned = 0 ORDER BY published IS NULL, published, rowid"
         return [r for (r,) in self._db.execute(sql)]
 
+    def scan_settings(self, settings: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """The settings the stored pairs were decided with (None if never recorded); records ``settings`` when given."""
+        if settings is not None:
+            with self._transaction():
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('scan_settings', ?)",
+                    (json.dumps(settings, sort_keys=True),),
+                )
+            return settings
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'scan_settings'").fetchone()
+        return json.loads(row[0]) if row else None
+
+    def restart_scan(self) -> None:
+        """Drop every decided pair and mark every article not scanned, in one transaction."""
+        with self._transaction():
+            self._db.execute("DELETE FROM pairs")
+            self._db.execute("UPDATE articles SET scanned = 0 WHERE scanned != 0")
+            self._db.execute("DELETE FROM meta WHERE key = 'scan_settings'")
+
     def iter_rowids(self) -> list[int]:
         """Every rowid, in order."""
         return [r for (r,) in self._db.execute("SELECT rowid FROM articles ORDER BY rowid")]
