@@ -129,6 +129,8 @@ def forget(article_id: str, db: str) -> None:
     from wiretrace.corpus import store_fingerprint
     from wiretrace.settings import Settings
 
+    if not article_id.strip():
+        raise InputError(repr(article_id), "empty id")
     if not Path(db).exists():
         raise InputError(db, "no such store")
     store = SQLiteStore(db, store_fingerprint(Settings()))

@@ -307,7 +307,7 @@ def stories_to_dot(stories: Sequence[Story], articles: dict[int, StoredArticle])
         out.append(f"  subgraph cluster_{n} {{")
         out.append(f"    label={_dot_id(f'story {n}')};")
         for r in story.articles:
-            out.append(f"    {_dot_id(_name(articles, r) or str(r))} [label={_dot_id(_label(articles, r))}];")
+            out.append(f"    {_dot_id(_name(articles, r) or str(r))} [label={_dot_id(flat(_label(articles, r)))}];")
         further = set(story.further)
         for e in story.edges:
             s, d = _name(articles, e.source) or "", _name(articles, e.derived) or ""

@@ -21,7 +21,7 @@ def article_digest(text: str, outlet: str | None) -> str:
 
     Example:
         >>> text = "Seoul has 450,000 troops."
-        >>> article_digest("Seoul  has\n450,000 troops.", None) == article_digest(text, None)
+        >>> article_digest("Seoul  has 450,000   troops.", None) == article_digest(text, None)
         True
         >>> article_digest(text, "Reuters") == article_digest(text, "ViralNewsHub")
         False
