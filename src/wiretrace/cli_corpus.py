@@ -108,10 +108,14 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, config: str | No
         items = (dataclasses.replace(a, outlet=outlet) if isinstance(a, Article) and not a.outlet else a for a in items)
     with open_corpus(db, config, model, create=True) as corpus:
         workers = corpus.settings.workers or os.cpu_count() or 1
-        report = corpus.ingest(items, progress=_progress("read"), workers=workers)
+        report = corpus.ingest(
+            items,
+            progress=_progress("read"),
+            workers=workers,
+            # Said as found, not at the end: an ingest stopped half-way has named what it refused.
+            on_rejected=lambda r: click.echo(f"rejected: {r.where}: {r.reason}", err=True),
+        )
         total = corpus.store.count()
-    for r in report.rejected:
-        click.echo(f"rejected: {r.where}: {r.reason}", err=True)
     click.echo(
         f"added {report.added}, skipped {report.duplicates} already stored, rejected {len(report.rejected)} "
         f"({counted(total, 'article')} in {db}, {report.wall_s:.1f} s)"

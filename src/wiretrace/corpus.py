@@ -172,7 +172,11 @@ class Corpus:
     # -- ingest -------------------------------------------------------------
 
     def ingest(
-        self, items: Iterable[Article | Rejected], progress: Progress | None = None, workers: int = 1
+        self,
+        items: Iterable[Article | Rejected],
+        progress: Progress | None = None,
+        workers: int = 1,
+        on_rejected: Callable[[Rejected], None] | None = None,
     ) -> IngestReport:
         """Add articles in batches, one transaction each; duplicates (same text) are skipped.
 
@@ -181,6 +185,8 @@ class Corpus:
             progress: Called with the number of items handled after each batch.
             workers: Processes preparing batches (cleaning, sentences, index
                 keys); the store is written by this process alone, in order.
+            on_rejected: Called with each rejection as it is known (a killed
+                ingest has said what it refused so far).
 
         Returns:
             The :class:`IngestReport`. A batch that fails to write raises
@@ -189,11 +195,17 @@ class Corpus:
         """
         started = time.perf_counter()
         report = IngestReport()
+
+        def reject(item: Rejected) -> None:
+            report.rejected.append(item)
+            if on_rejected is not None:
+                on_rejected(item)
+
         pool = self._pool(workers, ingest=True)
         pending: deque[Future[PreparedBatch]] = deque()
 
         def write(prepared: PreparedBatch, size: int) -> None:
-            self._write_batch(prepared, report)
+            self._write_batch(prepared, report, reject)
             if progress:
                 progress(size)
 
@@ -201,7 +213,7 @@ class Corpus:
             batch: list[Article] = []
             for item in items:
                 if isinstance(item, Rejected):
-                    report.rejected.append(item)
+                    reject(item)
                     continue
                 batch.append(item)
                 if len(batch) >= self.settings.batch_size:
@@ -257,17 +269,16 @@ class Corpus:
         ]
         return prepared
 
-    def _write_batch(self, prepared: PreparedBatch, report: IngestReport) -> None:
-        report.rejected.extend(prepared.rejected)
+    def _write_batch(self, prepared: PreparedBatch, report: IngestReport, reject: Callable[[Rejected], None]) -> None:
+        for refused in prepared.rejected:
+            reject(refused)
         report.duplicates += prepared.duplicates
         result = self.store.add(prepared.items)
         report.added += len(result.added)
         report.duplicates += len(result.duplicates)
         for item in result.conflicts:
             a = item.article
-            report.rejected.append(
-                Rejected(a.path or str(a.id), f"id {a.id!r} is already stored with another text (forget it first)")
-            )
+            reject(Rejected(a.path or str(a.id), f"id {a.id!r} is already stored with another text (forget it first)"))
 
     # -- documents and candidates --------------------------------------------
 

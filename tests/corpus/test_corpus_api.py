@@ -328,3 +328,15 @@ def test_odd_paths_and_fields_are_rejected_each_in_one_line(tmp_path, seed_sourc
         f"{folder / 'fields.jsonl'}:2": 'field "title" is a NaN, not a string',
     }
     assert [a.id for a in found if isinstance(a, Article)] == ["7"]
+
+
+def test_ingest_tells_of_each_rejection_as_it_is_known(engine, seed_source):
+    told = []
+    corpus = Corpus(MemoryStore(), engine)
+    corpus.ingest([dataclasses.replace(seed_source, id="a")])
+    items = [Rejected("feed.jsonl:3", "malformed JSON"), dataclasses.replace(seed_source, id="b", outlet="Other"),
+             Article("Another text entirely, about ferries.", id="a")]  # fmt: skip
+    report = corpus.ingest(items, on_rejected=told.append)
+    assert told == report.rejected
+    assert [r.where for r in told] == ["feed.jsonl:3", "a"]
+    assert "already stored with another text" in told[1].reason
