@@ -215,7 +215,7 @@ def sources(article: str, as_json: bool, rewrites_only: bool, db: str, config: s
         query = _query(article)
         matches = corpus.sources(query, rewrites_only=rewrites_only)
         _print_matches(matches, as_json, "source", corpus)
-        _window_note(corpus, query, matches, as_json)
+        _window_note(corpus, query, matches)
 
 
 @click.command()
@@ -229,13 +229,13 @@ def copies(article: str, as_json: bool, db: str, config: str | None, model: str 
         query = _query(article)
         matches = corpus.copies(query)
         _print_matches(matches, as_json, "copy", corpus)
-        _window_note(corpus, query, matches, as_json)
+        _window_note(corpus, query, matches)
 
 
-def _window_note(corpus: Any, query: Any, matches: list[Any], as_json: bool) -> None:
+def _window_note(corpus: Any, query: Any, matches: list[Any]) -> None:
     """Say so when nothing was found and the time window may be why (a late re-spin of an old story)."""
     days = corpus.settings.window_days
-    if matches or as_json or not days:
+    if matches or not days:  # said on stderr, so --json output stays as it is
         return
     stored = corpus.store.get(query) if isinstance(query, str) else None
     published = stored.article.published if stored else getattr(query, "published", None)
@@ -318,7 +318,8 @@ def scan(
         changed = ", ".join(f"{k} {then!r} -> {now!r}" for k, (then, now) in report.settings_changed.items())
         click.echo(
             f"warning: the store's earlier pairs were decided with other settings ({changed}); they stay as "
-            "decided, new articles were decided with these (wiretrace scan --rescan decides every pair again)",
+            "decided, and articles scanned from now on are decided with these (wiretrace scan --rescan decides "
+            "every pair again)",
             err=True,
         )
     click.echo(stories_to_text(stories, articles, limit), nl=False)

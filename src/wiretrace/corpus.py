@@ -380,11 +380,25 @@ class Corpus:
                 raise InputError(query, "no article with this id in the store (wiretrace ingest it first)")
             return self.documents([stored.rowid])[stored.rowid], stored.rowid
         rowid = self.store.find_digest(content_digest(query))
+        if rowid is None:
+            rowid = self._stored_as(query)
         if rowid is not None:
-            # The text is stored: its stored self answers, with what ingest gave it (an --outlet, say), so a
+            # The article is stored: its stored self answers, with what ingest gave it (an --outlet, say), so a
             # file and its id get the same answer.
             return self.documents([rowid])[rowid], rowid
         return self.engine.prepare(query), None
+
+    def _stored_as(self, query: Article) -> int | None:
+        """The rowid of the stored article a file is, though read without the outlet ingest gave it.
+
+        The digest covers the outlet (another outlet's copy is another article), so the file a folder was
+        ingested from with ``--outlet`` is found by the id ingest gave it (its path), holding the same text.
+        """
+        for name in dict.fromkeys(n for n in (query.id, query.path) if n):
+            stored = self.store.get(name)
+            if stored is not None and stored.article.text.split() == query.text.split():
+                return stored.rowid
+        return None
 
     def sources(self, query: Article | str | os.PathLike[str], rewrites_only: bool = False) -> list[Match]:
         """The stored articles ``query`` may have been written from, most likely first.

@@ -132,6 +132,7 @@ def story_dict(n: int, story: Story, articles: dict[int, StoredArticle]) -> dict
                 "confidence": e.confidence,
                 "coverage": e.coverage,
                 "basis": e.basis,
+                "direction_p": e.direction_p,
                 "best": e not in further,
             }
             for e in story.edges

@@ -340,3 +340,19 @@ def test_ingest_tells_of_each_rejection_as_it_is_known(engine, seed_source):
     assert told == report.rejected
     assert [r.where for r in told] == ["feed.jsonl:3", "a"]
     assert "already stored with another text" in told[1].reason
+
+
+def test_a_file_ingested_with_an_outlet_is_its_stored_self_when_asked_about(
+    engine, seed_source_path, seed_rewrite_path
+):
+    from wiretrace.adapters.readers import read_article
+
+    corpus = Corpus(MemoryStore(), engine)
+    wire = dataclasses.replace(read_article(seed_source_path), id=str(seed_source_path), outlet="Reuters")
+    corpus.ingest([wire, dataclasses.replace(read_article(seed_rewrite_path), id=str(seed_rewrite_path))])
+    corpus.scan()
+    # Read from the file, the text names no outlet: still the stored wire copy, not a verbatim source of it.
+    assert corpus.sources(seed_source_path) == []
+    (copy,) = corpus.copies(seed_source_path)
+    assert copy.article.article.id == str(seed_rewrite_path)
+    assert copy.comparison.direction_basis == "agency"

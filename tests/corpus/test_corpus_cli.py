@@ -344,7 +344,7 @@ def test_a_scan_says_when_settings_that_decide_pairs_changed_and_rescan_decides_
     assert later.exit_code == 0
     assert (
         "warning: the store's earlier pairs were decided with other settings (agency_rule True -> False); "
-        "they stay as decided"
+        "they stay as decided, and articles scanned from now on"
     ) in later.stderr
     again = runner.invoke(cli, ["scan", "--db", db, "--rescan"], env=changed)
     assert "scanned 2 new articles, compared 1 candidate pair" in again.stderr

@@ -206,3 +206,19 @@ def test_a_scan_reads_the_same_postings_from_what_it_keeps(store):
     assert known.rows <= 4 and list(known.lists) == ["t:mid1"]  # the most recent lists within max_rows
     again = known.postings(store, keys, max_df=5)
     assert {k: list(v) for k, v in again.items()} == {k: list(v) for k, v in first.items()}
+
+
+def test_sqlite_store_leaves_a_database_with_a_meta_table_of_its_own_alone(tmp_path):
+    import hashlib
+    import sqlite3
+
+    from wiretrace.errors import StoreError
+
+    path = tmp_path / "app.db"
+    with sqlite3.connect(path) as con:
+        con.execute("create table meta (key text primary key, value text)")
+        con.execute("insert into meta values ('version', '3')")
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(StoreError, match=r"not a wiretrace store \(it holds meta\)"):
+        SQLiteStore(path, fingerprint="test")
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before

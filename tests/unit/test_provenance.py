@@ -145,3 +145,20 @@ def test_a_further_source_must_be_nearly_as_close_as_the_best():
     story = trace_provenance([wire, tel, mirror, farm], edges, by_id)
     assert {(e.source, e.derived) for e in story.edges} == {(wire, tel), (tel, farm)}
     assert story.further == ()
+
+
+def test_a_chain_without_a_news_agency_keeps_its_links_when_the_ancestor_is_farther():
+    # A site's story re-spun by a farm, re-spun again by another: each covers all of the next, so coverage
+    # cannot tell a chain from siblings; how close each stays can (METER's Owen story too: a paper's
+    # near-verbatim wire version sat under a shorter version of the story that was its parent).
+    site, farm1, farm13 = 1, 2, 3
+    edges = [
+        Edge(site, farm1, "rewrite", 0.95, site, farm1, 1.0, "published", closeness=0.90),
+        Edge(farm1, farm13, "rewrite", 0.97, farm1, farm13, 1.0, "published", closeness=0.95),
+        Edge(site, farm13, "rewrite", 0.93, site, farm13, 1.0, "published", closeness=0.70),
+    ]
+    story = trace_provenance([site, farm1, farm13], edges, by_id)
+    assert {(e.source, e.derived) for e in story.edges} == {(site, farm1), (farm1, farm13)}
+    # As close to the ancestor as to the parent: siblings of one source.
+    even = [dataclasses.replace(e, closeness=0.93) if e.source == site and e.derived == farm13 else e for e in edges]
+    assert {(e.source, e.derived) for e in trace_provenance([1, 2, 3], even, by_id).edges} == {(1, 2), (1, 3)}

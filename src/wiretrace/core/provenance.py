@@ -166,6 +166,10 @@ def _closer_than_wire(edges: list[Edge], closer_by: float) -> list[Edge]:
     return [first, *(e for e in edges if e is not first)]
 
 
+def _nearly_as_close(e: Edge, top: Edge, closer_by: float) -> bool:
+    return e.closeness is None or top.closeness is None or e.closeness >= top.closeness - closer_by
+
+
 def _prefer_common_sources(
     best: dict[int, Edge],
     by_derived: dict[int, list[Edge]],
@@ -173,8 +177,13 @@ def _prefer_common_sources(
     parents_of: dict[int, list[int]],
     margin: float,
     pinned: set[int],
+    closer_by: float,
 ) -> None:
-    """Re-parent siblings: if the best parent's own source explains the article nearly as well, take it."""
+    """Re-parent siblings: if the best parent's own source explains the article nearly as well, take it.
+
+    Nearly as well: it accounts for as much (within ``margin``) and stays as close (within ``closer_by``,
+    where both closenesses are known); a farther ancestor is not a sibling's source but the parent's.
+    """
     for _ in range(len(best)):
         changed = False
         for d, top in list(best.items()):
@@ -189,7 +198,7 @@ def _prefer_common_sources(
                 if node == d:
                     break
                 e = by_source.get(node)
-                if e is not None and e.weight >= top.weight - margin:
+                if e is not None and e.weight >= top.weight - margin and _nearly_as_close(e, top, closer_by):
                     choice = e
             if choice is not top:
                 new = int(choice.source)  # type: ignore[arg-type]  # idem
@@ -265,7 +274,7 @@ def trace_provenance(
     pinned = {
         d for d, es in ranked if best.get(d) is es[0] and not es[0].from_agency and any(e.from_agency for e in es)
     }
-    _prefer_common_sources(best, by_derived, children, parents_of, sibling_margin, pinned)
+    _prefer_common_sources(best, by_derived, children, parents_of, sibling_margin, pinned, closer_by)
     kept = list(best.values())
     further = []
     for d, es in by_derived.items():
@@ -278,7 +287,7 @@ def trace_provenance(
             src = int(e.source)  # type: ignore[arg-type]  # not None, checked above
             if e is top or e.weight < top.weight - keep_within or src in related:
                 continue
-            if top.closeness is not None and e.closeness is not None and e.closeness < top.closeness - closer_by:
+            if not _nearly_as_close(e, top, closer_by):
                 continue  # it accounts for as much, but from further away: what it shares likely came another way
             if top.from_agency and not e.from_agency:
                 continue  # a wire copy is the origin: what a paper shares with another came from it

@@ -92,7 +92,7 @@ class SQLiteStore:
         try:
             self._db = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
             tables = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if tables and "meta" not in tables:  # another program's database: leave it as it is
+            if tables and not self._ours(tables):  # another program's database: leave it as it is
                 raise StoreError(f"{self.path}: not a wiretrace store (it holds {', '.join(sorted(tables))})")
             self._db.execute("PRAGMA foreign_keys = ON")
             if self.path != ":memory:":
@@ -122,6 +122,15 @@ class SQLiteStore:
                 if "locked" not in str(exc) or time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
+
+    def _ours(self, tables: set[str]) -> bool:
+        """Whether a database holding ``tables`` is a wiretrace store (its ``meta`` names a schema)."""
+        if not {"meta", "articles"} <= tables:
+            return False
+        try:
+            return self._db.execute("SELECT 1 FROM meta WHERE key = 'schema'").fetchone() is not None
+        except sqlite3.OperationalError:  # a table named meta, but not ours
+            return False
 
     def _meta(self) -> dict[str, str]:
         try:
@@ -215,6 +224,11 @@ class SQLiteStore:
                     sorted((k, item.rowid) for item in added for k in item.keys),
                 )
         except sqlite3.DatabaseError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(
+                    f"{self.path}: the store is busy (another process kept it locked too long); nothing of this "
+                    "batch was stored: ingest again when it is done (what is stored is skipped)"
+                ) from None
             raise StoreError(f"{self.path}: cannot write ({exc}); nothing of this batch was stored") from None
         return AddResult(added, duplicates, conflicts)
 
