@@ -222,3 +222,21 @@ def test_sqlite_store_leaves_a_database_with_a_meta_table_of_its_own_alone(tmp_p
     with pytest.raises(StoreError, match=r"not a wiretrace store \(it holds meta\)"):
         SQLiteStore(path, fingerprint="test")
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_a_store_that_must_be_written_to_open_says_when_it_is_busy(tmp_path):
+    import sqlite3
+
+    from wiretrace.errors import StoreError
+
+    path = tmp_path / "s.db"
+    SQLiteStore(path, fingerprint="test").close()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")  # an older store: opening updates it
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreError, match=r"the store is busy \(another process kept it locked for 0 s\)"):
+            SQLiteStore(path, fingerprint="test", timeout_s=0.2)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

@@ -65,6 +65,11 @@ _PAIR_COLUMNS = (
 )
 
 
+def _busy(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite gave up waiting for another process's lock."""
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+
+
 class SQLiteStore:
     """Articles, index keys and scan results in one SQLite file.
 
@@ -99,14 +104,12 @@ class SQLiteStore:
                 self._use_wal(timeout_s)
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._init(fingerprint)
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
+        except sqlite3.DatabaseError as exc:
+            if _busy(exc):
                 raise StoreError(
                     f"{self.path}: the store is busy (another process kept it locked for {timeout_s:.0f} s); "
                     "try again when it is done"
                 ) from None
-            raise StoreError(f"{self.path}: not a wiretrace store ({exc})") from None
-        except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a wiretrace store ({exc})") from None
 
     def _use_wal(self, timeout_s: float) -> None:
@@ -224,7 +227,7 @@ class SQLiteStore:
                     sorted((k, item.rowid) for item in added for k in item.keys),
                 )
         except sqlite3.DatabaseError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
+            if _busy(exc):
                 raise StoreError(
                     f"{self.path}: the store is busy (another process kept it locked too long); nothing of this "
                     "batch was stored: ingest again when it is done (what is stored is skipped)"
