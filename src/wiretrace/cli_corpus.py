@@ -40,7 +40,13 @@ def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
-def _damaged(db: str, exc: Exception) -> StoreError:
+def _damaged(db: str, exc: sqlite3.DatabaseError) -> StoreError:
+    from wiretrace.adapters.store.sqlite import is_busy
+
+    if is_busy(exc):  # a write waited too long for another process's lock: nothing is wrong with the store
+        return StoreError(
+            f"{db}: the store is busy (another process kept it locked too long); try again when it is done"
+        )
     return StoreError(f"{db}: cannot read the store ({exc}); it may be damaged: restore a copy or ingest again")
 
 
@@ -133,8 +139,8 @@ def forget(article_id: str, db: str) -> None:
     from wiretrace.corpus import store_fingerprint
     from wiretrace.settings import Settings
 
-    if not article_id.strip():
-        raise InputError(repr(article_id), "empty id")
+    if not article_id:
+        raise InputError("''", "empty id")
     if not Path(db).exists():
         raise InputError(db, "no such store")
     store = SQLiteStore(db, store_fingerprint(Settings()))
@@ -316,10 +322,14 @@ def scan(
     )
     if report.settings_changed:
         changed = ", ".join(f"{k} {then!r} -> {now!r}" for k, (then, now) in report.settings_changed.items())
+        decided = (
+            "were decided before stores recorded their settings"
+            if "?" in report.settings_changed
+            else f"were decided with other settings ({changed})"
+        )
         click.echo(
-            f"warning: the store's earlier pairs were decided with other settings ({changed}); they stay as "
-            "decided, and articles scanned from now on are decided with these (wiretrace scan --rescan decides "
-            "every pair again)",
+            f"warning: the store's earlier pairs {decided}; they stay as decided, and articles scanned from now "
+            "on are decided with these (wiretrace scan --rescan decides every pair again)",
             err=True,
         )
     click.echo(stories_to_text(stories, articles, limit), nl=False)

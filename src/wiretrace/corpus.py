@@ -145,6 +145,15 @@ def _closer_than_wire_first(ranked: list[Match], is_source: Callable[[Match], bo
     return [first, *(m for m in ranked if m is not first)]
 
 
+def _resolved(path: str | None) -> Path | None:
+    if not path:
+        return None
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
 class Corpus:
     """A store of articles with an engine to compare them.
 
@@ -178,7 +187,7 @@ class Corpus:
         workers: int = 1,
         on_rejected: Callable[[Rejected], None] | None = None,
     ) -> IngestReport:
-        """Add articles in batches, one transaction each; duplicates (same text) are skipped.
+        """Add articles in batches, one transaction each; duplicates (same text, same outlet) are skipped.
 
         Args:
             items: Articles (with ids) and rejections, as :func:`iter_articles` yields them.
@@ -278,7 +287,12 @@ class Corpus:
         report.duplicates += len(result.duplicates)
         for item in result.conflicts:
             a = item.article
-            reject(Rejected(a.path or str(a.id), f"id {a.id!r} is already stored with another text (forget it first)"))
+            stored = self.store.get(str(a.id))
+            if stored is not None and stored.article.text.split() == a.text.split():  # the outlet differs
+                why = f"id {a.id!r} is already stored with outlet {stored.article.outlet!r}, not {a.outlet!r}"
+            else:
+                why = f"id {a.id!r} is already stored with another text"
+            reject(Rejected(a.path or str(a.id), f"{why} (forget it first)"))
 
     # -- documents and candidates --------------------------------------------
 
@@ -382,11 +396,15 @@ class Corpus:
         rowid = self.store.find_digest(content_digest(query))
         if rowid is None:
             rowid = self._stored_as(query)
+        doc = None
+        if rowid is None:
+            doc = self.engine.prepare(query)
+            rowid = self._same_file(query, doc)
         if rowid is not None:
             # The article is stored: its stored self answers, with what ingest gave it (an --outlet, say), so a
             # file and its id get the same answer.
             return self.documents([rowid])[rowid], rowid
-        return self.engine.prepare(query), None
+        return doc or self.engine.prepare(query), None
 
     def _stored_as(self, query: Article) -> int | None:
         """The rowid of the stored article a file is, though read without the outlet ingest gave it.
@@ -398,6 +416,24 @@ class Corpus:
             stored = self.store.get(name)
             if stored is not None and stored.article.text.split() == query.text.split():
                 return stored.rowid
+        return None
+
+    def _same_file(self, query: Article, doc: Document) -> int | None:
+        """The stored article read from the same file as ``query`` (its path spelt otherwise), same text.
+
+        The same file: the same path once resolved, or (a relative path stored
+        from another working folder) the same file name.
+        """
+        here = _resolved(query.path)
+        if here is None:
+            return None
+        for rowid, _ in self.candidates(doc)[:3]:  # the same text ranks first (it shares every key)
+            stored = self.store.get(rowid)
+            if stored is None or stored.article.text.split() != query.text.split():
+                continue
+            there = _resolved(stored.article.path)
+            if there == here or (there is not None and there.name == here.name):
+                return rowid
         return None
 
     def sources(self, query: Article | str | os.PathLike[str], rewrites_only: bool = False) -> list[Match]:
@@ -454,7 +490,7 @@ class Corpus:
                 -weight(m),
             ),
         )
-        return _closer_than_wire_first(ranked, is_source)
+        return _closer_than_wire_first(ranked, is_source) if self.settings.agency_rule else ranked
 
     def _read_matches(self, doc: Document, matches: list[Match]) -> list[Match]:
         """Matches with the query's related copies of one agency's story read as one (per agency, two or more)."""

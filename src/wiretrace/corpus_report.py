@@ -259,7 +259,7 @@ def stories_to_graphml(stories: Sequence[Story], articles: dict[int, StoredArtic
         further = set(story.further)
         for r in story.articles:
             a = articles[r].article if r in articles else None
-            out.append(f"    <node id={quoteattr(_xml(_name(articles, r) or str(r)))}>")
+            out.append(f"    <node id={quoteattr(_xml_id(_name(articles, r) or str(r)))}>")
             out.append(f'      <data key="story">{n}</data>')
             title = (a.title or first_line(a)) if a else ""
             if title:  # the title, or the body's first line where the article has none (plain text)
@@ -271,7 +271,7 @@ def stories_to_graphml(stories: Sequence[Story], articles: dict[int, StoredArtic
             out.append("    </node>")
         for e in story.edges:
             s, d = _name(articles, e.source) or "", _name(articles, e.derived) or ""
-            out.append(f"    <edge source={quoteattr(_xml(s))} target={quoteattr(_xml(d))}>")
+            out.append(f"    <edge source={quoteattr(_xml_id(s))} target={quoteattr(_xml_id(d))}>")
             out.append(f'      <data key="confidence">{e.confidence:.4f}</data>')
             out.append(f'      <data key="coverage">{e.coverage:.4f}</data>')
             if e.basis:
@@ -290,6 +290,15 @@ _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def _xml(text: str) -> str:
     """``text`` with the characters XML cannot carry shown as U+FFFD."""
     return _NOT_XML.sub("\ufffd", text)
+
+
+def _xml_escape(m: re.Match[str]) -> str:
+    return f"\\x{ord(m.group()):02x}"
+
+
+def _xml_id(text: str) -> str:
+    r"""An id XML can carry; no two ids give the same one (``\`` doubled, a forbidden character ``\xNN``)."""
+    return _NOT_XML.sub(_xml_escape, text.replace("\\", "\\\\"))
 
 
 def _dot_escape(m: re.Match[str]) -> str:

@@ -289,8 +289,8 @@ def test_another_outlets_verbatim_copy_is_an_article_of_its_own(engine, seed_sou
     assert pair.relation == "rewrite" and pair.summary["kinds"] == ["verbatim"]
     (match,) = corpus.sources("copycat")
     assert match.article.article.id == "reuters"
-    # The text from a file naming no outlet is neither stored article: both are its verbatim sources.
-    found = corpus.sources(dataclasses.replace(seed_source, outlet=None, published=None))
+    # The same text from elsewhere, naming no outlet, is neither stored article: both are its verbatim sources.
+    found = corpus.sources(dataclasses.replace(seed_source, outlet=None, published=None, path=None, id=None))
     assert {m.article.article.id for m in found} == {"reuters", "copycat"}
 
 
@@ -307,6 +307,8 @@ def test_odd_paths_and_fields_are_rejected_each_in_one_line(tmp_path, seed_sourc
         json.dumps({"id": ["x"], "text": seed_source.text}) + "\n"
         + '{"id": "n", "title": NaN, "text": "Seoul has 450,000 troops."}\n'
         + json.dumps({"id": 7, "text": "Seoul has 450,000 troops."}) + "\n"
+        + '{"id": Infinity, "text": "Seoul has 450,000 troops."}\n'
+        + json.dumps({"id": "  ", "text": "Seoul has 450,000 troops."}) + "\n"
     )  # fmt: skip
     with (folder / "crawl.warc").open("wb") as fh:
         writer = WARCWriter(fh, gzip=False)
@@ -317,17 +319,21 @@ def test_odd_paths_and_fields_are_rejected_each_in_one_line(tmp_path, seed_sourc
         )
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
+    os.mkfifo(folder / "inner.txt")
     found = list(iter_articles(["", str(fifo), str(folder)]))
     reasons = {r.where: r.reason for r in found if isinstance(r, Rejected)}
     assert reasons == {
         "''": "empty path",
         str(fifo): "not a regular file",
         str(folder / "gone.txt"): "broken link (it points at nothing)",
+        str(folder / "inner.txt"): "not a regular file",
         f"{folder / 'crawl.warc'}#1 (https://x.test/gone)": "HTTP status 404, not an article page",
         f"{folder / 'fields.jsonl'}:1": 'field "id" is a list, not a string',
-        f"{folder / 'fields.jsonl'}:2": 'field "title" is a NaN, not a string',
+        f"{folder / 'fields.jsonl'}:2": 'field "title" is a non-finite number, not a string',
+        f"{folder / 'fields.jsonl'}:4": 'field "id" is a non-finite number, not a string',
     }
-    assert [a.id for a in found if isinstance(a, Article)] == ["7"]
+    # A blank id is no id: the line names the article.
+    assert [a.id for a in found if isinstance(a, Article)] == ["7", f"{folder / 'fields.jsonl'}:5"]
 
 
 def test_ingest_tells_of_each_rejection_as_it_is_known(engine, seed_source):
@@ -336,8 +342,16 @@ def test_ingest_tells_of_each_rejection_as_it_is_known(engine, seed_source):
     corpus.ingest([dataclasses.replace(seed_source, id="a")])
     items = [Rejected("feed.jsonl:3", "malformed JSON"), dataclasses.replace(seed_source, id="b", outlet="Other"),
              Article("Another text entirely, about ferries.", id="a")]  # fmt: skip
-    report = corpus.ingest(items, on_rejected=told.append)
+    stored_then = []
+
+    def tell(r):
+        told.append(r)
+        stored_then.append(corpus.store.count())
+
+    report = corpus.ingest(items, on_rejected=tell)
     assert told == report.rejected
+    # The malformed line is told before the batch after it is written; the id taken, when its batch is.
+    assert stored_then == [1, 2]
     assert [r.where for r in told] == ["feed.jsonl:3", "a"]
     assert "already stored with another text" in told[1].reason
 
@@ -356,3 +370,19 @@ def test_a_file_ingested_with_an_outlet_is_its_stored_self_when_asked_about(
     (copy,) = corpus.copies(seed_source_path)
     assert copy.article.article.id == str(seed_rewrite_path)
     assert copy.comparison.direction_basis == "agency"
+
+
+def test_graphml_ids_stay_apart_when_they_hold_characters_xml_forbids(engine, seed_source, seed_rewrite):
+    import xml.etree.ElementTree as ET
+
+    from wiretrace.corpus_report import stories_to_graphml
+
+    corpus = Corpus(MemoryStore(), engine)
+    corpus.ingest([dataclasses.replace(seed_source, id="story\x01"), dataclasses.replace(seed_rewrite, id="story\x02")])
+    corpus.scan()
+    articles = {s.rowid: s for s in corpus.store.get_many(list(corpus.store.iter_rowids()))}
+    root = ET.fromstring(stories_to_graphml(corpus.stories(), articles))
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    assert sorted(n.get("id") for n in root.iterfind(".//g:node", ns)) == ["story\\x01", "story\\x02"]
+    (edge,) = root.iterfind(".//g:edge", ns)
+    assert edge.get("source") != edge.get("target")

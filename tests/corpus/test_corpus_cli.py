@@ -350,3 +350,46 @@ def test_a_scan_says_when_settings_that_decide_pairs_changed_and_rescan_decides_
     assert "scanned 2 new articles, compared 1 candidate pair" in again.stderr
     assert "warning" not in again.stderr
     assert "warning" not in runner.invoke(cli, ["scan", "--db", db], env=changed).stderr
+
+
+def test_a_file_ingested_with_an_outlet_is_itself_however_its_path_is_spelt(
+    tmp_path, seeds, seed_source_path, monkeypatch
+):
+    db = str(tmp_path / "w.db")
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(cli, ["ingest", "seeds", "--outlet", "Reuters", "--db", db]).exit_code == 0
+    runner.invoke(cli, ["scan", "--db", db])
+    name = seed_source_path.name
+    for spelt in (f"seeds/{name}", f"./seeds/{name}", str(seeds / name)):
+        assert runner.invoke(cli, ["sources", spelt, "--db", db]).stdout == "no sources found\n", spelt
+    monkeypatch.chdir(seeds)  # stored as seeds/…: from inside the folder the file name says it
+    assert runner.invoke(cli, ["sources", name, "--db", db]).stdout == "no sources found\n"
+    # The same files again with another outlet: refused, saying what differs.
+    monkeypatch.chdir(tmp_path)
+    again = runner.invoke(cli, ["ingest", "seeds", "--outlet", "Yonhap", "--db", db])
+    assert again.exit_code == 1
+    assert (
+        f"rejected: seeds/{name}: id 'seeds/{name}' is already stored with outlet 'Reuters', not 'Yonhap'"
+        in again.stderr
+    )
+
+
+def test_a_store_scanned_before_settings_were_recorded_says_they_are_unknown(tmp_path, seeds):
+    db = tmp_path / "w.db"
+    runner = CliRunner()
+    runner.invoke(cli, ["ingest", str(seeds), "--db", str(db)])
+    runner.invoke(cli, ["scan", "--db", str(db)])
+    with sqlite3.connect(db) as con:  # as a store of an earlier version holds it
+        con.execute("delete from meta where key = 'scan_settings'")
+    out = runner.invoke(cli, ["scan", "--db", str(db)])
+    assert "warning: the store's earlier pairs were decided before stores recorded their settings;" in out.stderr
+    assert "warning" not in runner.invoke(cli, ["scan", "--rescan", "--db", str(db)]).stderr
+
+
+def test_a_write_kept_waiting_by_another_process_says_busy_not_damaged():
+    from wiretrace.cli_corpus import _damaged
+
+    busy = _damaged("w.db", sqlite3.OperationalError("database is locked"))
+    assert str(busy) == "w.db: the store is busy (another process kept it locked too long); try again when it is done"
+    assert "may be damaged" in str(_damaged("w.db", sqlite3.DatabaseError("database disk image is malformed")))

@@ -240,3 +240,16 @@ def test_a_store_that_must_be_written_to_open_says_when_it_is_busy(tmp_path):
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_a_forgotten_articles_number_is_never_given_to_another(tmp_path):
+    # A scan that decided a pair with it, committing after another process forgot it and ingested a new
+    # article, must not store the pair against the newcomer.
+    store = SQLiteStore(tmp_path / "s.db", fingerprint="test")
+    a, b, c = (x.rowid for x in store.add([make("One.", "a"), make("Two.", "b"), make("Three.", "c")]).added)
+    store.forget("c")
+    (d,) = (x.rowid for x in store.add([make("Four.", "d")]).added)
+    assert d not in (a, b, c)
+    store.record_scan([a, c], [PairRecord(a, c, "rewrite", 0.9, a, c, "text", 1.0, 1.0, {})])
+    assert store.pairs() == []
+    assert store.unscanned() == [b, d]

@@ -209,6 +209,8 @@ def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | Rejected]:
             for p in found:
                 if p.is_symlink() and not p.exists():
                     yield Rejected(str(p), "broken link (it points at nothing)")
+                elif p.exists() and not p.is_file() and not p.is_dir():  # a FIFO, say: reading may never end
+                    yield Rejected(str(p), "not a regular file")
             if not files and not found:
                 yield Rejected(str(path), f"no article files here ({', '.join(_SUFFIXES)})")
             for f in files:

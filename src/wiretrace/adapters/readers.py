@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import math
 import re
 import sys
 from collections.abc import Iterator
@@ -231,6 +232,10 @@ def unicode_text(value: str, where: str, field: str) -> str:
 _JSON_TYPES = {int: "number", float: "number", bool: "boolean", list: "list", dict: "object"}
 
 
+def _finite(value: Any) -> bool:
+    return not isinstance(value, float) or math.isfinite(value)
+
+
 def article_from_record(record: Any, where: str) -> Article:
     """An article from one decoded JSONL record; ``where`` names its file and line.
 
@@ -253,11 +258,11 @@ def article_from_record(record: Any, where: str) -> Article:
     def opt(*keys: str) -> str | None:
         for key in keys:
             value = record.get(key)
-            if value is None or value == "":
+            if value is None or (isinstance(value, str) and not value.strip()):
                 continue
-            # A number is a fine id; a list, an object or NaN is no name (it was stored as Python's repr).
-            if isinstance(value, bool) or not isinstance(value, str | int | float) or value != value:
-                kind = "NaN" if value != value else _JSON_TYPES.get(type(value), "value")
+            # A number is a fine id; a list, an object, NaN or infinity is no name (stored as Python's repr).
+            if isinstance(value, bool) or not isinstance(value, str | int | float) or not _finite(value):
+                kind = "non-finite number" if not _finite(value) else _JSON_TYPES.get(type(value), "value")
                 raise InputError(where, f'field "{key}" is a {kind}, not a string')
             return str(value)
         return None

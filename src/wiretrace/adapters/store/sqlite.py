@@ -22,15 +22,17 @@ from wiretrace.adapters.store.base import AddResult, PairRecord, StoredArticle, 
 from wiretrace.errors import StoreError
 from wiretrace.types import Article
 
-__all__ = ["SCHEMA_VERSION", "SQLiteStore"]
+__all__ = ["SCHEMA_VERSION", "SQLiteStore", "is_busy"]
 
-# 2: an article's digest covers its outlet too (another outlet's verbatim copy is an article of its own).
+# 2: an article's digest covers its outlet too (another outlet's verbatim copy is an article of its own),
+# and a new store never gives a forgotten article's rowid to another (a scan running meanwhile, or a
+# cache, would take one for the other; a store made at schema 1 keeps its table as it was).
 SCHEMA_VERSION = "2"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
-    rowid INTEGER PRIMARY KEY,
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
     digest TEXT NOT NULL UNIQUE,
     text TEXT NOT NULL,
@@ -65,7 +67,7 @@ _PAIR_COLUMNS = (
 )
 
 
-def _busy(exc: sqlite3.DatabaseError) -> bool:
+def is_busy(exc: sqlite3.DatabaseError) -> bool:
     """Whether SQLite gave up waiting for another process's lock."""
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
 
@@ -105,7 +107,7 @@ class SQLiteStore:
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._init(fingerprint)
         except sqlite3.DatabaseError as exc:
-            if _busy(exc):
+            if is_busy(exc):
                 raise StoreError(
                     f"{self.path}: the store is busy (another process kept it locked for {timeout_s:.0f} s); "
                     "try again when it is done"
@@ -145,12 +147,14 @@ class SQLiteStore:
 
     def _init(self, fingerprint: str) -> None:
         rows = self._meta()
+        self._same_index(rows, fingerprint)  # refused before anything is written (a migration too)
         # A store that is ready opens by reading alone: a reader waits for no writer (WAL).
-        if rows.get("schema") != SCHEMA_VERSION or rows.get("fingerprint") != fingerprint:
+        if rows.get("schema") != SCHEMA_VERSION:
             with self._transaction():
                 for statement in filter(str.strip, _SCHEMA.split(";")):
                     self._db.execute(statement)
-                rows = self._meta()
+                rows = self._meta()  # another process may have made the store meanwhile
+                self._same_index(rows, fingerprint)
                 if not rows:
                     self._db.executemany(
                         "INSERT INTO meta (key, value) VALUES (?, ?)",
@@ -163,7 +167,9 @@ class SQLiteStore:
                     rows["schema"] = SCHEMA_VERSION
         if rows.get("schema") != SCHEMA_VERSION:
             raise StoreError(f"{self.path}: store schema {rows.get('schema')} is not {SCHEMA_VERSION}; re-ingest")
-        if rows.get("fingerprint") != fingerprint:
+
+    def _same_index(self, rows: dict[str, str], fingerprint: str) -> None:
+        if rows and rows.get("fingerprint") != fingerprint:
             raise StoreError(
                 f"{self.path}: made with index settings {rows.get('fingerprint')!r}, not {fingerprint!r}; "
                 "use a new --db or the same settings"
@@ -227,7 +233,7 @@ class SQLiteStore:
                     sorted((k, item.rowid) for item in added for k in item.keys),
                 )
         except sqlite3.DatabaseError as exc:
-            if _busy(exc):
+            if is_busy(exc):
                 raise StoreError(
                     f"{self.path}: the store is busy (another process kept it locked too long); nothing of this "
                     "batch was stored: ingest again when it is done (what is stored is skipped)"
