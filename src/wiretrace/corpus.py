@@ -23,7 +23,7 @@ from wiretrace.adapters.inputs import Rejected
 from wiretrace.adapters.store.base import PairRecord, Store, StoredArticle, article_digest
 from wiretrace.core.agencies import agency_key, order_by_agency
 from wiretrace.core.fingerprint import FingerprintSettings, fingerprint, max_df, select_candidates
-from wiretrace.core.provenance import CLOSER_BY, Story
+from wiretrace.core.provenance import Story, retold_closer
 from wiretrace.core.represent import Document
 from wiretrace.corpus_scan import ScanPostings, ScanReport, read_versions, scan
 from wiretrace.corpus_workers import prepare_in_worker, worker_pool
@@ -123,8 +123,7 @@ def publication_day(published: str | None) -> int | None:
 def _closer_than_wire_first(ranked: list[Match], is_source: Callable[[Match], bool]) -> list[Match]:
     """``ranked`` with an earlier retelling first when it is closer than the wire copy ranked first.
 
-    As the provenance graph picks a parent (:data:`~wiretrace.core.provenance.CLOSER_BY`): a source that is
-    no agency's, published before the query, whose sentence links are stronger by that much.
+    As the provenance graph picks a parent (:func:`~wiretrace.core.provenance.retold_closer`).
     """
     if not ranked or not is_source(ranked[0]) or agency_key(ranked[0].article.article.outlet) is None:
         return ranked
@@ -136,8 +135,7 @@ def _closer_than_wire_first(ranked: list[Match], is_source: Callable[[Match], bo
         for m in ranked
         if is_source(m)
         and agency_key(m.article.article.outlet) is None
-        and m.comparison.direction_basis == "published"
-        and (closeness(m.comparison) or 0.0) >= top + CLOSER_BY
+        and retold_closer(closeness(m.comparison), m.comparison.direction_basis, top)
     ]
     if not closer:
         return ranked

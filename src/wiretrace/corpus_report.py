@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 from wiretrace.adapters.store.base import PairRecord, Store, StoredArticle
 from wiretrace.core.clean import body_spans, find_furniture
 from wiretrace.core.provenance import Edge, Story
-from wiretrace.report import UNDECIDED, flat
+from wiretrace.report import edge_undecided, flat
 from wiretrace.types import BASIS_WORD, Article
 
 if TYPE_CHECKING:
@@ -175,7 +175,7 @@ def _shown(articles: dict[int, StoredArticle], rowid: int | None) -> str:
 
 
 def _direction(e: Edge) -> str:
-    if e.basis in (None, "text") and e.direction_p < UNDECIDED:
+    if edge_undecided(e.basis, e.direction_p):
         return "direction undecided"
     return f"direction by {BASIS_WORD.get(e.basis or '', 'text')}"
 

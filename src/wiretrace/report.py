@@ -19,6 +19,7 @@ __all__ = [
     "comparison_to_dict",
     "comparison_to_text",
     "direction_undecided",
+    "edge_undecided",
     "flat",
     "group_links",
     "text_disagrees",
@@ -44,10 +45,15 @@ def text_disagrees(result: Comparison) -> float | None:
     return 1.0 - p
 
 
+def edge_undecided(basis: str | None, direction_p: float) -> bool:
+    """Whether a direction is a coin toss: read from the text alone, below :data:`UNDECIDED`."""
+    return basis in (None, "text") and direction_p < UNDECIDED
+
+
 def direction_undecided(result: Comparison) -> bool:
     """Whether a rewrite's direction is a coin toss: read from the text alone, whose two directions' evidence
     is (nearly) the same (identical texts, say); the reports then name no side as the source."""
-    return result.direction_basis == "text" and result.probabilities.get("direction", 1.0) < UNDECIDED
+    return result.direction_basis == "text" and edge_undecided("text", result.probabilities.get("direction", 1.0))
 
 
 def _article(view: ArticleView) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["CLOSER_BY", "Edge", "Story", "cluster_stories", "trace_provenance"]
+__all__ = ["CLOSER_BY", "Edge", "Story", "cluster_stories", "retold_closer", "trace_provenance"]
 
 # How much closer than the wire copy an earlier retelling must be to be taken as the parent (see above).
 CLOSER_BY = 0.1
@@ -147,19 +147,22 @@ def _reachable(start: int, nxt: dict[int, list[int]]) -> set[int]:
     return seen
 
 
+def retold_closer(closeness: float | None, basis: str | None, wire: float, closer_by: float = CLOSER_BY) -> bool:
+    """Whether a source that is no agency's, at ``closeness``, is taken before a wire copy at ``wire``.
+
+    It must be published before the article (dates decided the pair) and closer by ``closer_by``: the
+    article retold that retelling. The graph's parent and ``sources``' first match both follow it.
+    """
+    return basis == "published" and closeness is not None and closeness >= wire + closer_by
+
+
 def _closer_than_wire(edges: list[Edge], closer_by: float) -> list[Edge]:
     """``edges`` (ranked, agency copies first) with a dated non-agency source closer than the wire copy first."""
     top = edges[0]
     if not top.from_agency or top.closeness is None:
         return edges
-    closer = [
-        e
-        for e in edges
-        if not e.from_agency
-        and e.basis == "published"
-        and e.closeness is not None
-        and e.closeness >= top.closeness + closer_by
-    ]
+    wire = top.closeness
+    closer = [e for e in edges if not e.from_agency and retold_closer(e.closeness, e.basis, wire, closer_by)]
     if not closer:
         return edges
     first = max(closer, key=lambda e: (e.closeness or 0.0, e.confidence))

@@ -19,7 +19,7 @@ from wiretrace.core.provenance import Story
 from wiretrace.corpus import Corpus, Match
 from wiretrace.corpus_report import first_line, reading_dict, story_dict
 from wiretrace.errors import InputError
-from wiretrace.report import UNDECIDED, comparison_to_dict
+from wiretrace.report import comparison_to_dict, edge_undecided
 from wiretrace.types import BASIS_PHRASE
 
 # Three words in a row: a line of prose, not a rule, a slug or a date line.
@@ -262,7 +262,7 @@ def layout_story(story: Story, articles: dict[int, StoredArticle]) -> GraphLayou
             path = f"M{x1:.0f},{y1:.0f} C{reach:.0f},{y1:.0f} {reach:.0f},{y2:.0f} {x2 + 2:.0f},{y2:.0f}"
             label = (x1 + _COL_GAP * 0.45, (y1 + y2) / 2)
         s_id, d_id = str(articles[e.source].article.id), str(articles[e.derived].article.id)
-        if e.basis in (None, "text") and e.direction_p < UNDECIDED:
+        if edge_undecided(e.basis, e.direction_p):
             how = "neither: undecided, the text reads the same both ways"
         else:
             how = BASIS_PHRASE.get(e.basis or "", "textual evidence")
