@@ -31,7 +31,7 @@ from wiretrace.errors import InputError
 from wiretrace.pipeline import Engine
 from wiretrace.report import direction_undecided
 from wiretrace.settings import Settings
-from wiretrace.stories import closeness, pair_record, stories_from_pairs
+from wiretrace.stories import closeness, compared_first, pair_record, stories_from_pairs
 from wiretrace.types import Article, Comparison
 from wiretrace.wire import Credit, Reading, own_verdict, read_as_one
 
@@ -371,6 +371,7 @@ class Corpus:
             day=publication_day(published),
             days_of=days_of,
             exclude=exclude,
+            tiebreak=self.store.digests_of,
         )
 
     # -- queries -------------------------------------------------------------
@@ -633,9 +634,10 @@ class Corpus:
         for a, b in pairs:
             if a not in docs or b not in docs:
                 continue
-            result = self.engine.compare_documents(docs[a], docs[b])
+            first, second = compared_first(a, docs[a].view.article.id, b, docs[b].view.article.id)
+            result = self.engine.compare_documents(docs[first], docs[second])
             if result.relation != "unrelated":
-                out.append(pair_record(a, b, result))
+                out.append(pair_record(first, second, result))
         return out
 
     def _pool(self, workers: int, ingest: bool = False) -> ProcessPoolExecutor | None:
@@ -655,4 +657,4 @@ class Corpus:
         published = {r: when for r, (when, _) in meta.items()}
         # With the agency rule off, nothing of an outlet counts: the graph reads the text (and dates) alone.
         outlets = {r: outlet for r, (_, outlet) in meta.items()} if self.settings.agency_rule else None
-        return stories_from_pairs(pairs, published, outlets)
+        return stories_from_pairs(pairs, published, outlets, self.store.ids_of(members))

@@ -15,22 +15,39 @@ from wiretrace.core.agencies import agency_key
 from wiretrace.core.provenance import Edge, Story, cluster_stories, trace_provenance
 from wiretrace.types import Comparison
 
-__all__ = ["closeness", "instant", "pair_record", "stories_from_pairs"]
+__all__ = ["closeness", "compared_first", "instant", "pair_record", "stories_from_pairs"]
 
 
-def pair_record(a: int, b: int, result: Comparison) -> PairRecord:
-    """The comparison of stored articles ``a`` and ``b`` (``a`` compared first) as the scan records it."""
-    side = {"a": a, "b": b}
+def compared_first(a: int, id_a: str | None, b: int, id_b: str | None) -> tuple[int, int]:
+    """Stored articles ``a`` and ``b`` in the order a scan compares them: by id, then by rowid.
+
+    A comparison's evidence of a pair that is no rewrite (which text's coverage it gives), and the side a
+    direction the text cannot tell lands on, follow the order the two are compared in; by id, they do not
+    depend on the order the corpus was ingested in.
+    """
+    return (a, b) if (id_a or "", a) <= (id_b or "", b) else (b, a)
+
+
+def pair_record(first: int, second: int, result: Comparison) -> PairRecord:
+    """The comparison of stored articles ``first`` and ``second`` (in that order) as the scan records it.
+
+    ``a`` is the lower rowid. For a pair that is no rewrite, ``coverage_derived`` is the share of ``b``
+    and ``coverage_source`` that of ``a``.
+    """
+    side = {"a": first, "b": second}
+    shares = (result.coverage["derived"], result.coverage["source"])
+    if result.source is None and first > second:
+        shares = shares[::-1]
     return PairRecord(
-        a=a,
-        b=b,
+        a=min(first, second),
+        b=max(first, second),
         relation=result.relation,
         confidence=result.confidence,
         source=side[result.source] if result.source else None,
         derived=side[result.derived] if result.derived else None,
         direction_basis=result.direction_basis,
-        coverage_derived=result.coverage["derived"],
-        coverage_source=result.coverage["source"],
+        coverage_derived=shares[0],
+        coverage_source=shares[1],
         summary={
             "extent": result.extent,
             "direction_p": result.probabilities.get("direction", 1.0),
@@ -73,7 +90,10 @@ def instant(published: str | None) -> datetime | None:
 
 
 def stories_from_pairs(
-    pairs: Sequence[PairRecord], published: Mapping[int, str | None], outlets: Mapping[int, str | None] | None = None
+    pairs: Sequence[PairRecord],
+    published: Mapping[int, str | None],
+    outlets: Mapping[int, str | None] | None = None,
+    names: Mapping[int, str] | None = None,
 ) -> list[Story]:
     """Stories with their provenance graphs from decided pairs, largest first.
 
@@ -82,11 +102,14 @@ def stories_from_pairs(
         published: Publication time of each article in a pair (missing or None: unknown).
         outlets: The outlet of each article in a pair, which says whose are a
             news agency's copies (missing or None: none are).
+        names: Each article's id, to order articles of one time (and break
+            ties of evidence) by, so the stories do not depend on the order
+            the articles were stored in; missing: by number alone.
 
     Returns:
         The stories (:func:`~wiretrace.core.provenance.cluster_stories`), each
         with its graph (:func:`~wiretrace.core.provenance.trace_provenance`);
-        articles are ordered by publication time, unknown times last, then by number.
+        articles are ordered by publication time, unknown times last, then by id.
     """
     edges = [
         Edge(
@@ -106,9 +129,11 @@ def stories_from_pairs(
     ]
     members = sorted({e.a for e in edges} | {e.b for e in edges})
 
+    named = names or {}
+
     def time_key(rowid: int) -> tuple[object, ...]:
         when = instant(published.get(rowid))
-        return (0, when, rowid) if when else (1, datetime.min, rowid)
+        return (0, when, named.get(rowid, ""), rowid) if when else (1, datetime.min, named.get(rowid, ""), rowid)
 
     by_member: dict[int, list[Edge]] = {}
     for e in edges:
@@ -118,4 +143,4 @@ def stories_from_pairs(
         inside = set(group)
         story_edges = [e for m in group for e in by_member.get(m, []) if e.b in inside]
         stories.append(trace_provenance(group, story_edges, time_key))
-    return sorted(stories, key=lambda s: (-len(s.articles), s.articles[0]))
+    return sorted(stories, key=lambda s: (-len(s.articles), time_key(s.articles[0])))

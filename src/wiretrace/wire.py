@@ -98,7 +98,7 @@ class Reading:
     Attributes:
         comparison: The versions merged (``a``, in reading order) against the
             article (``b``): a ``rewrite`` with ``a`` as the source.
-        versions: rowids of the versions, in reading order (filing time, then rowid).
+        versions: rowids of the versions, in reading order (filing time, then id).
         credits: What each version the merged alignment draws on accounts for,
             by rowid; a version it does not draw on is not there.
     """
@@ -120,7 +120,11 @@ def read_as_one(engine: Engine, doc: Document, versions: Sequence[tuple[int, Doc
         The :class:`Reading`, or None when the merged comparison is not a
         rewrite with the versions as the source.
     """
-    ordered = sorted(versions, key=lambda v: (v[1].view.article.published or "\uffff", v[0]))
+    # Versions filed at one time are read in order of their ids, not of when they were stored: the
+    # merged text, and so the reading, must not depend on the order the corpus was ingested in.
+    ordered = sorted(
+        versions, key=lambda v: (v[1].view.article.published or "\uffff", v[1].view.article.id or "", v[0])
+    )
     first = ordered[0][1].view.article
     dated = [d.view.article.published for _, d in ordered if d.view.article.published]
     reading = Article("", id="versions", published=min(dated) if dated else None, outlet=first.outlet)

@@ -278,6 +278,37 @@ def test_an_incremental_scan_finds_what_a_scan_of_everything_finds(engine, data_
     assert step_edges == whole_edges
 
 
+def test_the_order_of_ingest_changes_nothing_found(engine, seed_source, seed_rewrite):
+    """Twelve outlets' copies of the seed story score alike for every article: ten make each one's candidates.
+
+    Which ten, which copy a reading or a graph prefers, and the order of a story's articles must not
+    depend on which was stored first (they went by rowid): the same corpus gives the same findings.
+    """
+    copies = [dataclasses.replace(seed_source, id=f"copy-{k:02}", outlet=f"Outlet {k}") for k in range(12)]
+    articles = [*copies, dataclasses.replace(seed_rewrite, id="rewrite")]
+
+    def findings(order):
+        corpus = Corpus(MemoryStore(), engine)
+        corpus.ingest(order)
+        rewrite = corpus.store.get("rewrite").rowid
+        corpus.scan()
+        name = {s.rowid: s.article.id for s in corpus.store.get_many(list(corpus.store.iter_rowids()))}
+        candidates = [name[r] for r, _ in corpus.candidates_of(rewrite)]
+        pairs = {tuple(sorted((name[p.a], name[p.b]))): (p.relation, p.confidence) for p in corpus.store.pairs()}
+        stories = [
+            ([name[r] for r in s.articles], sorted((name[e.source], name[e.derived]) for e in s.edges))
+            for s in corpus.stories()
+        ]
+        return candidates, pairs, stories
+
+    forward, backward = findings(articles), findings(articles[::-1])
+    assert forward[0] == backward[0]
+    assert len(set(forward[0])) == 10 and all(name.startswith("copy-") for name in forward[0])
+    assert forward[1] == backward[1]
+    assert forward[2] == backward[2]
+    assert len(forward[2]) == 1 and len(forward[2][0][0]) == 13
+
+
 def test_another_outlets_verbatim_copy_is_an_article_of_its_own(engine, seed_source):
     corpus = Corpus(MemoryStore(), engine)
     wire = dataclasses.replace(seed_source, id="reuters", outlet="Reuters", published="2025-11-03")

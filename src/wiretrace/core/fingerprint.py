@@ -157,6 +157,7 @@ def rank_candidates(
     exclude: int | None = None,
     limit: int = 20,
     floor: float = 0.0,
+    tiebreak: Callable[[list[int]], Mapping[int, str]] | None = None,
 ) -> list[tuple[int, float]]:
     """Articles sharing keys with a query, best first.
 
@@ -168,6 +169,10 @@ def rank_candidates(
         exclude: An article to leave out (the query itself).
         limit: How many to return.
         floor: Least score returned.
+        tiebreak: For some articles, a key that does not depend on when they
+            were stored (a store gives their content digests): equal scores
+            are ordered by it, so which of them make the cut does not depend
+            on the order the corpus was ingested in. Without it, by article.
 
     Returns:
         ``(article, score)`` pairs: the score sums :func:`idf` over shared
@@ -200,8 +205,23 @@ def rank_candidates(
     if floor > 0.0:
         kept = scores >= floor
         articles, scores = articles[kept], scores[kept]
-    best = np.lexsort((articles, -scores))[:limit]
-    return [(int(articles[k]), float(scores[k])) for k in best]
+    order = np.lexsort((articles, -scores))
+    if tiebreak is None or len(order) < 2:
+        return [(int(articles[k]), float(scores[k])) for k in order[:limit]]
+    # Scores are sums of a few IDF values, so equal ones are common (METER's Hamilton story: five papers
+    # at 18.77 across the 10th place). Keep every article tied with the last one kept, order the tied by
+    # their keys, then cut.
+    end = min(limit, len(order))
+    if end < len(order):
+        end += int(np.count_nonzero(scores[order[end:]] == scores[order[end - 1]]))
+    top = order[:end]
+    values, counts = np.unique(scores[top], return_counts=True)
+    shared = np.isin(scores[top], values[counts > 1])
+    if not shared.any():
+        return [(int(articles[k]), float(scores[k])) for k in top[:limit]]
+    named = tiebreak([int(articles[k]) for k in top[shared]])
+    ranked = sorted(top, key=lambda k: (-scores[k], named.get(int(articles[k]), ""), int(articles[k])))
+    return [(int(articles[k]), float(scores[k])) for k in ranked[:limit]]
 
 
 def max_df(n_articles: int) -> int:
@@ -231,6 +251,7 @@ def select_candidates(
     day: int | None,
     days_of: Callable[[list[int]], Mapping[int, int | None]],
     exclude: int | None = None,
+    tiebreak: Callable[[list[int]], Mapping[int, str]] | None = None,
 ) -> list[tuple[int, float]]:
     """The candidates of one article: the corpus scan's selection rule, whatever holds the index.
 
@@ -253,6 +274,7 @@ def select_candidates(
         days_of: Publication days of some articles (asked only when the
             window applies); an article missing from the answer is dropped.
         exclude: The article itself.
+        tiebreak: Orders equal scores (see :func:`rank_candidates`).
 
     Returns:
         ``(article, score)`` pairs, best first.
@@ -269,7 +291,7 @@ def select_candidates(
     # the store counts as that many articles, the others holding none of its keys.
     n_idf = max(n_articles, IDF_MIN_ARTICLES)
     floor = min_score * idf(1, n_idf)
-    ranked = rank_candidates(keys, postings, n_idf, exclude=exclude, limit=2 * limit, floor=floor)
+    ranked = rank_candidates(keys, postings, n_idf, exclude=exclude, limit=2 * limit, floor=floor, tiebreak=tiebreak)
     if day is not None and window_days and ranked:
         days = days_of([r for r, _ in ranked])
         ranked = [(r, s) for r, s in ranked if r in days and ((d := days[r]) is None or abs(d - day) <= window_days)]

@@ -257,12 +257,14 @@ def trace_provenance(
     # Strongest evidence first, a news agency's copy before any other source (the wire is credited, not a
     # sibling that retold it) unless an earlier retelling is closer; a parent that would close a cycle is
     # passed over for the next best.
-    def order(e: Edge) -> tuple[bool, float, float]:
-        return (not e.from_agency, -e.weight, -e.confidence)
+    # Equal evidence (one paper matching two identical wire copies) goes to the earlier source, then by
+    # ``time_key``'s own order, not by the order the pairs came in.
+    def order(e: Edge) -> tuple[object, ...]:
+        return (not e.from_agency, -e.weight, -e.confidence, time_key(int(e.source)))  # type: ignore[arg-type]
 
     ranked = sorted(
         ((d, _closer_than_wire(sorted(es, key=order), closer_by)) for d, es in by_derived.items()),
-        key=lambda item: (-item[1][0].weight, item[0]),
+        key=lambda item: (-item[1][0].weight, time_key(item[0])),
     )
     for d, es in ranked:
         for e in es:

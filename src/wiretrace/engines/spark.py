@@ -244,7 +244,7 @@ def run_job(
     ranked = good.withColumn("k", F.row_number().over(Window.partitionBy("digest").orderBy("rowid")))
     distinct = ranked.where("k = 1").drop("k")
     by_id = distinct.withColumn("k", F.row_number().over(Window.partitionBy("id").orderBy("rowid")))
-    articles = by_id.where("k = 1").drop("k", "digest", "rejected_where", "rejected_reason").persist()
+    articles = by_id.where("k = 1").drop("k", "rejected_where", "rejected_reason").persist()
     conflicts = by_id.where("k > 1").select(
         "rowid",
         F.coalesce("path", "id").alias("rejected_where"),
@@ -262,10 +262,11 @@ def run_job(
     ]
 
     # Candidates: postings built and gathered by joins on the index keys.
-    keyed = articles.select("rowid", "day", F.explode("keys").alias("key"))
+    keyed = articles.select("rowid", "day", "digest", F.explode("keys").alias("key"))
+    holder = F.struct("rowid", "day", "digest")  # the digest orders equal scores (select_candidates)
     postings = (
         keyed.groupBy("key")
-        .agg(F.count("*").alias("df"), F.sort_array(F.collect_list(F.struct("rowid", "day"))).alias("holders"))
+        .agg(F.count("*").alias("df"), F.sort_array(F.collect_list(holder)).alias("holders"))
         .where((F.col("df") >= 2) & (F.col("df") <= max_df(n)))  # a key only the article holds finds nothing
         .drop("df")
     )
@@ -322,7 +323,7 @@ def run_job(
         written = decided.join(upgraded.select("a", "b"), ["a", "b"], "left_anti").unionByName(upgraded)
     else:
         written = decided
-    stories = stories_from_pairs(related, published, outlets if settings.agency_rule else None)
+    stories = stories_from_pairs(related, published, outlets if settings.agency_rule else None, names)
     report.stories = len(stories)
 
     out = dst.rstrip("/")

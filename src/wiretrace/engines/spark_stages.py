@@ -12,7 +12,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from wiretrace.adapters.inputs import Rejected
 from wiretrace.adapters.store.base import PairRecord
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
     from wiretrace.core.represent import Document
     from wiretrace.corpus import Corpus
+
+T = TypeVar("T")
 
 # Articles of one input file are numbered below 2**40 (a trillion lines), after the file's own number.
 FILE_SHIFT = 40
@@ -97,8 +99,8 @@ def _opt(value: Any) -> Any:
 # -- stage functions (run on the executors) -----------------------------------
 
 
-def _known(days: Mapping[int, int | None], rowids: Sequence[int]) -> dict[int, int | None]:
-    return {r: days[r] for r in rowids if r in days}
+def _known(values: Mapping[int, T], rowids: Sequence[int]) -> dict[int, T]:
+    return {r: values[r] for r in rowids if r in values}
 
 
 def prepare(
@@ -153,12 +155,14 @@ def candidates(batches: Iterator[pd.DataFrame], settings: Settings, n_articles: 
         for rowid, day, gathered in zip(batch["rowid"], batch["day"], batch["postings"], strict=True):
             postings: dict[str, list[int]] = {}
             days: dict[int, int | None] = {}
+            digests: dict[int, str] = {}
             for entry in gathered:
                 holders = entry["holders"]
                 postings[entry["key"]] = [int(h["rowid"]) for h in holders]
                 for h in holders:
                     d = _opt(h["day"])
                     days[int(h["rowid"])] = None if d is None else int(d)
+                    digests[int(h["rowid"])] = h["digest"]
             own_day = _opt(day)
             found = select_candidates(
                 sorted(postings),  # a store hands keys over sorted; the scores sum in that order
@@ -170,6 +174,7 @@ def candidates(batches: Iterator[pd.DataFrame], settings: Settings, n_articles: 
                 day=None if own_day is None else int(own_day),
                 days_of=partial(_known, days),
                 exclude=int(rowid),
+                tiebreak=partial(_known, digests),
             )
             for r, _ in found:
                 a_out.append(min(r, int(rowid)))
@@ -181,7 +186,7 @@ def decide(batches: Iterator[pd.DataFrame], settings: Settings, job: str) -> Ite
     """align and decide each pair; the related ones as the scan records them."""
     import pandas as pd
 
-    from wiretrace.stories import pair_record
+    from wiretrace.stories import compared_first, pair_record
 
     worker = _worker(settings)
     columns = [c.split()[0] for c in DECIDED_SCHEMA.split(", ")]
@@ -197,11 +202,11 @@ def decide(batches: Iterator[pd.DataFrame], settings: Settings, job: str) -> Ite
         docs = worker.documents(job, articles)
         rows = []
         for a, b in zip(batch["a"], batch["b"], strict=True):
-            a, b = int(a), int(b)
-            result = worker.corpus.engine.compare_documents(docs[a], docs[b])
+            first, second = compared_first(int(a), articles[int(a)].id, int(b), articles[int(b)].id)
+            result = worker.corpus.engine.compare_documents(docs[first], docs[second])
             if result.relation == "unrelated":
                 continue
-            rows.append(_decided_row(pair_record(a, b, result), articles))
+            rows.append(_decided_row(pair_record(first, second, result), articles))
         yield pd.DataFrame({c: pd.Series([row[k] for row in rows], dtype=object) for k, c in enumerate(columns)})
 
 

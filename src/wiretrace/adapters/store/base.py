@@ -116,6 +116,14 @@ class Store(Protocol):
         """The rowid of the article with this content digest, or None."""
         ...
 
+    def ids_of(self, rowids: Sequence[int]) -> dict[int, str]:
+        """Ids of stored articles by rowid (missing ones left out)."""
+        ...
+
+    def digests_of(self, rowids: Sequence[int]) -> dict[int, str]:
+        """Content digests of stored articles by rowid (missing ones left out)."""
+        ...
+
     def forget(self, article_id: str) -> bool:
         """Remove one article, its keys and its pairs; False if there was none.
 

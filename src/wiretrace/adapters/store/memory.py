@@ -59,6 +59,14 @@ class MemoryStore:
             if r in self._articles
         }
 
+    def ids_of(self, rowids: Sequence[int]) -> dict[int, str]:
+        """Ids of stored articles by rowid (missing ones left out)."""
+        return {r: str(self._articles[r].article.id) for r in rowids if r in self._articles}
+
+    def digests_of(self, rowids: Sequence[int]) -> dict[int, str]:
+        """Content digests of stored articles by rowid (missing ones left out)."""
+        return {r: self._articles[r].digest for r in rowids if r in self._articles}
+
     def keys_of(self, rowid: int) -> list[str]:
         """The index keys of one stored article."""
         return sorted(self._articles[rowid].keys)

@@ -279,6 +279,24 @@ class SQLiteStore:
         """The index keys of one stored article."""
         return [k for (k,) in self._db.execute("SELECT key FROM keys WHERE article = ? ORDER BY key", (rowid,))]
 
+    def ids_of(self, rowids: Sequence[int]) -> dict[int, str]:
+        """Ids of stored articles by rowid (missing ones left out)."""
+        found: dict[int, str] = {}
+        for start in range(0, len(rowids), 500):
+            chunk = list(rowids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            found.update(self._db.execute(f"SELECT rowid, id FROM articles WHERE rowid IN ({marks})", chunk))
+        return found
+
+    def digests_of(self, rowids: Sequence[int]) -> dict[int, str]:
+        """Content digests of stored articles by rowid (missing ones left out)."""
+        found: dict[int, str] = {}
+        for start in range(0, len(rowids), 500):
+            chunk = list(rowids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            found.update(self._db.execute(f"SELECT rowid, digest FROM articles WHERE rowid IN ({marks})", chunk))
+        return found
+
     def find_digest(self, digest: str) -> int | None:
         """The rowid of the article with this content digest, or None."""
         row = self._db.execute("SELECT rowid FROM articles WHERE digest = ?", (digest,)).fetchone()
