@@ -18,11 +18,12 @@ from wiretrace.core.agencies import order_by_agency
 from wiretrace.core.align import Alignment, AlignSettings, align, pair_matrices
 from wiretrace.core.clean import body_spans, find_furniture
 from wiretrace.core.decide import decide, evidence, order_by_time
+from wiretrace.core.facts import facts_of_links
 from wiretrace.core.represent import Document, Embedder, IndexTerms, Lexicon, StemGrams, index_terms, represent
 from wiretrace.core.sentences import split_sentences
 from wiretrace.errors import InputError
 from wiretrace.settings import Settings
-from wiretrace.types import Article, ArticleView, Comparison, Fact, Link, Sentence
+from wiretrace.types import Article, ArticleView, Comparison, Sentence
 
 __all__ = ["Engine", "compare", "merge_documents"]
 
@@ -182,6 +183,7 @@ class Engine:
             "source": round(sum(words_s[j] for j in used) / max(sum(words_s), 1), 4),
         }
         is_rewrite = verdict.relation == "rewrite"
+        facts = facts_of_links(derived, source, al.links)
         return Comparison(
             relation=verdict.relation,  # type: ignore[arg-type]  # decide returns one of Relation
             confidence=round(verdict.confidence, 4),
@@ -194,7 +196,8 @@ class Engine:
             alignment=al.links,
             added=tuple(i for i in range(n_d) if i not in linked),
             dropped=tuple(j for j in range(n_s) if j not in used),
-            carried_facts=carried_facts(derived, source, al.links),
+            carried_facts=facts[0],
+            changed_facts=facts[1],
             coverage=coverage,
             probabilities={k: round(v, 4) for k, v in verdict.probabilities.items()},
             features={
@@ -203,34 +206,6 @@ class Engine:
             },
             model=self.embedder.name,
         )
-
-
-def carried_facts(derived: Document, source: Document, links: Sequence[Link]) -> tuple[Fact, ...]:
-    """Numbers, names and quotes of linked derived sentences found in their source sentences."""
-    facts: list[Fact] = []
-    seen: set[tuple[str, str]] = set()
-    for link in links:
-        for i in link.derived:
-            fd = derived.features[i]
-            for j in link.source:
-                fs = source.features[j]
-                words = set(fs.norms)
-                for norm, written in fd.numerals:
-                    if norm in fs.numbers and ("number", norm) not in seen:
-                        seen.add(("number", norm))
-                        facts.append(Fact("number", written, i, j))
-                for phrase in fd.name_phrases:
-                    norms = [w.lower() for w in phrase.replace("-", " - ").split() if w[0].isalpha()]
-                    key = ("name", phrase.lower())
-                    if norms and key not in seen and sum(w in fs.names or w in words for w in norms) * 2 > len(norms):
-                        seen.add(key)
-                        facts.append(Fact("name", phrase, i, j))
-                for quote in fd.quotes:
-                    key = ("quote", " ".join(quote))
-                    if key not in seen and sum(w in words for w in quote) >= 0.8 * len(quote):
-                        seen.add(key)
-                        facts.append(Fact("quote", " ".join(quote), i, j))
-    return tuple(facts)
 
 
 def merge_documents(docs: Sequence[Document], article: Article) -> Document:

@@ -104,6 +104,10 @@ def comparison_to_dict(result: Comparison, model: str | None = None) -> dict[str
         "carried_facts": [
             {"kind": f.kind, "text": f.text, "derived": f.derived, "source": f.source} for f in result.carried_facts
         ],
+        "changed_facts": [
+            {"kind": f.kind, "was": f.was, "now": f.now, "derived": f.derived, "source": f.source}
+            for f in result.changed_facts
+        ],
         "coverage": dict(result.coverage),
         "probabilities": dict(result.probabilities),
         "evidence": dict(result.features),
@@ -263,7 +267,10 @@ def comparison_to_text(result: Comparison, colour: bool = False, width: int = 10
             facts.append(f"direction undecided: the text reads the same both ways{_dates(result)}")
         elif result.direction_basis:
             basis = BASIS_PHRASE.get(result.direction_basis, result.direction_basis)
-            facts.append(f"direction by {basis}{_dates(result)}")
+            sure = ""
+            if result.direction_basis == "text":  # dates and agencies are taken as certain; the text is not
+                sure = f", probability {_probability(result.probabilities.get('direction', 1.0))}"
+            facts.append(f"direction by {basis}{_dates(result)}{sure}")
             against = text_disagrees(result)
             if against is not None:
                 facts.append(f"the text alone reads it the other way round ({_probability(against)})")
@@ -340,6 +347,14 @@ def comparison_to_text(result: Comparison, colour: bool = False, width: int = 10
         body = _wrap(f"{title} " + ", ".join(flat(f.text) for f in result.carried_facts), width)
         lines.append(style(title, bold=True) + body[0][len(title) :])
         lines.extend(body[1:])
+    if result.changed_facts:
+        lines.append("")
+        lines.append(style(f"Changed facts ({len(result.changed_facts)}): {s} said otherwise", bold=True))
+        for f in result.changed_facts:
+            where = f"{_label(d, f.derived)} ← {_label(s, f.source)}"
+            # A quote's source sentence is long and shown above: the derived words are what to check.
+            told = f'"{flat(f.now)}"' if f.kind == "quote" else f"{flat(f.was)} → {flat(f.now)}"
+            lines.append(f"  {where}  {f.kind:<6}  {_clip(told, width - len(where) - 12)}")
     return "\n".join(lines) + "\n"
 
 

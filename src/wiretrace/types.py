@@ -13,6 +13,7 @@ from typing import Any, Literal
 __all__ = [
     "Article",
     "ArticleView",
+    "ChangedFact",
     "Comparison",
     "Fact",
     "Link",
@@ -96,6 +97,25 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class ChangedFact:
+    """A fact of a linked source sentence that the derived sentence states otherwise.
+
+    Attributes:
+        kind: ``number``, ``name`` or ``quote``.
+        was: As written in the source.
+        now: As written in the derived text.
+        derived: Index of the derived sentence.
+        source: Index of the source sentence.
+    """
+
+    kind: str
+    was: str
+    now: str
+    derived: int
+    source: int
+
+
+@dataclass(frozen=True)
 class Link:
     """One derived sentence and the source sentence(s) it was written from.
 
@@ -145,6 +165,8 @@ class Comparison:
         added: Derived sentence indices with no source.
         dropped: Source sentence indices not used.
         carried_facts: Distinctive facts found in both.
+        changed_facts: Facts of a linked source sentence the derived one
+            states otherwise (:mod:`wiretrace.core.facts`).
         coverage: Share of each text (``derived``, ``source``, by words)
             accounted for by the alignment.
         probabilities: The model's probability for each relation.
@@ -168,6 +190,7 @@ class Comparison:
     probabilities: dict[str, float] = field(default_factory=dict)
     features: dict[str, Any] = field(default_factory=dict)
     model: str | None = None
+    changed_facts: tuple[ChangedFact, ...] = ()
 
     @property
     def is_rewrite(self) -> bool:

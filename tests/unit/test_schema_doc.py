@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -24,6 +25,8 @@ PAIRS = [
 @pytest.fixture(scope="module")
 def results(engine, seed_source, seed_rewrite) -> list[tuple[str, Comparison]]:
     out = [("seed pair", engine.compare(seed_source, seed_rewrite))]
+    altered = dataclasses.replace(seed_rewrite, text=seed_rewrite.text.replace("28,500", "25,800"))
+    out.append(("seed pair, a figure changed", engine.compare(seed_source, altered)))
     for a, b, relation in PAIRS:
         result = engine.compare(read_article(DATA / a), read_article(DATA / b))
         assert result.relation == relation, f"{a} vs {b}: fixture pair no longer gives {relation}"

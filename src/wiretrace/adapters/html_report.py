@@ -355,6 +355,16 @@ def page_context(result: Comparison, model: str | None = None) -> dict[str, Any]
             }
             for f in result.carried_facts
         ],
+        "changed": [
+            {
+                "kind": f.kind,
+                "was": f.was,
+                "now": f.now,
+                "derived": derived_col.sentences[f.derived],
+                "source": source_col.sentences[f.source],
+            }
+            for f in result.changed_facts
+        ],
         "kinds": [(k, KIND_MEANING[k]) for k in KINDS],
         "model": model,
         "script": script,

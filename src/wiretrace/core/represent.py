@@ -23,7 +23,7 @@ from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
-from wiretrace.core.normalize import Word, WordTable, fold, name_runs, quote_spans, token_parts
+from wiretrace.core.normalize import HAS_QUOTE, Word, WordTable, fold, name_runs, quote_spans, token_parts
 from wiretrace.types import ArticleView, Sentence
 
 T = TypeVar("T")
@@ -256,7 +256,7 @@ def describe_sentence(sentence: Sentence, lexicon: Lexicon) -> SentenceFeatures:
     keyed = [w.stem for w in words if w.content]
     names = name_runs(parts, norms, [w.name_part for w in words])
     quotes = []
-    if '"' in folded:
+    if HAS_QUOTE.search(folded):
         starts = list(itertools.accumulate(map(len, parts), initial=0))  # starts[2k + 1]: token k's start
         for qa, qb in quote_spans(text, folded):
             quoted = tuple(norms[k] for k in range(len(words)) if qa <= starts[2 * k + 1] and starts[2 * k + 2] <= qb)

@@ -1,0 +1,87 @@
+"""Facts carried and changed: the evidence a fact-checker reads, on the seeds and METER."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from wiretrace.adapters.readers import read_article
+from wiretrace.core.facts import figures
+from wiretrace.report import comparison_to_text
+
+
+def _changed(result):
+    return [(f.kind, f.was, f.now) for f in result.changed_facts]
+
+
+def test_the_seed_rewrite_changes_no_fact_and_carries_its_figures(engine, seed_source, seed_rewrite):
+    result = engine.compare(seed_source, seed_rewrite)
+    assert result.changed_facts == ()
+    carried = {f.text for f in result.carried_facts if f.kind == "number"}
+    assert {"28,500", "450,000"} <= carried
+
+
+def test_a_figure_and_a_first_name_altered_in_the_seed_rewrite_are_flagged(engine, seed_source, seed_rewrite):
+    text = seed_rewrite.text.replace("28,500", "25,800").replace("Pete Hegseth", "Paul Hegseth", 1)
+    assert text.count("25,800") == 1 and "Paul Hegseth" in text
+    result = engine.compare(seed_source, dataclasses.replace(seed_rewrite, text=text))
+    assert result.relation == "rewrite" and result.derived == "b"
+    changed = _changed(result)
+    assert ("number", "28,500", "25,800") in changed
+    assert any(kind == "name" and "Pete Hegseth" in was and "Paul Hegseth" in now for kind, was, now in changed)
+    assert "28,500" not in {f.text for f in result.carried_facts}
+    number = next(f for f in result.changed_facts if f.kind == "number")
+    assert "28,500" in result.a.sentences[number.source].text and "25,800" in result.b.sentences[number.derived].text
+    shown = comparison_to_text(result, width=100)
+    assert "Changed facts (" in shown and "28,500 → 25,800" in shown
+
+
+def test_a_paper_that_ages_the_accused_by_a_year_is_flagged(engine, data_dir):
+    """METER: PA has "Ian Beckett, 52"; the Telegraph's rewrite has "Ian Beckett, 53"."""
+    beckett = data_dir / "meter" / "PA/rawtexts/courts/07.10.99/beckett/beckett1.txt"
+    paper = data_dir / "meter" / "newspapers/rawtexts/courts/07.10.99/beckett/beckett255_telegraph.txt"
+    result = engine.compare(read_article(beckett), read_article(paper))
+    assert result.relation == "rewrite"
+    assert _changed(result) == [("number", "52", "53")]
+
+
+def test_a_quote_turned_round_is_changed_not_carried(engine, data_dir):
+    """PA's judge said offences "are always serious, but this is a bad case"; a copy has him say the opposite."""
+    wire = read_article(data_dir / "meter" / "PA/rawtexts/courts/27.01.00/drink/drink1.txt")
+    said = "causing death by dangerous driving are always serious, but this is a bad case."
+    assert said in " ".join(wire.text.split())
+    text = " ".join(wire.text.split()).replace(
+        said, "causing death by dangerous driving are never serious, and this is not a bad case.''"
+    )
+    result = engine.compare(wire, dataclasses.replace(wire, text=text, path=None))
+    quotes = [f for f in result.changed_facts if f.kind == "quote"]
+    assert [q.now for q in quotes] == [
+        "offences of causing death by dangerous driving are never serious and this is not a bad case"
+    ]
+    assert not any("never serious" in f.text for f in result.carried_facts)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("$280bn", "$280 billion", True),
+        ("1.5 million", "1,500,000", True),
+        ("£155bn", "155bn", True),  # a currency written on one side only
+        ("$280bn", "$280m", False),
+        ("£6m", "£60m", False),
+        ("15%", "15", False),
+        ("5 per cent", "5%", True),
+    ],
+)
+def test_figures_compare_by_quantity(a, b, same):
+    (fa,), (fb,) = figures(f"It was {a} in all."), figures(f"It was {b} in all.")
+    assert fa.same(fb) is same
+
+
+def test_a_lone_digit_is_a_figure_only_with_a_unit():
+    assert [f.written for f in figures("Its 7 ships cost £6m, up 5% on 2 years ago; 28,500 troops stay.")] == [
+        "£6m",
+        "5%",
+        "28,500",
+    ]
