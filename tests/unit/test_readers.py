@@ -68,6 +68,28 @@ def test_html_page_metadata(page):
     assert page.header == 0
 
 
+def _bare_page(head: str = "", before: str = "") -> str:
+    body = "".join(f"<p>{line}.</p>" for line in STORY)
+    return f"<html><head><title>Harbour</title>{head}</head><body><article>{before}{body}</article></body></html>"
+
+
+def test_an_undated_page_mentioning_a_year_stays_undated():
+    """A date decides a rewrite's direction outright: a year in the text ("last year", "by 2026") is no date."""
+    page = _bare_page(before="<p>The terminal is due to open in 2026.</p>")
+    assert extract_article(page, "p.html").published is None
+
+
+@pytest.mark.parametrize(
+    ("head", "before"),
+    [
+        ('<meta property="article:published_time" content="2024-03-14T08:00:00Z">', ""),
+        ("", '<p class="byline">Published 14 March 2024</p>'),
+    ],
+)
+def test_a_page_dated_in_its_markup_or_its_byline_keeps_its_date(head, before):
+    assert extract_article(_bare_page(head, before), "p.html").published == "2024-03-14"
+
+
 def test_html_is_recognised_by_content_whatever_the_suffix(tmp_path):
     renamed = tmp_path / "saved-page.txt"
     renamed.write_bytes((DATA / "news_page.html").read_bytes())

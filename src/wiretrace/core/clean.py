@@ -172,10 +172,13 @@ def _mark_headline_lists(lines: list[Line], reasons: list[str | None], min_lines
 
 
 def _mark_sign_off(lines: list[Line], reasons: list[str | None]) -> None:
-    """Very short last lines (an editor's initials such as ``mf<``)."""
+    """Very short last lines (an editor's initials such as ``mf<``, PA's ``end``).
+
+    Control characters do not count: METER's PA copy ends ``\x19end`` in 272 of its 474 texts.
+    """
     for i in range(len(lines) - 1, -1, -1):
-        s = lines[i].text.strip()
-        if not s or reasons[i]:
+        s = "".join(c for c in lines[i].text if c.isprintable()).strip()
+        if reasons[i] or not lines[i].text.strip():
             continue
         if len(s.rstrip("<")) <= 3:
             reasons[i] = "sign-off"
