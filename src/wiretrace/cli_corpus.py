@@ -190,8 +190,10 @@ def _print_matches(matches: list[Any], as_json: bool, role: str, corpus: Any) ->
     for n, m in enumerate(matches, 1):
         c = m.comparison
         a = m.article.article
-        click.echo(f"{n}. {flat(str(a.id))}  {verdict_summary(c)}")
         reading = reading_line(m, role)
+        # A copy a reading of wire versions credits is listed for the reading: its own verdict is the pair's alone.
+        alone = "on its own: " if reading and c.relation != "rewrite" else ""
+        click.echo(f"{n}. {flat(str(a.id))}  {alone}{verdict_summary(c)}")
         if reading:
             click.echo(f"   {reading}")
         facts = ", ".join(flat(f.text) for f in c.carried_facts[:8])
