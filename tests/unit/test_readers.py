@@ -311,3 +311,28 @@ def test_stdin_is_read_and_named(monkeypatch):
     with pytest.raises(InputError) as err:
         read_article("-")
     assert str(err.value) == "<stdin>: file is empty"
+
+
+def test_wire_copy_signed_by_an_agency_is_read_as_its(data_dir, engine):
+    """METER's PA copy signs "By Lisa Salmon, PA News": the paper's retelling is then ordered by the agency rule."""
+    story = "rawtexts/courts/07.01.00/soldier"
+    wire = read_article(data_dir / "meter" / "PA" / story / "soldier1.txt")
+    paper = read_article(data_dir / "meter" / "newspapers" / story / "soldier566_telegraph.txt")
+    assert (wire.outlet, paper.outlet) == ("PA", None)
+    result = engine.compare(paper, wire)
+    assert (result.relation, result.source, result.direction_basis) == ("rewrite", "b", "agency")
+
+
+@pytest.mark.parametrize(
+    ("top", "outlet"),
+    [
+        ("By Jane Doe, Home Affairs Correspondent, PA News", "PA"),
+        ("By PA News Reporter", "PA"),
+        ("SEOUL, Nov 3 (Reuters) - Hegseth arrived on Monday.", "Reuters"),
+        ("By Ann Lee, Daily Mail", None),
+        ("By the time the ferry docked, Reuters had the story.", None),
+    ],
+)
+def test_a_byline_or_dateline_names_an_agency_only(top, outlet):
+    article = read_bytes(f"{top}\n{STORY[0]}.\n".encode(), "a.txt")
+    assert article.outlet == outlet

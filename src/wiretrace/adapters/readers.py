@@ -36,6 +36,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from wiretrace.core.agencies import agency_key
 from wiretrace.errors import InputError
 from wiretrace.types import Article
 
@@ -164,6 +165,43 @@ def _slug_time(text: str, max_lines: int = 8) -> str | None:
     return None
 
 
+# A wire byline or dateline credits an agency: "By Lisa Salmon, PA News", "SEOUL, Nov 3 (Reuters) -".
+_BYLINE = re.compile(r"^\W*By\s+(?P<rest>[^\n]{2,120}?)\W*$")
+_DATELINE = re.compile(r"^[A-Z][\w .,'/-]{1,60}\((?P<org>[A-Z][\w .&-]{0,30})\)\s*[-\u2013\u2014]")
+_REPORTER = re.compile(r"\s+(?:Staff\s+)?(?:Reporters?|Correspondents?)$", re.IGNORECASE)
+_ORG_SUFFIX = re.compile(r"\s+(?:News Agency|News|Agency|Media)$")
+
+
+def _agency_credit(text: str, max_lines: int = 12) -> str | None:
+    r"""The news agency a byline or dateline near the top credits, as written, or None.
+
+    Text files carry no outlet, but wire copy signs itself: 252 of METER's 474 PA texts are read as PA's
+    by a "By ..., PA News" byline, none of its 601 newspaper texts. Only an agency counts (an outlet
+    named this way decides a direction by the agency rule); a paper's byline is left alone.
+
+    Example:
+        >>> _agency_credit("\x19By Lisa Salmon, PA News<\nA sergeant major was cleared.")
+        'PA'
+        >>> _agency_credit("SEOUL, Nov 3 (Reuters) - Hegseth visits."), _agency_credit("By Ann Lee, Daily Mail")
+        ('Reuters', None)
+    """
+    lines = [line for line in text.split("\n", 4 * max_lines)[: 4 * max_lines] if line.strip()][:max_lines]
+    for line in lines:
+        clean = "".join(c for c in line if c.isprintable()).strip()
+        found = []
+        if m := _BYLINE.match(clean):
+            # "By X, Showbusiness Correspondent, PA News": the last part; "By PA News Reporter": the whole.
+            parts = m["rest"].split(",")
+            org = parts[-1].strip() if len(parts) > 1 else _REPORTER.sub("", parts[0].strip())
+            found += [org, _ORG_SUFFIX.sub("", org)]
+        if m := _DATELINE.match(clean):
+            found.append(m["org"].strip())
+        for org in found:
+            if agency_key(org) is not None:
+                return org
+    return None
+
+
 def article_from_text(text: str, where: str) -> Article:
     """An article from plain text: leading metadata lines and a wire slug's time are read.
 
@@ -199,6 +237,8 @@ def _plain(text: str, where: str) -> Article:
         raise InputError(where, "no article text (empty, or only metadata lines)")
     if "published" not in meta and (slug := _slug_time(text[header:])):
         meta["published"] = slug
+    if "outlet" not in meta and (credit := _agency_credit(text[header:])):
+        meta["outlet"] = credit
     return Article(
         text=text,
         id=meta.get("id"),
