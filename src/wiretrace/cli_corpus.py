@@ -199,6 +199,15 @@ def _print_matches(matches: list[Any], as_json: bool, role: str, corpus: Any) ->
         facts = ", ".join(flat(f.text) for f in c.carried_facts[:8])
         if facts:
             click.echo(f"   carried: {facts}")
+        changed = ", ".join(f"{flat(f.was)} → {flat(f.now)}" for f in c.changed_facts[:8] if f.kind != "quote")
+        quotes = sum(f.kind == "quote" for f in c.changed_facts)
+        if changed or quotes:
+            told = changed + (", " if changed and quotes else "") + (_plural_quotes(quotes) if quotes else "")
+            click.echo(f"   changed: {told}")
+
+
+def _plural_quotes(n: int) -> str:
+    return f"{n} quote{'s' if n > 1 else ''} worded otherwise (compare shows which)"
 
 
 @click.command()

@@ -393,3 +393,22 @@ def test_a_write_kept_waiting_by_another_process_says_busy_not_damaged():
     busy = _damaged("w.db", sqlite3.OperationalError("database is locked"))
     assert str(busy) == "w.db: the store is busy (another process kept it locked too long); try again when it is done"
     assert "may be damaged" in str(_damaged("w.db", sqlite3.DatabaseError("database disk image is malformed")))
+
+
+def test_sources_and_the_scan_name_a_changed_figure(tmp_path, seed_source_path, seed_rewrite_path):
+    """The seed rewrite with its 28,500 troops made 25,800: sources says so, and the scan's pair records it."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(seed_source_path, folder / seed_source_path.name)
+    altered = folder / "altered.txt"
+    altered.write_text(seed_rewrite_path.read_text(encoding="utf-8").replace("28,500", "25,800"), encoding="utf-8")
+    db = str(tmp_path / "w.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(folder), "--db", db]).exit_code == 0
+    found = runner.invoke(cli, ["sources", str(altered), "--db", db])
+    assert found.exit_code == 0
+    assert "   changed: 28,500 → 25,800" in found.stdout.splitlines()
+    jsonl = tmp_path / "out.jsonl"
+    assert runner.invoke(cli, ["scan", "--db", db, "--jsonl", str(jsonl)]).exit_code == 0
+    (pair,) = [r for r in map(json.loads, jsonl.read_text(encoding="utf-8").splitlines()) if r["type"] == "pair"]
+    assert pair["evidence"]["changed"] == ["28,500 → 25,800"]

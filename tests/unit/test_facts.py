@@ -60,6 +60,9 @@ def test_a_quote_turned_round_is_changed_not_carried(engine, data_dir):
         "offences of causing death by dangerous driving are never serious and this is not a bad case"
     ]
     assert not any("never serious" in f.text for f in result.carried_facts)
+    # A quote's first word is capitalised by its place, not a name: "Offences" is no fact.
+    assert "Offences" not in {f.text for f in result.carried_facts}
+    assert {"Raymond Albert", "Merthyr Tydfil"} <= {f.text for f in result.carried_facts}
 
 
 @pytest.mark.parametrize(

@@ -128,6 +128,22 @@ def _name_words(phrase: str) -> list[str]:
     return [w for w in (m.lower() for m in _NAME_WORD.findall(phrase)) if w not in _TITLES and len(w) > 1]
 
 
+def _capital_by_place(phrase: str, sentence: str) -> bool:
+    """A common word capitalised by where it stands, not a name: a sentence's or a quote's first word
+    ("Offences", "Please"), or a word of an all-capitals lead ("A SERGEANT ..."); "DMZ", "Hegseth" stay."""
+    if " " in phrase.strip():
+        return False
+    from wordfreq import zipf_frequency
+
+    if zipf_frequency(phrase.lower(), "en") < 3.0:
+        return False
+    if phrase.isupper() and len(phrase) > 3:
+        return True
+    at = sentence.find(phrase)
+    before = sentence[:at].rstrip()
+    return at >= 0 and (not before or before[-1] in '"“‘`:(')  # not ': a plural's apostrophe
+
+
 def _alike(a: Figure, b: Figure) -> bool:
     def year(f: Figure) -> bool:
         return not f.currency and not f.percent and f.value.is_integer() and 1800 <= f.value <= 2100
@@ -198,7 +214,7 @@ def facts_of_links(
             for phrase in fd.name_phrases:
                 words = _name_words(phrase)
                 key = ("name", phrase.lower())
-                if not words or key in seen:
+                if not words or key in seen or _capital_by_place(phrase, derived.sentences[i].text):
                     continue
                 for j in link.source:
                     fs = source.features[j]
