@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from wiretrace.core.represent import Document
 from wiretrace.types import ChangedFact, Fact, Link
@@ -80,7 +81,8 @@ class Figure:
         )
 
 
-def figures(text: str) -> list[Figure]:
+@lru_cache(maxsize=1 << 15)
+def figures(text: str) -> tuple[Figure, ...]:
     """The figures of a sentence: numbers of two or more digits, and any number with a currency, scale or %.
 
     Example:
@@ -103,7 +105,7 @@ def figures(text: str) -> list[Figure]:
         before = next((w for w in reversed(_WORD.findall(head)) if w.lower() not in _FUNCTION_WORDS), "")
         after = next((w for w in _WORD.findall(tail) if w.lower() not in _FUNCTION_WORDS), "")
         out.append(Figure(written, value, cur, bool(pct), age, _plain(before), _plain(after)))
-    return out
+    return tuple(out)
 
 
 _AGE_AFTER = re.compile(r"\s?-?\s?years?[- ]old\b", re.IGNORECASE)
@@ -123,19 +125,31 @@ def _plain(word: str) -> str:
 _NAME_WORD = re.compile(r"[^\W\d_]+")
 
 
-def _name_words(phrase: str) -> list[str]:
-    """A name's words, lowercase, titles and lone letters left out ("Gyu-back" is two, "Trump's" one)."""
-    return [w for w in (m.lower() for m in _NAME_WORD.findall(phrase)) if w not in _TITLES and len(w) > 1]
+@lru_cache(maxsize=1 << 15)
+def _name_words(phrase: str) -> tuple[str, ...]:
+    """A name's words, lowercase, titles and lone letters left out ("Gyu-back" is two, "Trump's" one).
+
+    Kept for the last sentences asked: in a scan each article is compared with ten or more others.
+    """
+    return tuple(w for w in (m.lower() for m in _NAME_WORD.findall(phrase)) if w not in _TITLES and len(w) > 1)
+
+
+@lru_cache(maxsize=1 << 15)
+def _words_of(sentence: str) -> frozenset[str]:
+    return frozenset(_name_words(sentence))
+
+
+@lru_cache(maxsize=1 << 15)
+def _common(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= 3.0
 
 
 def _capital_by_place(phrase: str, sentence: str) -> bool:
     """A common word capitalised by where it stands, not a name: a sentence's or a quote's first word
     ("Offences", "Please"), or a word of an all-capitals lead ("A SERGEANT ..."); "DMZ", "Hegseth" stay."""
-    if " " in phrase.strip():
-        return False
-    from wordfreq import zipf_frequency
-
-    if zipf_frequency(phrase.lower(), "en") < 3.0:
+    if " " in phrase.strip() or not _common(phrase.lower()):
         return False
     if phrase.isupper() and len(phrase) > 3:
         return True
@@ -184,7 +198,7 @@ def facts_of_links(
         for i in link.derived:
             fd = derived.features[i]
             mine = figures(derived.sentences[i].text)
-            theirs = {j: figures(source.sentences[j].text) for j in link.source}
+            theirs = {j: figures(source.sentences[j].text) for j in link.source} if mine else {}
             matched_theirs: set[tuple[int, int]] = set()
             unmatched: list[Figure] = []
             for fig in mine:
@@ -198,7 +212,7 @@ def facts_of_links(
                     carried.append(Fact("number", fig.written, i, hit[0]))
             left = [
                 (j, f)
-                for j in link.source
+                for j in theirs
                 for k, f in enumerate(theirs[j])
                 if (j, k) not in matched_theirs and not any(f.same(g) for g in mine)
             ]
@@ -218,7 +232,7 @@ def facts_of_links(
                     continue
                 for j in link.source:
                     fs = source.features[j]
-                    found = set(_name_words(source.sentences[j].text))
+                    found = _words_of(source.sentences[j].text)
                     # Most of its words, and the last two (a person's first name and surname) without fail:
                     # "South Korean Defense Minister Ahn Gyu-back" for "Defence", but not "Peter Curran" for
                     # "John Curran".
