@@ -156,8 +156,9 @@ def first_line(article: Article) -> str:
     """The first line of the body with three words in a row (page furniture and wire rules skipped), or ""."""
     spans = body_spans(article.text, article.header, find_furniture(article.text, article.header))
     body = "\n".join(article.text[x:y] for x, y in spans)
-    # Old wire copy (PA's, in METER) ends each paragraph with "<": not part of a label.
-    return next((line.strip().rstrip("<").rstrip() for line in body.splitlines() if _WORDS.search(line)), "")
+    # Old wire copy (PA's, in METER) ends each paragraph with "<" and starts some with a \x19: not part of a label.
+    line = next((line for line in body.splitlines() if _WORDS.search(line)), "")
+    return "".join(c for c in line if c.isprintable()).strip().rstrip("<").rstrip()
 
 
 def _label(articles: dict[int, StoredArticle], rowid: int) -> str:

@@ -417,3 +417,13 @@ def test_graphml_ids_stay_apart_when_they_hold_characters_xml_forbids(engine, se
     assert sorted(n.get("id") for n in root.iterfind(".//g:node", ns)) == ["story\\x01", "story\\x02"]
     (edge,) = root.iterfind(".//g:edge", ns)
     assert edge.get("source") != edge.get("target")
+
+
+def test_a_label_drops_wire_copy_control_characters(data_dir):
+    """METER's PA copy starts paragraphs with a \\x19 and ends them with '<': neither belongs in a story's label."""
+    from wiretrace.adapters.readers import read_article
+    from wiretrace.corpus_report import first_line
+
+    path = data_dir / "meter" / "PA/rawtexts/showbiz/14.07.99/starwars/starwars1nl.txt"
+    assert "\x19SPACE EPIC" in path.read_text(encoding="latin-1")
+    assert first_line(read_article(path)) == "SPACE EPIC FANS FLOCK TO SEE THE STARS"
