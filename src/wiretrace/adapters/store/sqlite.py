@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -263,17 +263,16 @@ class SQLiteStore:
                 found[item.rowid] = item
         return [found[r] for r in rowids if r in found]
 
-    def dates_and_outlets(self, rowids: Sequence[int]) -> dict[int, tuple[str | None, str | None]]:
-        """``(published, outlet)`` of stored articles by rowid (missing ones left out), without their text."""
-        found: dict[int, tuple[str | None, str | None]] = {}
+    def _rows_by_rowid(self, rowids: Sequence[int], query: str) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``query`` (one of this class's, ``{marks}`` for the rowids' placeholders), 500 rowids a time."""
         for start in range(0, len(rowids), 500):
             chunk = list(rowids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            for rowid, published, outlet in self._db.execute(
-                f"SELECT rowid, published, outlet FROM articles WHERE rowid IN ({marks})", chunk
-            ):
-                found[rowid] = (published, outlet)
-        return found
+            yield from self._db.execute(query.format(marks=",".join("?" * len(chunk))), chunk)
+
+    def dates_and_outlets(self, rowids: Sequence[int]) -> dict[int, tuple[str | None, str | None]]:
+        """``(published, outlet)`` of stored articles by rowid (missing ones left out), without their text."""
+        query = "SELECT rowid, published, outlet FROM articles WHERE rowid IN ({marks})"
+        return {rowid: (published, outlet) for rowid, published, outlet in self._rows_by_rowid(rowids, query)}
 
     def keys_of(self, rowid: int) -> list[str]:
         """The index keys of one stored article."""
@@ -281,21 +280,11 @@ class SQLiteStore:
 
     def ids_of(self, rowids: Sequence[int]) -> dict[int, str]:
         """Ids of stored articles by rowid (missing ones left out)."""
-        found: dict[int, str] = {}
-        for start in range(0, len(rowids), 500):
-            chunk = list(rowids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            found.update(self._db.execute(f"SELECT rowid, id FROM articles WHERE rowid IN ({marks})", chunk))
-        return found
+        return dict(self._rows_by_rowid(rowids, "SELECT rowid, id FROM articles WHERE rowid IN ({marks})"))
 
     def digests_of(self, rowids: Sequence[int]) -> dict[int, str]:
         """Content digests of stored articles by rowid (missing ones left out)."""
-        found: dict[int, str] = {}
-        for start in range(0, len(rowids), 500):
-            chunk = list(rowids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            found.update(self._db.execute(f"SELECT rowid, digest FROM articles WHERE rowid IN ({marks})", chunk))
-        return found
+        return dict(self._rows_by_rowid(rowids, "SELECT rowid, digest FROM articles WHERE rowid IN ({marks})"))
 
     def find_digest(self, digest: str) -> int | None:
         """The rowid of the article with this content digest, or None."""
