@@ -94,8 +94,8 @@ def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @db_option
 @click.option(
     "--outlet",
-    help="Outlet of the articles that do not name their own (a plain text file names it only in a ' source NAME' "
-    "header line), "
+    help="Outlet of the articles that do not name their own (a plain text file names it in a ' source NAME' "
+    "header line; one whose byline or dateline credits a news agency is that agency's unless this says otherwise), "
     "e.g. --outlet PA for a folder of wire copy: a news agency's copy is then the source when dates cannot say.",
 )
 @_settings_options
@@ -111,7 +111,7 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, config: str | No
 
     items = iter_articles(paths)
     if outlet:
-        items = (dataclasses.replace(a, outlet=outlet) if isinstance(a, Article) and not a.outlet else a for a in items)
+        items = (dataclasses.replace(a, outlet=outlet) if isinstance(a, Article) and _unnamed(a) else a for a in items)
     with open_corpus(db, config, model, create=True) as corpus:
         workers = corpus.settings.workers or os.cpu_count() or 1
         report = corpus.ingest(
@@ -199,11 +199,18 @@ def _print_matches(matches: list[Any], as_json: bool, role: str, corpus: Any) ->
         facts = ", ".join(flat(f.text) for f in c.carried_facts[:8])
         if facts:
             click.echo(f"   carried: {facts}")
-        changed = ", ".join(f"{flat(f.was)} → {flat(f.now)}" for f in c.changed_facts[:8] if f.kind != "quote")
+        changed = ", ".join([f"{flat(f.was)} → {flat(f.now)}" for f in c.changed_facts if f.kind != "quote"][:8])
         quotes = sum(f.kind == "quote" for f in c.changed_facts)
         if changed or quotes:
             told = changed + (", " if changed and quotes else "") + (_plural_quotes(quotes) if quotes else "")
             click.echo(f"   changed: {told}")
+
+
+def _unnamed(article: Article) -> bool:
+    """An article that names no outlet of its own, or only one read off its byline (``--outlet`` says better)."""
+    from wiretrace.adapters.readers import agency_credit
+
+    return not article.outlet or article.outlet == agency_credit(article.text[article.header :])
 
 
 def _plural_quotes(n: int) -> str:

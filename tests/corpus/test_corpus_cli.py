@@ -412,3 +412,17 @@ def test_sources_and_the_scan_name_a_changed_figure(tmp_path, seed_source_path, 
     assert runner.invoke(cli, ["scan", "--db", db, "--jsonl", str(jsonl)]).exit_code == 0
     (pair,) = [r for r in map(json.loads, jsonl.read_text(encoding="utf-8").splitlines()) if r["type"] == "pair"]
     assert pair["evidence"]["changed"] == ["28,500 → 25,800"]
+
+
+def test_outlet_given_on_the_command_line_beats_one_read_off_a_byline(tmp_path, data_dir):
+    """METER's soldier1.txt signs "By Lisa Salmon, PA News": read as PA's, unless --outlet says otherwise."""
+    wire = data_dir / "meter" / "PA/rawtexts/courts/07.01.00/soldier/soldier1.txt"
+    runner = CliRunner()
+    for outlet, expected in ((None, "PA"), ("Press Association", "Press Association")):
+        db = str(tmp_path / f"{expected}.db")
+        args = ["ingest", str(wire), "--db", db] + (["--outlet", outlet] if outlet else [])
+        assert runner.invoke(cli, args).exit_code == 0
+        stored = json.loads(runner.invoke(cli, ["sources", str(wire), "--db", db, "--json"]).stdout)
+        assert stored == []  # alone in its store
+        with sqlite3.connect(db) as con:
+            assert con.execute("SELECT outlet FROM articles").fetchall() == [(expected,)]

@@ -41,6 +41,7 @@ from wiretrace.errors import InputError
 from wiretrace.types import Article
 
 __all__ = [
+    "agency_credit",
     "article_from_record",
     "article_from_text",
     "parse_published",
@@ -166,13 +167,13 @@ def _slug_time(text: str, max_lines: int = 8) -> str | None:
 
 
 # A wire byline or dateline credits an agency: "By Lisa Salmon, PA News", "SEOUL, Nov 3 (Reuters) -".
-_BYLINE = re.compile(r"^\W*By\s+(?P<rest>[^\n]{2,120}?)\W*$")
+_BYLINE = re.compile(r"^\W*By\s{1,3}(?P<rest>\S[^\n]{1,119}?)\W*$")
 _DATELINE = re.compile(r"^[A-Z][\w .,'/-]{1,60}\((?P<org>[A-Z][\w .&-]{0,30})\)\s*[-\u2013\u2014]")
 _REPORTER = re.compile(r"\s+(?:Staff\s+)?(?:Reporters?|Correspondents?)$", re.IGNORECASE)
 _ORG_SUFFIX = re.compile(r"\s+(?:News Agency|News|Agency|Media)$")
 
 
-def _agency_credit(text: str, max_lines: int = 12) -> str | None:
+def agency_credit(text: str, max_lines: int = 12) -> str | None:
     r"""The news agency a byline or dateline near the top credits, as written, or None.
 
     Text files carry no outlet, but wire copy signs itself: 252 of METER's 474 PA texts are read as PA's
@@ -180,14 +181,16 @@ def _agency_credit(text: str, max_lines: int = 12) -> str | None:
     named this way decides a direction by the agency rule); a paper's byline is left alone.
 
     Example:
-        >>> _agency_credit("\x19By Lisa Salmon, PA News<\nA sergeant major was cleared.")
+        >>> agency_credit("\x19By Lisa Salmon, PA News<\nA sergeant major was cleared.")
         'PA'
-        >>> _agency_credit("SEOUL, Nov 3 (Reuters) - Hegseth visits."), _agency_credit("By Ann Lee, Daily Mail")
+        >>> agency_credit("SEOUL, Nov 3 (Reuters) - Hegseth visits."), agency_credit("By Ann Lee, Daily Mail")
         ('Reuters', None)
     """
     lines = [line for line in text.split("\n", 4 * max_lines)[: 4 * max_lines] if line.strip()][:max_lines]
     for line in lines:
         clean = "".join(c for c in line if c.isprintable()).strip()
+        if len(clean) > 200:  # a byline or dateline line is short; a long one is body text
+            continue
         found = []
         if m := _BYLINE.match(clean):
             # "By X, Showbusiness Correspondent, PA News": the last part; "By PA News Reporter": the whole.
@@ -237,7 +240,7 @@ def _plain(text: str, where: str) -> Article:
         raise InputError(where, "no article text (empty, or only metadata lines)")
     if "published" not in meta and (slug := _slug_time(text[header:])):
         meta["published"] = slug
-    if "outlet" not in meta and (credit := _agency_credit(text[header:])):
+    if "outlet" not in meta and (credit := agency_credit(text[header:])):
         meta["outlet"] = credit
     return Article(
         text=text,
