@@ -197,7 +197,7 @@ class Engine:
             added=tuple(i for i in range(n_d) if i not in linked),
             dropped=tuple(j for j in range(n_s) if j not in used),
             carried_facts=facts[0],
-            changed_facts=facts[1],
+            changed_facts=facts[1] if is_rewrite else (),  # what independent reports differ on is no change
             coverage=coverage,
             probabilities={k: round(v, 4) for k, v in verdict.probabilities.items()},
             features={

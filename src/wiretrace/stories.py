@@ -54,7 +54,7 @@ def pair_record(first: int, second: int, result: Comparison) -> PairRecord:
             "links": len(result.alignment),
             "kinds": sorted({link.kind for link in result.alignment}),
             "facts": [f.text for f in result.carried_facts[:12]],
-            "changed": [f"{f.was} → {f.now}" for f in result.changed_facts[:12] if f.kind != "quote"],
+            "changed": [f"{f.was} → {f.now}" for f in result.changed_facts if f.kind != "quote"][:12],
             "closeness": closeness(result),
         },
     )

@@ -88,3 +88,62 @@ def test_a_lone_digit_is_a_figure_only_with_a_unit():
         "5%",
         "28,500",
     ]
+
+
+def test_a_second_person_of_one_surname_is_no_changed_name(engine, seed_source, seed_rewrite):
+    """The rewrite keeps "Pete Hegseth" and names another Hegseth too: two people, not a changed first name."""
+    sentence = "During his visit, Hegseth"
+    assert sentence in seed_rewrite.text and "Pete Hegseth" in seed_rewrite.text
+    text = seed_rewrite.text.replace(sentence, "During his visit, Kelly Hegseth", 1)
+    result = engine.compare(seed_source, dataclasses.replace(seed_rewrite, text=text))
+    assert not [f for f in result.changed_facts if f.kind == "name"]
+
+
+def test_a_quote_kept_word_for_word_is_carried_whatever_else_its_sentence_says(engine, data_dir):
+    """METER's saboteur story: PA's sentence holds a "not" outside the words the Telegraph quotes."""
+    story = "rawtexts/courts/18.02.00/saboteur"
+    wire = read_article(data_dir / "meter" / "PA" / story / "saboteur4.txt")
+    paper = read_article(data_dir / "meter" / "newspapers" / story / "saboteur544_telegraph.txt")
+    result = engine.compare(wire, paper)
+    assert result.relation == "rewrite"
+    assert "turn a blind eye" in {f.text for f in result.carried_facts}
+    assert not [f for f in result.changed_facts if f.kind == "quote"]
+
+
+def test_only_a_rewrite_has_changed_facts(engine, data_dir):
+    """METER's doctor story: the Express reported it on its own (same event), ages a year apart from PA's.
+
+    Independent reports differ in their figures; that is no change made in copying.
+    """
+    from wiretrace.core.facts import facts_of_links
+
+    story = "rawtexts/courts/04.10.99/doctor"
+    wire = engine.prepare(read_article(data_dir / "meter" / "PA" / story / "doctor1.txt"))
+    paper = engine.prepare(read_article(data_dir / "meter" / "newspapers" / story / "doctor233_express.txt"))
+    result = engine.compare_documents(wire, paper)
+    assert result.relation == "same-event"
+    assert facts_of_links(paper, wire, result.alignment)[1] != ()  # what the links alone would say
+    assert result.changed_facts == ()
+
+
+def test_figures_of_any_size_compare_exactly():
+    huge = "9" * 400
+    (a,), (b,) = figures(f"It cost {huge} in all."), figures(f"It cost {huge} in all.")
+    assert a.same(b)
+    (c,), (d,) = figures("It cost 99999999999999999999 in all."), figures("It cost 99999999999999999998 in all.")
+    assert not c.same(d)
+    assert [f.written for f in figures("Between March 12,1990 and 1,234,567 people.")] == ["12", "1,234,567"]
+
+
+def test_an_acronym_in_the_middle_of_a_sentence_is_a_name(engine, seed_source, seed_rewrite):
+    """ "DMZ" in a sentence of ordinary case is a name; all-capitals words count as common only in a capitals lead."""
+    result = engine.compare(seed_source, seed_rewrite)
+    assert "DMZ" in {f.text for f in result.carried_facts}
+
+
+def test_a_long_byline_like_line_is_read_in_one_pass():
+    """A line of "By" and spaces once took time growing with the square of its length (helper's review)."""
+    from wiretrace.adapters.readers import article_from_text
+
+    article = article_from_text("By" + " " * 100_000 + "Staff said so.\n\nA sergeant was cleared of abuse.", "x.txt")
+    assert article.outlet is None

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from wiretrace.core.represent import Document
@@ -27,11 +28,11 @@ from wiretrace.types import ChangedFact, Fact, Link
 __all__ = ["Figure", "facts_of_links", "figures"]
 
 _SCALES = {
-    "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9,
-    "tn": 1e12, "trillion": 1e12,
+    "k": 10**3, "thousand": 10**3, "m": 10**6, "mn": 10**6, "million": 10**6, "bn": 10**9, "billion": 10**9,
+    "tn": 10**12, "trillion": 10**12,
 }  # fmt: skip
 _FIGURE = re.compile(
-    r"(?P<cur>[£$€¥])?\s?(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<dec>\.\d+)?"
+    r"(?P<cur>[£$€¥])?\s?(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3}(?!\d))+|\d+)(?P<dec>\.\d+)?"
     r"(?:\s?(?P<scale>thousand|million|billion|trillion|mn|bn|tn|m|k)\b|\s?(?P<pct>%|per ?cent\b|percent\b))?"
 )
 # Words that say who someone is rather than who: "Judge", "Mr" may change while the name stays.
@@ -39,7 +40,9 @@ _TITLES = frozenset(
     "mr mrs ms miss dr sir dame lord lady judge justice rev prof professor president king queen prince princess "
     "st saint the of and de former deputy acting chief det detective pc wpc dc di dci insp inspector sgt sergeant "
     "constable supt superintendent officer pte private cpl corporal l lance maj major capt captain col colonel gen "
-    "general lt lieutenant company csm rsm mp qc co county".split()
+    "general lt lieutenant company csm rsm mp qc co county baroness baron earl duke duchess countess viscount "
+    "prosecutor defendant witness reporter spokesman spokeswoman chairman chairwoman secretary minister "
+    "chancellor councillor coroner manager coach boss chief star singer actor actress guitarist".split()
 )
 # Last words of places and bodies, not surnames: "Delaware Road" and "Horseferry Road" are two roads.
 _PLACE_WORDS = frozenset(
@@ -47,7 +50,7 @@ _PLACE_WORDS = frozenset(
     "station church school college university council city county river bridge hall prison street estate "
     "airport road office party league cup".split()
 )
-_NEGATIONS = frozenset("not no never none nothing nobody neither nor cannot without".split())
+_NEGATIONS = frozenset("not no never none nothing nobody no-one noone neither nor cannot without".split())
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ class Figure:
 
     Attributes:
         written: As written (``$280bn``).
-        value: The number times its scale (``280e9``).
+        value: The number times its scale, exactly (``280000000000``).
         currency: ``£``, ``$``, ``€``, ``¥`` or empty.
         percent: A percentage.
         age: Someone's age ("37-year-old", "Jackson, 37,").
@@ -65,7 +68,7 @@ class Figure:
     """
 
     written: str
-    value: float
+    value: Decimal
     currency: str
     percent: bool
     age: bool = False
@@ -76,7 +79,7 @@ class Figure:
         """Whether two figures state the same quantity (a currency written on one side only still agrees)."""
         return (
             self.percent == other.percent
-            and abs(self.value - other.value) <= 1e-9 * max(abs(self.value), 1.0)
+            and self.value == other.value
             and (not self.currency or not other.currency or self.currency == other.currency)
         )
 
@@ -86,8 +89,8 @@ def figures(text: str) -> tuple[Figure, ...]:
     """The figures of a sentence: numbers of two or more digits, and any number with a currency, scale or %.
 
     Example:
-        >>> [(f.written, f.value, f.currency) for f in figures("A $280bn (£155bn) claim, 7 years and 28,500 troops.")]
-        [('$280bn', 280000000000.0, '$'), ('£155bn', 155000000000.0, '£'), ('28,500', 28500.0, '')]
+        >>> [(f.written, int(f.value), f.currency) for f in figures("A $280bn (£155bn) claim, 7 years, 28,500 troops.")]
+        [('$280bn', 280000000000, '$'), ('£155bn', 155000000000, '£'), ('28,500', 28500, '')]
         >>> figures("1.5 million")[0].same(figures("1,500,000")[0]), figures("£6m")[0].same(figures("£60m")[0])
         (True, False)
     """
@@ -97,7 +100,7 @@ def figures(text: str) -> tuple[Figure, ...]:
         scale, pct, cur = m["scale"], m["pct"], m["cur"] or ""
         if len(digits) < 2 and not (scale or pct or cur):
             continue
-        value = float(digits + (m["dec"] or "")) * (_SCALES[scale.lower()] if scale else 1.0)
+        value = Decimal(digits + (m["dec"] or "")) * (_SCALES[scale.lower()] if scale else 1)
         start = m.start("cur") if cur else m.start("num")
         written = text[start : m.end()].strip()
         head, tail = text[max(0, start - 60) : start], text[m.end() : m.end() + 60]
@@ -151,8 +154,9 @@ def _capital_by_place(phrase: str, sentence: str) -> bool:
     ("Offences", "Please"), or a word of an all-capitals lead ("A SERGEANT ..."); "DMZ", "Hegseth" stay."""
     if " " in phrase.strip() or not _common(phrase.lower()):
         return False
-    if phrase.isupper() and len(phrase) > 3:
-        return True
+    if phrase.isupper() and len(phrase) > 3:  # "NASA said" stays; "A SERGEANT MAJOR WAS ..." does not
+        letters = [c for c in sentence if c.isalpha()]
+        return sum(c.isupper() for c in letters) * 2 > len(letters)
     at = sentence.find(phrase)
     before = sentence[:at].rstrip()
     return at >= 0 and (not before or before[-1] in '"“‘`:(')  # not ': a plural's apostrophe
@@ -160,7 +164,7 @@ def _capital_by_place(phrase: str, sentence: str) -> bool:
 
 def _alike(a: Figure, b: Figure) -> bool:
     def year(f: Figure) -> bool:
-        return not f.currency and not f.percent and f.value.is_integer() and 1800 <= f.value <= 2100
+        return not f.currency and not f.percent and f.value == f.value.to_integral_value() and 1800 <= f.value <= 2100
 
     if (a.currency, a.percent, year(a), a.age) != (b.currency, b.percent, year(b), b.age):
         return False
@@ -171,7 +175,66 @@ def _alike(a: Figure, b: Figure) -> bool:
 
 
 def _same_start(a: str, b: str) -> bool:
-    return a.startswith(b) or b.startswith(a) or (a[:1] == b[:1] and min(len(a), len(b)) <= 3)
+    """One first name, written out or short ("Jim" for "James", "Bill" for "William"); "Brendon" is not "Brendan"."""
+    return a.startswith(b) or b.startswith(a) or b in _NICKNAMES.get(a, ()) or a in _NICKNAMES.get(b, ())
+
+
+# First names shortened other than by cutting the end off.
+_NICKNAMES: dict[str, tuple[str, ...]] = {
+    "bill": ("william",), "billy": ("william",), "willie": ("william",), "bob": ("robert",), "bobby": ("robert",),
+    "rob": ("robert",), "dick": ("richard",), "rick": ("richard",), "jack": ("john",), "johnny": ("john",),
+    "ted": ("edward",), "ned": ("edward",), "harry": ("henry",), "hal": ("henry",), "liz": ("elizabeth",),
+    "beth": ("elizabeth",), "betty": ("elizabeth",), "sandy": ("alexander",), "jim": ("james",),
+    "jimmy": ("james",), "tony": ("anthony",), "sue": ("susan",), "kate": ("katherine", "catherine"),
+    "andy": ("andrew",), "chuck": ("charles",), "charlie": ("charles",), "maggie": ("margaret",),
+    "meg": ("margaret",), "peggy": ("margaret",), "polly": ("mary",), "molly": ("mary",), "ben": ("benjamin",),
+    "dave": ("david",), "davy": ("david",), "steve": ("stephen", "steven"), "mike": ("michael",),
+    "mick": ("michael",), "pete": ("peter",), "danny": ("daniel",), "tommy": ("thomas",), "freddie": ("frederick",),
+    "alf": ("alfred",), "gerry": ("gerald",), "jerry": ("gerald", "jeremy"), "jenny": ("jennifer",),
+}  # fmt: skip
+
+
+def _given_name(token: str) -> str | None:
+    """A token that can be a first name: a capitalised word of letters, no title ("Prosecutor", "Miss")."""
+    word = token.strip(".,;:'’\"()")
+    if not (word.isalpha() and word[0].isupper() and word[1:].islower() and len(word) > 1):
+        return None
+    return None if word.lower() in _TITLES else word.lower()
+
+
+def _first_name_changed(was: str, now: str, source: Document, derived: Document) -> bool:
+    """``was`` and ``now`` name one surname with two first names (each the word before the surname, a
+    plain capitalised word), neither name's words within the other's, ``now`` nowhere in the source and
+    ``was`` nowhere in the derived text (else they are two people: "Neil Hamilton", "Christine Hamilton")."""
+    a, b = was.split(), now.split()
+    if len(a) < 2 or len(b) < 2 or _name_words(a[-1]) != _name_words(b[-1]):
+        return False
+    first_a, first_b = _given_name(a[-2]), _given_name(b[-2])
+    if first_a is None or first_b is None or _same_start(first_a, first_b):
+        return False
+    words_a, words_b = set(_name_words(was)), set(_name_words(now))
+    if words_a <= words_b or words_b <= words_a:
+        return False
+    # "David Price" beside "Deborah Price": two people, when the source names both.
+    surname = _name_words(b[-1])[-1]
+    return not any(f"{first_b} {surname}" in " ".join(f.norms) for f in source.features) and not any(
+        f"{first_a} {surname}" in " ".join(f.norms) for f in derived.features
+    )
+
+
+def _share(quote: Sequence[str], words: Sequence[str]) -> float:
+    present = set(words)
+    return sum(w in present for w in quote) / max(len(quote), 1)
+
+
+def _window(norms: Sequence[str], quote: Sequence[str]) -> tuple[str, ...]:
+    """The run of ``norms`` as long as ``quote`` holding most of its words."""
+    n = len(quote)
+    if len(norms) <= n:
+        return tuple(norms)
+    wanted = set(quote)
+    start = max(range(len(norms) - n + 1), key=lambda k: sum(w in wanted for w in norms[k : k + n]))
+    return tuple(norms[start : start + n])
 
 
 def _negations(words: Sequence[str]) -> int:
@@ -241,35 +304,31 @@ def facts_of_links(
                         carried.append(Fact("name", phrase, i, j))
                         break
                     if len(words) > 1 and words[-1] in found and words[-1] not in _PLACE_WORDS:
-                        # The same surname with another first name ("Judge John Curran", "Judge Peter Curran");
-                        # a first name cut short ("Jim" for "James", "Co" for "County") is the same.
-                        for was in fs.name_phrases:
-                            other = _name_words(was)
-                            if len(other) > 1 and other[-1] == words[-1] and not _same_start(other[-2], words[-2]):
-                                seen.add(key)
-                                changed.append(ChangedFact("name", was, phrase, i, j))
-                                break
-                        if key in seen:
+                        was = next(
+                            (p for p in fs.name_phrases if _first_name_changed(p, phrase, source, derived)), None
+                        )
+                        if was is not None:
+                            seen.add(key)
+                            changed.append(ChangedFact("name", was, phrase, i, j))
                             break
             for quote in fd.quotes:
                 key = ("quote", " ".join(quote))
                 if key in seen:
                     continue
                 for j in link.source:
+                    # The source's words the quote matches best: its own quote, or the run of its sentence as
+                    # long as the quote (the quote marks may fall in other sentences, a quote running over
+                    # a sentence end); negations elsewhere in the sentence are no change.
                     fs = source.features[j]
-                    present = set(fs.norms)
-                    share = sum(w in present for w in quote) / len(quote)
-                    # The source's own quote, or its sentence where the quote marks fall in other sentences
-                    # (a quote running over a sentence end).
-                    best = max(fs.quotes, key=lambda q: len(set(q) & set(quote)), default=fs.norms)
-                    same_sense = _negations(best) == _negations(quote)
-                    if share >= 0.8 and same_sense:
-                        seen.add(key)
+                    best = max((*fs.quotes, _window(fs.norms, quote)), key=lambda q: _share(quote, q))
+                    if _share(quote, best) < 0.8:
+                        continue
+                    seen.add(key)
+                    # A quote cut short with "..." may leave the source's "not" out without turning it round.
+                    elided = "..." in derived.sentences[i].text or "…" in derived.sentences[i].text
+                    if elided or _negations(best) == _negations(quote):
                         carried.append(Fact("quote", " ".join(quote), i, j))
-                        break
-                    if share >= 0.6:
-                        was = " ".join(best) if fs.quotes else source.sentences[j].text.strip()
-                        seen.add(key)
-                        changed.append(ChangedFact("quote", was, " ".join(quote), i, j))
-                        break
+                    else:
+                        changed.append(ChangedFact("quote", " ".join(best), " ".join(quote), i, j))
+                    break
     return tuple(carried), tuple(changed)
