@@ -147,3 +147,10 @@ def test_a_long_byline_like_line_is_read_in_one_pass():
 
     article = article_from_text("By" + " " * 100_000 + "Staff said so.\n\nA sergeant was cleared of abuse.", "x.txt")
     assert article.outlet is None
+
+
+def test_names_ending_in_a_title_are_compared_without_fault():
+    """ "Ann Mallalieu QC" and "Baroness Mallalieu QC" end in a title: no surname to compare, no error."""
+    from wiretrace.core.facts import _first_name_changed
+
+    assert _first_name_changed("Ann Mallalieu QC", "Susan Mallalieu QC", None, None) is False  # type: ignore[arg-type]

@@ -207,7 +207,8 @@ def _first_name_changed(was: str, now: str, source: Document, derived: Document)
     plain capitalised word), neither name's words within the other's, ``now`` nowhere in the source and
     ``was`` nowhere in the derived text (else they are two people: "Neil Hamilton", "Christine Hamilton")."""
     a, b = was.split(), now.split()
-    if len(a) < 2 or len(b) < 2 or _name_words(a[-1]) != _name_words(b[-1]):
+    # The surname: a last word that is a name ("Ann Mallalieu QC" ends in a title: no surname to compare).
+    if len(a) < 2 or len(b) < 2 or not _name_words(b[-1]) or _name_words(a[-1]) != _name_words(b[-1]):
         return False
     first_a, first_b = _given_name(a[-2]), _given_name(b[-2])
     if first_a is None or first_b is None or _same_start(first_a, first_b):
