@@ -321,6 +321,8 @@ def facts_of_links(
                     # long as the quote (the quote marks may fall in other sentences, a quote running over
                     # a sentence end); negations elsewhere in the sentence are no change.
                     fs = source.features[j]
+                    if _share(quote, fs.norms) < 0.8:  # no part of the sentence can hold more
+                        continue
                     best = max((*fs.quotes, _window(fs.norms, quote)), key=lambda q: _share(quote, q))
                     if _share(quote, best) < 0.8:
                         continue
