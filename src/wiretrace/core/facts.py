@@ -257,81 +257,119 @@ def facts_of_links(
     """
     carried: list[Fact] = []
     changed: list[ChangedFact] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str]] = set()  # each fact once, by kind and as written
     for link in links:
         for i in link.derived:
-            fd = derived.features[i]
-            mine = figures(derived.sentences[i].text)
-            theirs = {j: figures(source.sentences[j].text) for j in link.source} if mine else {}
-            matched_theirs: set[tuple[int, int]] = set()
-            unmatched: list[Figure] = []
-            for fig in mine:
-                hit = next(((j, k) for j in link.source for k, f in enumerate(theirs[j]) if fig.same(f)), None)
-                if hit is None:
-                    unmatched.append(fig)
-                    continue
-                matched_theirs.add(hit)
-                if ("number", fig.written) not in seen:
-                    seen.add(("number", fig.written))
-                    carried.append(Fact("number", fig.written, i, hit[0]))
-            left = [
-                (j, f)
-                for j in theirs
-                for k, f in enumerate(theirs[j])
-                if (j, k) not in matched_theirs and not any(f.same(g) for g in mine)
-            ]
-            for fig in unmatched:
-                # A figure the source has and the rewrite lost, of the same kind (currency, %, year, age or
-                # none) and said of the same thing: an age is not a changed year, nor a count a changed sum.
-                alike = [(j, f) for j, f in left if _alike(f, fig)]
-                if alike and ("changed", fig.written) not in seen:
-                    j, lost = alike[0]
-                    left.remove(alike[0])
-                    seen.add(("changed", fig.written))
-                    changed.append(ChangedFact("number", lost.written, fig.written, i, j))
-            for phrase in fd.name_phrases:
-                words = _name_words(phrase)
-                key = ("name", phrase.lower())
-                if not words or key in seen or _capital_by_place(phrase, derived.sentences[i].text):
-                    continue
-                for j in link.source:
-                    fs = source.features[j]
-                    found = _words_of(source.sentences[j].text)
-                    # Most of its words, and the last two (a person's first name and surname) without fail:
-                    # "South Korean Defense Minister Ahn Gyu-back" for "Defence", but not "Peter Curran" for
-                    # "John Curran".
-                    if sum(w in found for w in words) * 2 > len(words) and all(w in found for w in words[-2:]):
-                        seen.add(key)
-                        carried.append(Fact("name", phrase, i, j))
-                        break
-                    if len(words) > 1 and words[-1] in found and words[-1] not in _PLACE_WORDS:
-                        was = next(
-                            (p for p in fs.name_phrases if _first_name_changed(p, phrase, source, derived)), None
-                        )
-                        if was is not None:
-                            seen.add(key)
-                            changed.append(ChangedFact("name", was, phrase, i, j))
-                            break
-            for quote in fd.quotes:
-                key = ("quote", " ".join(quote))
-                if key in seen:
-                    continue
-                for j in link.source:
-                    # The source's words the quote matches best: its own quote, or the run of its sentence as
-                    # long as the quote (the quote marks may fall in other sentences, a quote running over
-                    # a sentence end); negations elsewhere in the sentence are no change.
-                    fs = source.features[j]
-                    if _share(quote, fs.norms) < 0.8:  # no part of the sentence can hold more
-                        continue
-                    best = max((*fs.quotes, _window(fs.norms, quote)), key=lambda q: _share(quote, q))
-                    if _share(quote, best) < 0.8:
-                        continue
-                    seen.add(key)
-                    # A quote cut short with "..." may leave the source's "not" out without turning it round.
-                    elided = "..." in derived.sentences[i].text or "…" in derived.sentences[i].text
-                    if elided or _negations(best) == _negations(quote):
-                        carried.append(Fact("quote", " ".join(quote), i, j))
-                    else:
-                        changed.append(ChangedFact("quote", " ".join(best), " ".join(quote), i, j))
-                    break
+            _figure_facts(derived, source, i, link.source, seen, carried, changed)
+            _name_facts(derived, source, i, link.source, seen, carried, changed)
+            _quote_facts(derived, source, i, link.source, seen, carried, changed)
     return tuple(carried), tuple(changed)
+
+
+def _figure_facts(
+    derived: Document,
+    source: Document,
+    i: int,
+    sources: Sequence[int],
+    seen: set[tuple[str, str]],
+    carried: list[Fact],
+    changed: list[ChangedFact],
+) -> None:
+    """The figures of derived sentence ``i`` against its linked ``sources``: carried, or changed."""
+    mine = figures(derived.sentences[i].text)
+    if not mine:
+        return
+    theirs = {j: figures(source.sentences[j].text) for j in sources}
+    matched: set[tuple[int, int]] = set()
+    unmatched: list[Figure] = []
+    for fig in mine:
+        hit = next(((j, k) for j in sources for k, f in enumerate(theirs[j]) if fig.same(f)), None)
+        if hit is None:
+            unmatched.append(fig)
+            continue
+        matched.add(hit)
+        if ("number", fig.written) not in seen:
+            seen.add(("number", fig.written))
+            carried.append(Fact("number", fig.written, i, hit[0]))
+    left = [
+        (j, f)
+        for j in theirs
+        for k, f in enumerate(theirs[j])
+        if (j, k) not in matched and not any(f.same(g) for g in mine)
+    ]
+    for fig in unmatched:
+        # A figure the source has and the rewrite lost, of the same kind (currency, %, year, age or
+        # none) and said of the same thing: an age is not a changed year, nor a count a changed sum.
+        alike = [(j, f) for j, f in left if _alike(f, fig)]
+        if alike and ("changed", fig.written) not in seen:
+            j, lost = alike[0]
+            left.remove(alike[0])
+            seen.add(("changed", fig.written))
+            changed.append(ChangedFact("number", lost.written, fig.written, i, j))
+
+
+def _name_facts(
+    derived: Document,
+    source: Document,
+    i: int,
+    sources: Sequence[int],
+    seen: set[tuple[str, str]],
+    carried: list[Fact],
+    changed: list[ChangedFact],
+) -> None:
+    """The names of derived sentence ``i`` against its linked ``sources``: carried, or a first name changed."""
+    for phrase in derived.features[i].name_phrases:
+        words = _name_words(phrase)
+        key = ("name", phrase.lower())
+        if not words or key in seen or _capital_by_place(phrase, derived.sentences[i].text):
+            continue
+        for j in sources:
+            found = _words_of(source.sentences[j].text)
+            # Most of its words, and the last two (a person's first name and surname) without fail:
+            # "South Korean Defense Minister Ahn Gyu-back" for "Defence", but not "Peter Curran" for
+            # "John Curran".
+            if sum(w in found for w in words) * 2 > len(words) and all(w in found for w in words[-2:]):
+                seen.add(key)
+                carried.append(Fact("name", phrase, i, j))
+                break
+            if len(words) > 1 and words[-1] in found and words[-1] not in _PLACE_WORDS:
+                named = source.features[j].name_phrases
+                was = next((p for p in named if _first_name_changed(p, phrase, source, derived)), None)
+                if was is not None:
+                    seen.add(key)
+                    changed.append(ChangedFact("name", was, phrase, i, j))
+                    break
+
+
+def _quote_facts(
+    derived: Document,
+    source: Document,
+    i: int,
+    sources: Sequence[int],
+    seen: set[tuple[str, str]],
+    carried: list[Fact],
+    changed: list[ChangedFact],
+) -> None:
+    """The quotes of derived sentence ``i`` against its linked ``sources``: carried, or turned round."""
+    for quote in derived.features[i].quotes:
+        key = ("quote", " ".join(quote))
+        if key in seen:
+            continue
+        for j in sources:
+            # The source's words the quote matches best: its own quote, or the run of its sentence as
+            # long as the quote (the quote marks may fall in other sentences, a quote running over
+            # a sentence end); negations elsewhere in the sentence are no change.
+            fs = source.features[j]
+            if _share(quote, fs.norms) < 0.8:  # no part of the sentence can hold more
+                continue
+            best = max((*fs.quotes, _window(fs.norms, quote)), key=lambda q: _share(quote, q))
+            if _share(quote, best) < 0.8:
+                continue
+            seen.add(key)
+            # A quote cut short with "..." may leave the source's "not" out without turning it round.
+            elided = "..." in derived.sentences[i].text or "…" in derived.sentences[i].text
+            if elided or _negations(best) == _negations(quote):
+                carried.append(Fact("quote", " ".join(quote), i, j))
+            else:
+                changed.append(ChangedFact("quote", " ".join(best), " ".join(quote), i, j))
+            break
