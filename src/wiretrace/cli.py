@@ -392,7 +392,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cli.main(args=argv, prog_name="wiretrace", standalone_mode=False)
     except WiretraceError as exc:
-        click.echo(f"error: {exc}", err=True)
+        from wiretrace.report import flat
+
+        # The message may quote a file name or a JSONL key: no control character reaches the terminal.
+        click.echo(f"error: {flat(str(exc))}", err=True)
         return 1
     except click.exceptions.Abort:
         click.echo("error: aborted", err=True)

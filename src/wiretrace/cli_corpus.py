@@ -21,6 +21,7 @@ import click
 
 from wiretrace.adapters.files import write_text_atomic
 from wiretrace.errors import InputError, StoreError
+from wiretrace.report import flat
 from wiretrace.types import Article
 
 __all__ = ["register"]
@@ -119,7 +120,7 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, config: str | No
             progress=_progress("read"),
             workers=workers,
             # Said as found, not at the end: an ingest stopped half-way has named what it refused.
-            on_rejected=lambda r: click.echo(f"rejected: {r.where}: {r.reason}", err=True),
+            on_rejected=lambda r: click.echo(f"rejected: {flat(r.where)}: {flat(r.reason)}", err=True),
         )
         total = corpus.store.count()
     click.echo(
@@ -164,7 +165,7 @@ def _query(article: str) -> Any:
 
 def _print_matches(matches: list[Any], as_json: bool, role: str, corpus: Any) -> None:
     from wiretrace.corpus_report import reading_articles, reading_dict, reading_line
-    from wiretrace.report import comparison_to_dict, flat, verdict_summary
+    from wiretrace.report import comparison_to_dict, verdict_summary
 
     articles = reading_articles(corpus.store, matches)
     if as_json:

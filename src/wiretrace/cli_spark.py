@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+from wiretrace.report import flat
+
 __all__ = ["register"]
 
 
@@ -81,7 +83,7 @@ def spark_scan(
     finally:
         spark.stop()
     for r in report.rejections:
-        click.echo(f"rejected: {r.where}: {r.reason}", err=True)
+        click.echo(f"rejected: {flat(r.where)}: {flat(r.reason)}", err=True)
     if report.rejected > len(report.rejections):
         click.echo(f"rejected: {report.rejected - len(report.rejections)} more, counted in summary.jsonl", err=True)
     click.echo(describe(report))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+from urllib.parse import urlsplit
 
 import click
 
@@ -48,6 +49,14 @@ def is_loopback(host: str) -> bool:
     envvar="WIRETRACE_TOKEN",
     help="Writes (ingest, forget) need 'Authorization: Bearer TOKEN'; required to bind a non-loopback address.",
 )
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A name clients reach the server by (a proxy's, say); repeatable. On a loopback address only "
+    "localhost, 127.0.0.1, ::1 and these are answered; elsewhere these, or any name when none is given.",
+)
 @click.option("--max-body-kb", default=4096, show_default=True, type=click.IntRange(1), help="Largest request body.")
 @click.option(
     "--max-upload-mb", default=64, show_default=True, type=click.IntRange(1), help="Largest file uploaded to ingest."
@@ -66,6 +75,7 @@ def serve(
     host: str,
     port: int,
     token: str | None,
+    allowed_hosts: tuple[str, ...],
     max_body_kb: int,
     max_upload_mb: int,
     compare_timeout: float,
@@ -103,6 +113,7 @@ def serve(
         WebConfig(
             db=db,
             token=token,
+            allowed_hosts=_allowed_hosts(host, allowed_hosts),
             max_body_bytes=max_body_kb * 1024,
             max_upload_bytes=max_upload_mb * 1024 * 1024,
             compare_timeout_s=compare_timeout,
@@ -111,6 +122,25 @@ def serve(
     )
     click.echo(f"wiretrace: serving {db} on http://{host}:{port}/ (Ctrl+C stops)", err=True)
     uvicorn.run(app, host=host, port=port, log_level=os.environ.get("WIRETRACE_LOG_LEVEL", "warning"))
+
+
+def _allowed_hosts(host: str, names: tuple[str, ...]) -> frozenset[str] | None:
+    """The Host names the server answers: this machine's own on a loopback address, and those given.
+
+    A page on another site cannot reach a server bound to 127.0.0.1, unless its domain is made to resolve
+    to 127.0.0.1 (DNS rebinding); its requests then carry that domain as their Host, and are refused.
+    On another address, with no names given, any name is answered (the token guards the writes).
+
+    Example:
+        >>> sorted(_allowed_hosts("127.0.0.1", ("News.Example:443",)))
+        ['127.0.0.1', '::1', 'localhost', 'news.example']
+        >>> _allowed_hosts("0.0.0.0", ()) is None, sorted(_allowed_hosts("0.0.0.0", ("news.example",)))
+        (True, ['news.example'])
+    """
+    given = {urlsplit(f"//{n.strip()}").hostname or n.strip().lower() for n in names}
+    if is_loopback(host):
+        return frozenset({"localhost", "127.0.0.1", "::1", host.strip("[]").lower(), *given})
+    return frozenset(given) if given else None
 
 
 def _check_port_free(host: str, port: int) -> None:

@@ -264,11 +264,11 @@ def stories_to_graphml(stories: Sequence[Story], articles: dict[int, StoredArtic
             out.append(f'      <data key="story">{n}</data>')
             title = (a.title or first_line(a)) if a else ""
             if title:  # the title, or the body's first line where the article has none (plain text)
-                out.append(f'      <data key="title">{escape(_xml(title))}</data>')
+                out.append(f'      <data key="title">{_xml(title)}</data>')
             if a and a.outlet:
-                out.append(f'      <data key="outlet">{escape(_xml(a.outlet))}</data>')
+                out.append(f'      <data key="outlet">{_xml(a.outlet)}</data>')
             if a and a.published:
-                out.append(f'      <data key="published">{escape(_xml(a.published))}</data>')
+                out.append(f'      <data key="published">{_xml(a.published)}</data>')
             out.append("    </node>")
         for e in story.edges:
             s, d = _name(articles, e.source) or "", _name(articles, e.derived) or ""
@@ -289,8 +289,11 @@ _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _xml(text: str) -> str:
-    """``text`` with the characters XML cannot carry shown as U+FFFD."""
-    return _NOT_XML.sub("\ufffd", text)
+    """``text`` with the characters XML cannot carry shown as U+FFFD, escaped as element text.
+
+    A carriage return becomes a reference: a parser reads a literal one as a newline.
+    """
+    return escape(_NOT_XML.sub("\ufffd", text), {"\r": "&#13;"})
 
 
 def _xml_escape(m: re.Match[str]) -> str:

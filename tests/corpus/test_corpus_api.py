@@ -419,6 +419,23 @@ def test_graphml_ids_stay_apart_when_they_hold_characters_xml_forbids(engine, se
     assert edge.get("source") != edge.get("target")
 
 
+def test_graphml_titles_read_back_as_written(engine, seed_source, seed_rewrite):
+    """A title's carriage return, ``<`` and ``&`` come back from an XML parser as they were stored."""
+    import xml.etree.ElementTree as ET
+
+    from wiretrace.corpus_report import stories_to_graphml
+
+    title = 'Seoul & Washington\r<agree> on "alliance"'
+    corpus = Corpus(MemoryStore(), engine)
+    corpus.ingest([dataclasses.replace(seed_source, id="s", title=title), dataclasses.replace(seed_rewrite, id="r")])
+    corpus.scan()
+    articles = {s.rowid: s for s in corpus.store.get_many(list(corpus.store.iter_rowids()))}
+    root = ET.fromstring(stories_to_graphml(corpus.stories(), articles))
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    titles = [d.text for d in root.iterfind(".//g:data", ns) if d.get("key") == "title"]
+    assert title in titles
+
+
 def test_a_label_drops_wire_copy_control_characters(data_dir):
     """METER's PA copy starts paragraphs with a \\x19 and ends them with '<': neither belongs in a story's label."""
     from wiretrace.adapters.readers import read_article

@@ -87,7 +87,9 @@ def test_rejected_inputs_are_named_and_the_rest_goes_in(tmp_path, seeds):
     feed.write_text(
         '{"id": "ok-1", "text": "Seoul plans a record defence budget for 2026, officials said on Monday."}\n'
         '{"id": "broken", "text": "unterminated\n'
-        '{"id": "no-text"}\n',
+        '{"id": "no-text"}\n'
+        # a key that would set the terminal's title and clear the screen, were it printed as it is
+        '{"text": "ok", "\\u001b]0;PWNED\\u0007\\u001b[2Jkey": "\\ud800"}\n',
         encoding="utf-8",
     )
     (tmp_path / "blob.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
@@ -98,6 +100,8 @@ def test_rejected_inputs_are_named_and_the_rest_goes_in(tmp_path, seeds):
     assert any(f"{feed}:2: malformed JSON" in line for line in rejected)
     assert any(f'{feed}:3: missing field "text"' in line for line in rejected)
     assert any("blob.txt: binary data" in line for line in rejected)
+    assert any(f"{feed}:4: " in line and "\ufffd]0;PWNED\ufffd\ufffd[2Jkey" in line for line in rejected), rejected
+    assert not any(ch in done.stderr for ch in "\x1b\x07")
     assert "Traceback" not in done.stderr
     assert "added 3," in done.stdout
 

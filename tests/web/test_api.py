@@ -230,6 +230,75 @@ def test_cross_site_post_is_refused(client):
     assert "another site" in assert_error(response, 403)
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "null"},  # a sandboxed frame or a data: page on another site
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://localhost:9999"},  # another port of this machine
+    ],
+)
+def test_write_from_another_page_is_refused(writable, engine, headers):
+    client = TestClient(create_app(WebConfig(db=str(writable)), engine))
+    before = client.get("/api/stats").json()["articles"]
+    body = {"articles": [{"id": "planted", "text": "Zebras escaped from the city zoo on Monday."}]}
+    assert "another site" in assert_error(client.post("/api/articles", json=body, headers=headers), 403)
+    assert client.get("/api/stats").json()["articles"] == before
+    # the server's own page (same origin) still writes
+    own = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
+    assert client.post("/api/articles", json=body, headers=own).json()["added"] == 1
+
+
+def test_a_host_name_the_server_does_not_answer_to_is_refused(web_db, engine):
+    """Bound to this machine, a foreign Host is a DNS-rebinding page reading the store."""
+    app = create_app(WebConfig(db=str(web_db), allowed_hosts=frozenset({"127.0.0.1", "localhost", "::1"})), engine)
+    for host in ("127.0.0.1:8000", "localhost", "[::1]:8000"):
+        assert TestClient(app, base_url=f"http://{host}").get("/api/stats").status_code == 200
+    rebound = TestClient(app, base_url="http://evil.example:8000")
+    assert "'evil.example:8000': not a name this server answers to" in assert_error(rebound.get("/api/stats"), 400)
+    assert rebound.get("/stories").status_code == 400
+
+
+def test_an_id_ending_in_sources_is_an_article_when_its_slash_is_encoded(writable, engine):
+    client = TestClient(create_app(WebConfig(db=str(writable)), engine))
+    text = "Harbour pilots on the east coast walked out on Tuesday over a new rota."
+    for article_id in ("notes/sources", "notes/copies"):
+        article = {"id": article_id, "text": f"{text} ({article_id})"}  # two texts: a copy would be a duplicate
+        client.post("/api/articles", json={"articles": [article], "scan": False})
+        assert client.get(api(article_id)).json()["id"] == article_id
+    # the route's own suffix after an encoded id: the copies of "notes/sources" (its near-twin here)
+    assert [m["id"] for m in client.get(api("notes/sources") + "/copies").json()] == ["notes/copies"]
+    assert_error(client.get("/api/articles/notes/sources"), 404)  # the sources of "notes", which is not stored
+
+
+def test_uploads_beyond_the_running_jobs_limit_wait_their_turn(writable, engine):
+    client = TestClient(create_app(WebConfig(db=str(writable), ingest_jobs=1), engine))
+    gate = threading.Event()
+    service = client.app.state.service
+    real_open = service.open_store
+
+    def held_open():  # the first job holds until the second upload has been answered
+        gate.wait(60)
+        return real_open()
+
+    service.open_store = held_open
+    feed = (DATA / "feed.jsonl").read_bytes()
+    first = client.post("/api/ingest", files={"file": ("one.jsonl", feed, "application/x-ndjson")})
+    assert first.status_code == 202
+    second = client.post("/api/ingest", files={"file": ("two.jsonl", feed, "application/x-ndjson")})
+    assert assert_error(second, 429) == (
+        "two.jsonl: the server is ingesting 1 upload already (job 1), as many as it runs at once; "
+        "send it again when one is done"
+    )
+    assert second.headers["retry-after"] == "10"
+    gate.set()
+    for _ in range(600):  # a bound on polls, not a time limit on the work
+        if client.get(first.json()["status_url"]).json()["state"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    assert client.post("/api/ingest", files={"file": ("two.jsonl", feed, "application/x-ndjson")}).status_code == 202
+
+
 def test_background_ingest_job_reports_progress_and_result(writable, engine):
     client = TestClient(create_app(WebConfig(db=str(writable)), engine))
     before = client.get("/api/stats").json()["articles"]

@@ -323,7 +323,7 @@ def article_from_record(record: Any, where: str) -> Article:
 
 def _jsonl_lines(text: str, where: str) -> Iterator[Article]:
     found = False
-    for n, line in enumerate(text.splitlines(), 1):
+    for n, line in enumerate(text.split("\n"), 1):  # JSONL ends lines with \n alone (U+2028 may sit in a string)
         if not line.strip():
             continue
         try:

@@ -96,7 +96,8 @@ def read_records(spark: SparkSession, src: str, fmt: str) -> DataFrame:
         if "text" not in raw.columns:
             # one schema error, not a rejection for every row of a large file
             raise InputError(src, f'no "text" column (columns: {", ".join(raw.columns)})')
-        value = F.to_json(F.struct(*[F.col(f"`{c}`") for c in raw.columns]))
+        # Each column by its name as written: quoted, so a dot is no struct path; a backtick in it doubled.
+        value = F.to_json(F.struct(*[F.col("`" + c.replace("`", "``") + "`") for c in raw.columns]))
     else:
         reader = spark.read.option("lineSep", "\n")  # as Python splits lines: a lone \r stays inside its line
         if directory or has_scheme(src):

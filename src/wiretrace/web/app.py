@@ -9,7 +9,9 @@ Security: article text is hostile. Jinja escapes everything it renders, links ar
 only made of ``http(s)`` addresses, and every response carries a Content Security
 Policy that allows this server's own script and style only. Request bodies are
 limited (413), a compare is limited in time (504), write requests need the token
-when one is set, and requests from another site's page are refused (403). No
+when one is set, and requests from another site's page are refused (403), as are
+``Origin: null`` (a sandboxed frame) and, when the server is bound to this machine
+only, a Host header that is not one of its names (400: DNS rebinding). No
 route reads or writes a path the client names: uploads are read in memory.
 """
 
@@ -37,7 +39,7 @@ from wiretrace.report import comparison_to_dict
 from wiretrace.types import Article
 from wiretrace.web import views
 from wiretrace.web.jobs import safe_name
-from wiretrace.web.service import ComputeTimeout, NotFound, Service, WebConfig
+from wiretrace.web.service import Busy, ComputeTimeout, NotFound, Service, WebConfig
 
 __all__ = ["create_app"]
 
@@ -83,7 +85,7 @@ class ErrorOut(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorOut} for code in (400, 401, 403, 404, 413, 422, 500, 504)
+    code: {"model": ErrorOut} for code in (400, 401, 403, 404, 413, 422, 429, 500, 504)
 }
 
 
@@ -164,8 +166,44 @@ def _secure(response: Response) -> Response:
     """The headers every response carries (set here too for errors answered outside the middleware: a 500)."""
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # "same-origin", not "no-referrer": under no-referrer a browser sends this server's own form posts as
+    # "Origin: null", which the guard must refuse (a sandboxed frame on another site sends the same).
+    response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
+
+
+def _host_name(host: str) -> str:
+    """The name in a Host header, lowercase, without port or IPv6 brackets.
+
+    Example:
+        >>> _host_name("LocalHost:8765"), _host_name("[::1]:8765"), _host_name("127.0.0.1")
+        ('localhost', '::1', '127.0.0.1')
+    """
+    try:
+        return (urlsplit(f"//{host}").hostname or "").lower()
+    except ValueError:  # "[::1" and the like
+        return ""
+
+
+def _cross_site(origin: str | None, fetch_site: str | None, host: str) -> str | None:
+    """What marks a write request as sent by another site's page (the origin, as written), or None.
+
+    A sandboxed frame or a ``data:`` page sends ``Origin: null``: refused too. Browsers that send
+    ``Sec-Fetch-Site`` say outright whether the request came from this server's own pages.
+
+    Example:
+        >>> _cross_site("http://127.0.0.1:8765", "same-origin", "127.0.0.1:8765") is None
+        True
+        >>> _cross_site("null", None, "127.0.0.1:8765"), _cross_site(None, "cross-site", "127.0.0.1:8765")
+        ('Origin null', 'Sec-Fetch-Site cross-site')
+    """
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        return f"Sec-Fetch-Site {fetch_site}"
+    if origin == "null":
+        return "Origin null"
+    if origin is not None and urlsplit(origin).netloc.lower() != host.lower():
+        return origin
+    return None
 
 
 def _error_response(path: str, status: int, message: str, templates: Any = None, request: Any = None) -> Response:
@@ -232,11 +270,22 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        host = request.headers.get("host", "")
+        if config.allowed_hosts is not None and _host_name(host) not in config.allowed_hosts:
+            # A name resolving to this machine that is not one of its own names: DNS rebinding, or a proxy
+            # that was not declared with `serve --allowed-host`.
+            return _error_response(
+                request.url.path,
+                400,
+                f"Host {host!r}: not a name this server answers to (add it with --allowed-host)",
+                templates,
+                request,
+            )
         if request.method not in ("GET", "HEAD", "OPTIONS"):
-            origin = request.headers.get("origin")
-            if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
+            refused = _cross_site(request.headers.get("origin"), request.headers.get("sec-fetch-site"), host)
+            if refused:
                 return _error_response(
-                    request.url.path, 403, f"{origin}: requests from another site are refused", templates, request
+                    request.url.path, 403, f"{refused}: requests from another site are refused", templates, request
                 )
         return _secure(await call_next(request))
 
@@ -246,6 +295,12 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
         return fail(request, 404, str(exc))
+
+    @app.exception_handler(Busy)
+    async def busy(request: Request, exc: Busy) -> Response:
+        response = fail(request, 429, str(exc))
+        response.headers["Retry-After"] = "10"
+        return response
 
     @app.exception_handler(ComputeTimeout)
     async def timed_out(request: Request, exc: ComputeTimeout) -> Response:
@@ -365,20 +420,25 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
 
     @app.get("/api/articles/{article_id:path}/sources", tags=["articles"], responses=ERRORS)
     def api_sources(
+        request: Request,
         article_id: str,
         rewrites_only: Annotated[
             bool, Query(description="Only articles it was shown rewritten from (not those on the same event).")
         ] = False,
-    ) -> list[dict[str, Any]]:
+    ) -> Any:
         """The stored articles this one may be written from, likeliest first (as ``wiretrace sources --json``)."""
+        if whole := _encoded_suffix(request, article_id, "sources"):
+            return api_article(whole)
         service.stored(article_id)
         matches = service.within_timeout(lambda: service.corpus().sources(article_id, rewrites_only=rewrites_only))
         articles = reading_articles(service.corpus().store, matches)
         return [views.match_dict(m, "source", articles, service.model) for m in matches]
 
     @app.get("/api/articles/{article_id:path}/copies", tags=["articles"], responses=ERRORS)
-    def api_copies(article_id: str) -> list[dict[str, Any]]:
+    def api_copies(request: Request, article_id: str) -> Any:
         """The stored articles written from this one, best first (as ``wiretrace copies ID --json``)."""
+        if whole := _encoded_suffix(request, article_id, "copies"):
+            return api_article(whole)
         service.stored(article_id)
         matches = service.within_timeout(lambda: service.corpus().copies(article_id))
         articles = reading_articles(service.corpus().store, matches)
@@ -480,6 +540,18 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
 
     add_pages(app, service, templates, to_article)
     return app
+
+
+def _encoded_suffix(request: Request, article_id: str, suffix: str) -> str | None:
+    """The whole id when ``/{suffix}`` ends the id itself (its slash sent as ``%2F``), not the route; else None.
+
+    The router sees ``/api/articles/notes%2Fsources`` decoded, as the sources of ``notes``; the raw path
+    tells the article ``notes/sources`` apart.
+    """
+    raw = request.scope.get("raw_path")
+    if isinstance(raw, bytes) and not raw.endswith(b"/" + suffix.encode()):
+        return f"{article_id}/{suffix}"
+    return None
 
 
 def _with_id(article: Article, article_id: str) -> Article:

@@ -64,7 +64,7 @@ def iter_upload(data: bytes, name: str) -> Iterator[Article | Rejected]:
             return
         yield article if article.id else _with_id(article, name)
         return
-    for n, line in enumerate(data.splitlines(), 1):
+    for n, line in enumerate(data.split(b"\n"), 1):
         item = parse_jsonl_line(line, f"{name}:{n}")  # as `wiretrace ingest` reads a JSONL file
         if item is not None:
             yield item
@@ -114,9 +114,14 @@ class Job:
 
 
 class Jobs:
-    """The server's jobs, by id; safe to use from any thread."""
+    """The server's jobs, by id; safe to use from any thread.
 
-    def __init__(self) -> None:
+    Args:
+        most: Jobs queued or running at once; each holds its upload in memory (up to the upload limit).
+    """
+
+    def __init__(self, most: int = 2) -> None:
+        self.most = most
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
@@ -137,9 +142,22 @@ class Jobs:
 
         Returns:
             The job, already running.
+
+        Raises:
+            Busy: ``most`` jobs are queued or running already.
         """
-        job = Job(id=str(next(self._ids)), name=name)
+        from wiretrace.corpus_report import counted
+        from wiretrace.web.service import Busy
+
         with self._lock:
+            active = [j.id for j in self._jobs.values() if j.state in ("queued", "running")]
+            if len(active) >= self.most:
+                raise Busy(
+                    f"{name}: the server is ingesting {counted(len(active), 'upload')} already "
+                    f"({'job' if len(active) == 1 else 'jobs'} {', '.join(active)}), as many as it runs at once; "
+                    "send it again when one is done"
+                )
+            job = Job(id=str(next(self._ids)), name=name)
             self._jobs[job.id] = job
             finished = [k for k, j in self._jobs.items() if j.state in ("done", "failed")]
             for key in finished[: max(0, len(self._jobs) - _KEEP)]:

@@ -31,13 +31,17 @@ from wiretrace.pipeline import Engine
 from wiretrace.settings import Settings
 from wiretrace.types import Article, Comparison
 
-__all__ = ["ComputeTimeout", "NotFound", "Service", "WebConfig"]
+__all__ = ["Busy", "ComputeTimeout", "NotFound", "Service", "WebConfig"]
 
 T = TypeVar("T")
 
 
 class ComputeTimeout(WiretraceError):
     """A compare ran past the server's time limit."""
+
+
+class Busy(WiretraceError):
+    """As many upload ingests as the server runs at once are under way (answered 429)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,9 @@ class WebConfig:
         max_upload_bytes: Largest upload to ingest (a JSONL file of many articles).
         compare_timeout_s: A compare taking longer is answered 504.
         compare_threads: Compares running at once; more wait their turn.
+        ingest_jobs: Upload ingests running or waiting at once; one more is answered 429.
+        allowed_hosts: Names the Host header may carry (lowercase, no port); None takes any.
+            ``wiretrace serve`` on a loopback address allows this machine's own names only.
         settings: Engine settings.
     """
 
@@ -60,6 +67,8 @@ class WebConfig:
     max_upload_bytes: int = 64 * 1024 * 1024
     compare_timeout_s: float = 30.0
     compare_threads: int = 4
+    ingest_jobs: int = 2
+    allowed_hosts: frozenset[str] | None = None
     settings: Settings = field(default_factory=Settings)
 
 
@@ -82,7 +91,7 @@ class Service:
         self.config = config
         self.engine = engine or Engine(config.settings)
         self.model = self.engine.embedder.name
-        self.jobs = Jobs()
+        self.jobs = Jobs(config.ingest_jobs)
         self._local = threading.local()
         self._generation = 0
         self._compare_pool = ThreadPoolExecutor(max_workers=config.compare_threads, thread_name_prefix="compare")
