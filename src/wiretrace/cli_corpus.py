@@ -155,12 +155,26 @@ def forget(article_id: str, db: str) -> None:
     click.echo(f"forgot {article_id}")
 
 
-def _query(article: str) -> Any:
+def _query(article: str, outlet: str | None = None) -> Any:
     from wiretrace.adapters.readers import read_article
 
     if article == "-" or Path(article).is_file():
-        return read_article(article)
+        query = read_article(article)
+        # As `ingest --outlet` marks it: wire copy read from a file is the agency's again.
+        return dataclasses.replace(query, outlet=outlet) if outlet and _unnamed(query) else query
+    if outlet:
+        raise click.BadParameter(
+            f"{article!r} is no file but a stored id, "
+            "which keeps the outlet it was stored with; --outlet is for a file",
+            param_hint="--outlet",
+        )
     return article
+
+
+_QUERY_OUTLET = click.option(
+    "--outlet",
+    help="Outlet of ARTICLE when it is a file that does not name its own (as `ingest --outlet` gave it).",
+)
 
 
 def _print_matches(matches: list[Any], as_json: bool, role: str, corpus: Any) -> None:
@@ -226,9 +240,18 @@ def _plural_quotes(n: int) -> str:
     is_flag=True,
     help="Only articles the comparison shows ARTICLE was rewritten from (not those on the same event).",
 )
+@_QUERY_OUTLET
 @db_option
 @_settings_options
-def sources(article: str, as_json: bool, rewrites_only: bool, db: str, config: str | None, model: str | None) -> None:
+def sources(
+    article: str,
+    as_json: bool,
+    rewrites_only: bool,
+    outlet: str | None,
+    db: str,
+    config: str | None,
+    model: str | None,
+) -> None:
     """The stored articles ARTICLE may have been written from (a file, '-', or a stored id), most likely first.
 
     Each with its verdict: a rewrite (ARTICLE was written from it) or the same
@@ -236,8 +259,8 @@ def sources(article: str, as_json: bool, rewrites_only: bool, db: str, config: s
     agency's copy comes first: papers that retold one wire story read as
     rewrites of each other.
     """
+    query = _query(article, outlet)
     with open_corpus(db, config, model, create=False) as corpus:
-        query = _query(article)
         matches = corpus.sources(query, rewrites_only=rewrites_only)
         _print_matches(matches, as_json, "source", corpus)
         _window_note(corpus, query, matches)
@@ -246,12 +269,13 @@ def sources(article: str, as_json: bool, rewrites_only: bool, db: str, config: s
 @click.command()
 @click.argument("article")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: each copy with its full comparison.")
+@_QUERY_OUTLET
 @db_option
 @_settings_options
-def copies(article: str, as_json: bool, db: str, config: str | None, model: str | None) -> None:
+def copies(article: str, as_json: bool, outlet: str | None, db: str, config: str | None, model: str | None) -> None:
     """The stored articles written from ARTICLE (a stored id, a file or '-'), best first."""
+    query = _query(article, outlet)
     with open_corpus(db, config, model, create=False) as corpus:
-        query = _query(article)
         matches = corpus.copies(query)
         _print_matches(matches, as_json, "copy", corpus)
         _window_note(corpus, query, matches)
@@ -273,7 +297,12 @@ def _window_note(corpus: Any, query: Any, matches: list[Any]) -> None:
 
 
 @click.command()
-@click.option("--jsonl", "jsonl_path", type=click.Path(dir_okay=False), help="Write pairs and stories as JSON lines.")
+@click.option(
+    "--jsonl",
+    "jsonl_path",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write pairs and stories as JSON lines ('-': to standard output, the summary then to standard error).",
+)
 @click.option(
     "--graph",
     "graph_path",
@@ -315,7 +344,8 @@ def scan(
 
     if graph_path and not graph_path.endswith((".graphml", ".dot")):
         raise click.BadParameter("use a .graphml or .dot file name", param_hint="--graph")
-    for out in (jsonl_path, graph_path):
+    to_stdout = jsonl_path == "-"
+    for out in (None if to_stdout else jsonl_path, graph_path):
         # Checked before the scan, not after it: a long scan should not end on a path that was never writable.
         if out and not Path(out).resolve().parent.is_dir():
             raise InputError(out, f"cannot write here: folder {Path(out).parent} does not exist")
@@ -351,11 +381,15 @@ def scan(
             "on are decided with these (wiretrace scan --rescan decides every pair again)",
             err=True,
         )
-    click.echo(stories_to_text(stories, articles, limit), nl=False)
+    click.echo(stories_to_text(stories, articles, limit), nl=False, err=to_stdout)
     if jsonl_path:
         lines = list(pairs_to_jsonl(pairs, articles)) + list(stories_to_jsonl(stories, articles))
-        write_text_atomic(jsonl_path, "\n".join(lines) + ("\n" if lines else ""))
-        click.echo(f"wrote {jsonl_path}", err=True)
+        if to_stdout:
+            for line in lines:
+                click.echo(line)
+        else:
+            write_text_atomic(jsonl_path, "\n".join(lines) + ("\n" if lines else ""))
+            click.echo(f"wrote {jsonl_path}", err=True)
     if graph_path:
         render = stories_to_graphml if graph_path.endswith(".graphml") else stories_to_dot
         write_text_atomic(graph_path, render(stories, articles))

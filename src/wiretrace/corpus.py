@@ -80,12 +80,11 @@ class IngestReport:
 
 @dataclass
 class PreparedBatch:
-    """A batch ready to write: its articles with keys, what was rejected, duplicates within it."""
+    """A batch ready to write: its articles with keys, and what was rejected."""
 
     size: int
     items: list[StoredArticle] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
-    duplicates: int = 0
 
 
 @dataclass(frozen=True)
@@ -251,7 +250,6 @@ class Corpus:
         """Clean, split and fingerprint a batch of articles (nothing written)."""
         prepared = PreparedBatch(size=len(batch))
         views = []
-        seen: set[str] = set()
         for article in batch:
             where = article.path or article.id or "article"
             try:
@@ -262,12 +260,9 @@ class Corpus:
             if not view.sentences:
                 prepared.rejected.append(Rejected(where, "no article text found (empty or only page furniture)"))
                 continue
-            digest = content_digest(article)
-            if digest in seen:
-                prepared.duplicates += 1
-                continue
-            seen.add(digest)
-            prepared.items.append(StoredArticle(article, digest, (), len(view.sentences)))
+            # A text met twice in the batch goes to the store twice: the store keeps the first it can add.
+            # Dropped here, a copy would be lost whenever that first one is refused (its id taken).
+            prepared.items.append(StoredArticle(article, content_digest(article), (), len(view.sentences)))
             views.append(view)
         # The index keys need a few words of each sentence, not vectors: the rest waits for the scan.
         prepared.items = [
@@ -279,7 +274,6 @@ class Corpus:
     def _write_batch(self, prepared: PreparedBatch, report: IngestReport, reject: Callable[[Rejected], None]) -> None:
         for refused in prepared.rejected:
             reject(refused)
-        report.duplicates += prepared.duplicates
         result = self.store.add(prepared.items)
         report.added += len(result.added)
         report.duplicates += len(result.duplicates)

@@ -110,6 +110,20 @@ def test_a_second_scan_examines_only_what_was_added(tmp_path, engine, seed_sourc
     store.close()
 
 
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_a_text_refused_under_a_taken_id_goes_in_under_its_other_id(tmp_path, engine, seed_source, kind):
+    """The same text twice in one batch, the first under an id already taken: the second is added, not lost."""
+    store = MemoryStore() if kind == "memory" else SQLiteStore(tmp_path / "w.db", store_fingerprint(engine.settings))
+    corpus = Corpus(store, engine)
+    corpus.ingest([Article(text="Harbour pilots walked out on Tuesday over a new rota, the union said.", id="x")])
+    text = seed_source.text[seed_source.header :]
+    report = corpus.ingest([Article(text=text, id="x"), Article(text=text, id="y"), Article(text=text, id="z")])
+    assert (report.added, report.duplicates, len(report.rejected)) == (1, 1, 1)
+    assert "id 'x' is already stored with another text" in report.rejected[0].reason
+    assert store.get("y") is not None and store.get("z") is None
+    store.close()
+
+
 def test_a_scan_in_this_process_gives_back_its_larger_document_cache(engine, seed_source, seed_rewrite):
     """Deciding pairs, the process keeps ``scan_cache_size`` documents; answering queries after, ``cache_size``."""
     settings = engine.settings.replace(cache_size=1, scan_cache_size=64)

@@ -30,7 +30,7 @@ def seeds(tmp_path, seed_source_path, seed_rewrite_path) -> Path:
     return folder
 
 
-def test_ingest_scan_sources_copies_forget(tmp_path, seeds, seed_source_path, seed_rewrite_path):
+def test_ingest_scan_sources_copies_forget(tmp_path, monkeypatch, seeds, seed_source_path, seed_rewrite_path):
     db = str(tmp_path / "w.db")
     runner = CliRunner()
     out = runner.invoke(cli, ["ingest", str(seeds), "--db", db])
@@ -50,6 +50,11 @@ def test_ingest_scan_sources_copies_forget(tmp_path, seeds, seed_source_path, se
     assert Path(edge["source"]).name == seed_source_path.name
     assert Path(edge["derived"]).name == seed_rewrite_path.name
     assert "->" in dot.read_text()
+    # "-": the JSON lines alone on standard output, piped on as they are; the summary goes to standard error
+    monkeypatch.chdir(tmp_path)
+    piped = run("scan", "--db", db, "--jsonl", "-")
+    assert piped.returncode == 0 and [json.loads(line) for line in piped.stdout.splitlines()] == records
+    assert "Story 1: 2 articles, 1 rewrite" in piped.stderr and not (tmp_path / "-").exists()
     runner.invoke(cli, ["scan", "--db", db, "--graph", str(graphml)])
     assert "<graphml" in graphml.read_text()
     # plain text names no title: the body's first line stands in, as in the DOT labels
@@ -430,3 +435,21 @@ def test_outlet_given_on_the_command_line_beats_one_read_off_a_byline(tmp_path, 
         assert stored == []  # alone in its store
         with sqlite3.connect(db) as con:
             assert con.execute("SELECT outlet FROM articles").fetchall() == [(expected,)]
+
+
+@pytest.mark.data
+def test_outlet_marks_a_queried_wire_file_as_ingest_marked_it(tmp_path, data_dir):
+    """A wire file with no byline, stored as PA's by `ingest --outlet PA`, is PA's again when queried by file."""
+    from wiretrace.cli_corpus import _query
+
+    wire = data_dir / "meter/PA/rawtexts/courts/08.12.99/body/body2sub.txt"
+    assert _query(str(wire)).outlet is None
+    assert _query(str(wire), "PA").outlet == "PA"
+    db = str(tmp_path / "w.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(wire), "--outlet", "PA", "--db", db]).exit_code == 0
+    as_id = runner.invoke(cli, ["copies", str(wire), "--db", db, "--outlet", "PA"])
+    assert as_id.exit_code == 0  # a file: read, marked, and found stored
+    stored_id = run("copies", "some-stored-id", "--db", db, "--outlet", "PA")
+    assert stored_id.returncode == 2
+    assert "'some-stored-id' is no file but a stored id, which keeps the outlet it was stored with" in stored_id.stderr

@@ -74,6 +74,17 @@ def test_a_scan_result_with_an_article_forgotten_meanwhile_leaves_it_out(store):
     assert store.unscanned() == []
 
 
+def test_a_reading_with_a_version_forgotten_meanwhile_is_left_for_the_next_scan(store):
+    """A wire reading made while one of its versions was forgotten cites an article that is gone: not kept."""
+    a, b, c, d = (x.rowid for x in store.add([make(f"Story {n}.", f"s{n}") for n in range(4)]).added)
+    store.forget("s1")
+    read = PairRecord(a, c, "rewrite", 0.9, a, c, "agency", 1.0, 0.5, {"versions": [a, b]})
+    plain = PairRecord(a, d, "same-event", 0.7, None, None, None, 0.2, 0.3, {})
+    store.record_scan([c, d], [read, plain])
+    assert [(p.a, p.b) for p in store.pairs()] == [(a, d)]
+    assert store.unscanned() == [a, c]  # c to be read again; a was never scanned
+
+
 def test_dates_and_outlets_without_the_text(store):
     import dataclasses
 
@@ -111,6 +122,8 @@ def test_forgetting_a_wire_version_reopens_the_articles_read_with_it(store):
     assert store.forget("s1")
     assert store.unscanned() == [paper]  # read with the forgotten copy: read again at the next scan
     assert [(p.a, p.b) for p in store.pairs()] == [(paper, wire2), (wire2, other)]
+    assert store.forget("s2")
+    assert store.unscanned() == [paper, other]  # each lost a candidate: searched again
 
 
 def test_sqlite_store_refuses_other_index_settings(tmp_path):

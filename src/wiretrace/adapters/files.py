@@ -1,7 +1,10 @@
 """Writing output files atomically: a temporary file beside the target, then a rename.
 
 A reader never sees half a file, and a failure leaves any earlier file at the
-path as it was.
+path as it was. A symbolic link is followed (the file it points to is
+replaced, the link stays), and a path that is not a regular file (a named pipe,
+``/dev/stdout``, a terminal) is written through as it is: renaming over it
+would replace the pipe or device with a file.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from wiretrace.errors import InputError
@@ -26,7 +30,15 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
         >>> write_text_atomic("out.txt", "hello\\n")  # doctest: +SKIP
     """
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        mode = os.stat(target).st_mode  # follows links
+    except OSError:
+        mode = None  # a new file (or a dangling link: created where it points)
+    if mode is not None and not stat.S_ISREG(mode):
+        _write_through(target, text)
+        return
+    target = Path(os.path.realpath(target))
+    folder = target.parent
     try:
         fd, tmp = _create_temp(folder, target.name)
     except OSError as exc:
@@ -41,6 +53,16 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _write_through(target: Path, text: str) -> None:
+    if stat.S_ISDIR(os.stat(target).st_mode):
+        raise InputError(str(target), "is a folder; give a file name")
+    try:
+        with open(target, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise InputError(str(target), f"cannot write here ({exc.strerror})") from None
 
 
 def _create_temp(folder: Path, name: str) -> tuple[int, Path]:

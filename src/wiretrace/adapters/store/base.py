@@ -127,9 +127,10 @@ class Store(Protocol):
     def forget(self, article_id: str) -> bool:
         """Remove one article, its keys and its pairs; False if there was none.
 
-        An article whose pairs were read with the forgotten one among wire
-        versions (a pair summary's ``versions``) is marked not scanned, so the
-        next scan reads it again without it.
+        Every article it was paired with is marked not scanned: its candidates
+        lost one, so the next scan searches them again (one ranked just below
+        may now be among them), and one read with the forgotten article among
+        its wire versions is read again without it.
         """
         ...
 

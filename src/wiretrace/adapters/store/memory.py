@@ -87,9 +87,7 @@ class MemoryStore:
         self._scanned.discard(rowid)
         others = {r for k in self._pairs if rowid in k for r in k if r != rowid}
         self._pairs = {k: v for k, v in self._pairs.items() if rowid not in k}
-        for p in self.pairs_of(sorted(others)):
-            if rowid in p.summary.get("versions", ()) and p.derived is not None:
-                self._scanned.discard(p.derived)  # the article read: the derived side of a pair its reading made
+        self._scanned.difference_update(others)  # searched again at the next scan (see Store.forget)
         return True
 
     def count(self) -> int:
@@ -142,11 +140,18 @@ class MemoryStore:
         return sorted(self._articles)
 
     def record_scan(self, rowids: Sequence[int], pairs: Sequence[PairRecord]) -> None:
-        """Store pairs and mark rowids scanned (a pair with an article forgotten meanwhile left out)."""
+        """Store pairs and mark rowids scanned, as :meth:`SQLiteStore.record_scan` does.
+
+        A pair with an article forgotten meanwhile is left out; so is one read with a version forgotten
+        meanwhile, and its derived article stays unscanned.
+        """
+        stale = set()
         for p in pairs:
-            if p.a in self._articles and p.b in self._articles:
+            if any(v not in self._articles for v in p.summary.get("versions", ())):
+                stale.add(p.derived)
+            elif p.a in self._articles and p.b in self._articles:
                 self._pairs[(p.a, p.b)] = p
-        self._scanned.update(r for r in rowids if r in self._articles)
+        self._scanned.update(r for r in rowids if r in self._articles and r not in stale)
 
     def pairs(self) -> list[PairRecord]:
         """Every decided pair."""

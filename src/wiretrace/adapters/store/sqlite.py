@@ -300,10 +300,9 @@ class SQLiteStore:
             rowid = row[0]
             sql = "SELECT b FROM pairs WHERE a = ? UNION SELECT a FROM pairs WHERE b = ?"
             others = [r for (r,) in self._db.execute(sql, (rowid, rowid))]
-            # The article read is the derived side of a pair its reading made.
-            reread = {p.derived for p in self.pairs_of(others) if p.derived and rowid in p.summary.get("versions", ())}
             self._db.execute("DELETE FROM articles WHERE rowid = ?", (rowid,))
-            self._db.executemany("UPDATE articles SET scanned = 0 WHERE rowid = ?", [(r,) for r in sorted(reread)])
+            # Searched again at the next scan (see Store.forget).
+            self._db.executemany("UPDATE articles SET scanned = 0 WHERE rowid = ?", [(r,) for r in sorted(others)])
         return True
 
     def count(self) -> int:
@@ -390,9 +389,16 @@ class SQLiteStore:
         """Store the pairs found for ``rowids`` and mark them scanned, in one transaction.
 
         A pair with an article forgotten meanwhile (``wiretrace forget`` while
-        a scan runs) is left out.
+        a scan runs) is left out; so is one whose wire reading took in a
+        version forgotten meanwhile, and the article read stays unscanned, to
+        be read again by the next scan.
         """
         with self._transaction():
+            cited = sorted({int(v) for p in pairs for v in p.summary.get("versions", ())})
+            gone = set(cited) - self._existing(cited)
+            stale = {p.derived for p in pairs if gone.intersection(p.summary.get("versions", ()))}
+            pairs = [p for p in pairs if not gone.intersection(p.summary.get("versions", ()))]
+            rowids = [r for r in rowids if r not in stale]
             self._db.executemany(
                 "INSERT OR REPLACE INTO pairs (a, b, relation, confidence, source, derived, direction_basis, "
                 "coverage_derived, coverage_source, summary) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
@@ -415,6 +421,15 @@ class SQLiteStore:
                 ],
             )
             self._db.executemany("UPDATE articles SET scanned = 1 WHERE rowid = ?", [(r,) for r in rowids])
+
+    def _existing(self, rowids: Sequence[int]) -> set[int]:
+        """Those of ``rowids`` that are stored."""
+        found: set[int] = set()
+        for start in range(0, len(rowids), 400):
+            chunk = list(rowids[start : start + 400])
+            sql = f"SELECT rowid FROM articles WHERE rowid IN ({','.join('?' * len(chunk))})"
+            found.update(r for (r,) in self._db.execute(sql, chunk))
+        return found
 
     def pairs(self) -> list[PairRecord]:
         """Every decided pair."""
