@@ -85,9 +85,9 @@ def instant(published: str | None) -> datetime | None:
         return None
     try:
         when = datetime.fromisoformat(published)
-    except ValueError:
+        return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
+    except (ValueError, OverflowError):  # a time with no UTC equivalent (stored before readers refused them)
         return None
-    return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
 
 
 def stories_from_pairs(

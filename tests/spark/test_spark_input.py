@@ -41,7 +41,7 @@ def test_bad_lines_are_named_and_the_rest_is_scanned(tmp_path, capsys, engine, s
     assert code == 1
     rejected = [line for line in captured.err.splitlines() if line.startswith("rejected: ")]
     assert rejected == [
-        f"rejected: {feed}:2: malformed JSON (Expecting property name enclosed in double quotes at column 2)",
+        f"rejected: {feed}:2: malformed JSON at column 2: expecting property name enclosed in double quotes",
         f'rejected: {feed}:3: missing field "text" (each line needs "text"; '
         '"id", "title", "published", "source", "url" optional)',
         f"rejected: {feed}:7: id 'source' is already stored with another text (forget it first)",

@@ -241,12 +241,12 @@ def test_jsonl_reads_every_line_with_its_fields():
 
 
 def test_jsonl_lines_end_at_newlines_only(tmp_path):
-    """A U+2028 or a form feed inside a string is text, as `scan --jsonl` writes it, not a line end."""
+    """A U+2028 or a form feed inside a string is part of the record (as `scan --jsonl` writes it), not its end."""
     path = tmp_path / "pairs.jsonl"
     rows = [{"id": "one", "text": "First line\u2028still the first record\x0cand more."}, {"id": "two", "text": "Two."}]
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     assert [a.id for a in read_jsonl(path)] == ["one", "two"]
-    assert "\u2028still" in read_article(path).text
+    assert read_article(path).text == "First line\nstill the first record\nand more."  # read as line ends
 
 
 def test_read_article_takes_the_first_jsonl_line():

@@ -89,6 +89,10 @@ _OPTIONS: dict[str, Any] = {
 # from 250 to 2,000 characters moved either figure by under 0.004.
 _RETRY_BELOW_CHARS = 500
 
+# Longest page read: the largest of the 1,171 evaluation pages has 1.6 M characters; parsing and extracting
+# a 10 MB page takes about 20 s and a 40 MB one over 200 s and 3 GB.
+_MAX_HTML_CHARS = 10_000_000
+
 
 def decode_html(data: bytes) -> str | None:
     """Decode a page by the charset it declares, or None when that fails.
@@ -184,7 +188,11 @@ def extract_article(html: str, where: str) -> Article:
     """
     import trafilatura
 
-    from wiretrace.adapters.readers import parse_published
+    from wiretrace.adapters.readers import clean_text, parse_published
+
+    if len(html) > _MAX_HTML_CHARS:
+        limit = _MAX_HTML_CHARS // 1_000_000
+        raise InputError(where, f"page of {len(html) / 1e6:.1f} M characters; pages over {limit} M are not read")
 
     # trafilatura turns its own parse failures into None (no text, refused
     # below); 200 randomly broken pages raised nothing else.
@@ -203,7 +211,7 @@ def extract_article(html: str, where: str) -> Article:
     except InputError:
         published = None  # a page's odd date is no reason to refuse its text
     return Article(
-        text=text,
+        text=clean_text(text),
         id=None,
         title=getattr(doc, "title", None) or None,
         published=published,

@@ -22,14 +22,13 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import hashlib
-import json
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from wiretrace.adapters.readers import article_from_record, read_article, read_bytes
+from wiretrace.adapters.readers import article_from_record, json_record, read_article, read_bytes
 from wiretrace.errors import InputError
 from wiretrace.types import Article
 
@@ -76,14 +75,11 @@ def parse_jsonl_line(line: bytes, where: str) -> Article | Rejected | None:
     if len(line) > _MAX_LINE:
         return Rejected(where, f"line longer than {_MAX_LINE // 1_000_000} MB")
     try:
-        record = json.loads(line.decode("utf-8"))
+        text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
         return Rejected(where, f"undecodable bytes at offset {exc.start} (not UTF-8 text)")
-    except json.JSONDecodeError as exc:
-        # json's messages that point at the column end in "at" ("Invalid control character at")
-        return Rejected(where, f"malformed JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})")
     try:
-        return _with_id(article_from_record(record, where), where)
+        return _with_id(article_from_record(json_record(text, where), where), where)
     except InputError as exc:
         return Rejected(exc.where, exc.problem)
 

@@ -32,7 +32,7 @@ import math
 import re
 import sys
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -44,6 +44,8 @@ __all__ = [
     "agency_credit",
     "article_from_record",
     "article_from_text",
+    "clean_text",
+    "json_record",
     "parse_published",
     "read_article",
     "read_bytes",
@@ -60,11 +62,13 @@ _META_KEYS = {
     "url": "url",
     "id": "id",
 }
+# Matched at a position (``pattern.match(text, pos)``), so no ``^``.
 _DATE_PREFIX = re.compile(
-    r"^\s*(?:date|published):?\s+(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)\s+"
+    r"\s*(?:date|published):?\s+(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)\s+"
 )
 _META_LINE = re.compile(r"^\s*(date|published|title|source|outlet|url|id):?[ \t]+(\S[^\n]*)$", re.IGNORECASE)
 _MAX_BYTES = 50_000_000
+_MAX_META_LINES = 32
 _GZIP_MAGIC = b"\x1f\x8b"
 # charset_normalizer's "chaos" (share of implausible characters) above which
 # its best guess is refused. Measured: the METER wire and newspaper files that
@@ -92,9 +96,15 @@ def parse_published(value: Any, where: str) -> str | None:
     try:
         if len(text) == 10:
             return date.fromisoformat(text).isoformat()
-        return datetime.fromisoformat(text).isoformat()
+        when = datetime.fromisoformat(text)
     except ValueError:
         raise InputError(where, f"published {value!r} is not an ISO 8601 date (e.g. 2025-11-03)") from None
+    try:
+        if when.tzinfo:
+            when.astimezone(UTC)  # zoned times are compared in UTC: 0001-01-01T01:00+05:00 has none
+    except (OverflowError, ValueError):
+        raise InputError(where, f"published {value!r} is out of range (no UTC time)") from None
+    return when.isoformat()
 
 
 def _decode(data: bytes, where: str, is_html: bool = False) -> str:
@@ -143,6 +153,28 @@ def _decode(data: bytes, where: str, is_html: bool = False) -> str:
 
 # A wire-copy slug: "14:58 27/01/00: Page 1 (HHH) SHOWBIZ Oasis" (time, then day/month/year).
 _SLUG_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s+(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\b")
+
+
+# Characters that end a line in Unicode but not in Python's "\n"-split text: carriage returns, line and
+# paragraph separators, NEL, vertical tab, form feed and the file/group/record separators.
+_LINE_ENDS = str.maketrans(dict.fromkeys("\r\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e", "\n"))
+# Invisible characters that split a word for the tokenizer without showing (a soft hyphen, zero-width
+# space, joiner and non-joiner, word joiner, a byte order mark inside the text, NUL): dropped. Sprinkled
+# inside words, they hide a copy from any word-based comparison.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\x00"))
+
+
+def clean_text(text: str) -> str:
+    r"""Article text as the engine reads it: every line ending a ``\n``, no invisible characters.
+
+    Example:
+        >>> clean_text("Sol\u00addiers\u200b left.\r\nThey\u2028went home.")
+        'Soldiers left.\nThey\nwent home.'
+    """
+    text = text.replace("\r\n", "\n").translate(_LINE_ENDS)
+    if text.isascii():
+        return text
+    return text.translate(_INVISIBLE)
 
 
 def _slug_time(text: str, max_lines: int = 8) -> str | None:
@@ -219,19 +251,22 @@ def article_from_text(text: str, where: str) -> Article:
 
 
 def _plain(text: str, where: str) -> Article:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = clean_text(text)
     meta: dict[str, str] = {}
     header = 0
-    while True:
-        rest = text[header:]
-        m = _META_LINE.match(rest.split("\n", 1)[0])
-        d = _DATE_PREFIX.match(rest)
+    # Read by position, a line at a time, and only so many: a file of a million " id x" lines is one
+    # long body for the size limit to refuse, not a million copies of the rest of the text.
+    for _ in range(_MAX_META_LINES):
+        end = text.find("\n", header)
+        line = text[header : end if end >= 0 else len(text)]
+        m = _META_LINE.match(line)
+        d = _DATE_PREFIX.match(text, header)
         if m and not (d and len(m.group(2).split()) > 1):
             meta.setdefault(_META_KEYS[m.group(1).lower()], m.group(2).strip())
-            header += len(rest.split("\n", 1)[0]) + 1
+            header += len(line) + 1
         elif d:
             meta.setdefault("published", d.group(1))
-            header += d.end()
+            header = d.end()
             break
         else:
             break
@@ -311,7 +346,7 @@ def article_from_record(record: Any, where: str) -> Article:
         return None
 
     return Article(
-        text=text.replace("\r\n", "\n"),
+        text=clean_text(text),
         id=opt("id"),
         title=opt("title"),
         published=parse_published(record.get("published") or record.get("date"), where),
@@ -321,19 +356,34 @@ def article_from_record(record: Any, where: str) -> Article:
     )
 
 
+def json_record(line: str, where: str) -> Any:
+    r"""One JSONL line parsed (a UTF-8 byte order mark before it ignored).
+
+    Raises:
+        InputError: Not JSON, a number too long to read, or nested too deep; names ``where``.
+
+    Example:
+        >>> json_record('\ufeff{"text": "x"}', "f.jsonl:1")
+        {'text': 'x'}
+    """
+    try:
+        return json.loads(line.removeprefix("\ufeff"))
+    except json.JSONDecodeError as exc:
+        # json's messages end in "at" when they point at the column ("Unterminated string starting at").
+        what = exc.msg.removesuffix(" starting at").removesuffix(" at")
+        raise InputError(where, f"malformed JSON at column {exc.colno}: {what[:1].lower()}{what[1:]}") from None
+    except RecursionError:
+        raise InputError(where, "malformed JSON: nested too deeply") from None
+    except ValueError as exc:  # an integer of over 4,300 digits
+        raise InputError(where, f"malformed JSON: {str(exc).split(';')[0].lower()}") from None
+
+
 def _jsonl_lines(text: str, where: str) -> Iterator[Article]:
     found = False
     for n, line in enumerate(text.split("\n"), 1):  # JSONL ends lines with \n alone (U+2028 may sit in a string)
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            # json's messages end in "at" when they point at the column ("Unterminated string starting at").
-            what = exc.msg.removesuffix(" starting at").removesuffix(" at")
-            raise InputError(
-                f"{where}:{n}", f"malformed JSON at column {exc.colno}: {what[:1].lower()}{what[1:]}"
-            ) from None
+        record = json_record(line, f"{where}:{n}")
         found = True
         yield article_from_record(record, f"{where}:{n}")
     if not found:

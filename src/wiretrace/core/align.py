@@ -306,15 +306,21 @@ def _union_features(derived: Document, source: Document, i: int, group: Sequence
     return out
 
 
+# Words of a sentence compared word by word for its kind; news sentences have under a hundred.
+_MOST_TOKENS = 1000
+
+
 def _token_similarity(a: SentenceFeatures, b: SentenceFeatures, floor: float = 0.0) -> float:
     """Similarity of the two word sequences (case and punctuation ignored), in [0, 1].
 
     Below ``floor`` the answer may be an upper bound (still below ``floor``):
-    the exact ratio is worked out only where it can reach it.
+    the exact ratio is worked out only where it can reach it. A "sentence"
+    of thousands of words (a text with no full stops) is judged on its first
+    ``_MOST_TOKENS``: the ratio costs the product of the two lengths.
     """
     from cydifflib import SequenceMatcher
 
-    wa, wb = a.norms, b.norms
+    wa, wb = a.norms[:_MOST_TOKENS], b.norms[:_MOST_TOKENS]
     if not wa or not wb:
         return 0.0
     matcher = SequenceMatcher(None, wa, wb, autojunk=False)

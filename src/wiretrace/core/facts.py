@@ -223,18 +223,34 @@ def _first_name_changed(was: str, now: str, source: Document, derived: Document)
     )
 
 
+# Quotes of one sentence compared, each side: a news sentence has one to three; a text of thousands of
+# quotes in one sentence would otherwise cost their number squared.
+_MOST_QUOTES = 16
+
+
 def _share(quote: Sequence[str], words: Sequence[str]) -> float:
     present = set(words)
     return sum(w in present for w in quote) / max(len(quote), 1)
 
 
 def _window(norms: Sequence[str], quote: Sequence[str]) -> tuple[str, ...]:
-    """The run of ``norms`` as long as ``quote`` holding most of its words."""
+    """The run of ``norms`` as long as ``quote`` holding most of its words (the first such run).
+
+    Example:
+        >>> _window("he said we will not go there today".split(), ("will", "go", "there"))
+        ('will', 'not', 'go')
+    """
     n = len(quote)
     if len(norms) <= n:
         return tuple(norms)
     wanted = set(quote)
-    start = max(range(len(norms) - n + 1), key=lambda k: sum(w in wanted for w in norms[k : k + n]))
+    hits = [w in wanted for w in norms]
+    count = best = sum(hits[:n])
+    start = 0
+    for k in range(1, len(norms) - n + 1):  # slide: one word in, one out
+        count += hits[k + n - 1] - hits[k - 1]
+        if count > best:
+            best, start = count, k
     return tuple(norms[start : start + n])
 
 
@@ -280,10 +296,16 @@ def _figure_facts(
     if not mine:
         return
     theirs = {j: figures(source.sentences[j].text) for j in sources}
+    # By quantity, in reading order: a sentence of thousands of figures is matched in linear time.
+    by_quantity: dict[tuple[bool, Decimal], list[tuple[int, int, Figure]]] = {}
+    for j in sources:
+        for k, f in enumerate(theirs[j]):
+            by_quantity.setdefault((f.percent, f.value), []).append((j, k, f))
     matched: set[tuple[int, int]] = set()
     unmatched: list[Figure] = []
     for fig in mine:
-        hit = next(((j, k) for j in sources for k, f in enumerate(theirs[j]) if fig.same(f)), None)
+        same = by_quantity.get((fig.percent, fig.value), ())
+        hit = next(((j, k) for j, k, f in same if fig.same(f)), None)
         if hit is None:
             unmatched.append(fig)
             continue
@@ -291,11 +313,14 @@ def _figure_facts(
         if ("number", fig.written) not in seen:
             seen.add(("number", fig.written))
             carried.append(Fact("number", fig.written, i, hit[0]))
+    mine_by_quantity: dict[tuple[bool, Decimal], list[Figure]] = {}
+    for g in mine:
+        mine_by_quantity.setdefault((g.percent, g.value), []).append(g)
     left = [
         (j, f)
         for j in theirs
         for k, f in enumerate(theirs[j])
-        if (j, k) not in matched and not any(f.same(g) for g in mine)
+        if (j, k) not in matched and not any(f.same(g) for g in mine_by_quantity.get((f.percent, f.value), ()))
     ]
     for fig in unmatched:
         # A figure the source has and the rewrite lost, of the same kind (currency, %, year, age or
@@ -351,7 +376,8 @@ def _quote_facts(
     changed: list[ChangedFact],
 ) -> None:
     """The quotes of derived sentence ``i`` against its linked ``sources``: carried, or turned round."""
-    for quote in derived.features[i].quotes:
+    words_of: dict[int, frozenset[str]] = {}
+    for quote in derived.features[i].quotes[:_MOST_QUOTES]:
         key = ("quote", " ".join(quote))
         if key in seen:
             continue
@@ -360,9 +386,11 @@ def _quote_facts(
             # long as the quote (the quote marks may fall in other sentences, a quote running over
             # a sentence end); negations elsewhere in the sentence are no change.
             fs = source.features[j]
-            if _share(quote, fs.norms) < 0.8:  # no part of the sentence can hold more
+            present = words_of.setdefault(j, frozenset(fs.norms))
+            if sum(w in present for w in quote) < 0.8 * max(len(quote), 1):  # no part of the sentence holds more
                 continue
-            best = max((*fs.quotes, _window(fs.norms, quote)), key=lambda q: _share(quote, q))
+            candidates = (*fs.quotes[:_MOST_QUOTES], _window(fs.norms, quote))
+            best = max(candidates, key=lambda q: _share(quote, q))
             if _share(quote, best) < 0.8:
                 continue
             seen.add(key)

@@ -13,6 +13,7 @@ about the same thing.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import weakref
@@ -258,8 +259,9 @@ def describe_sentence(sentence: Sentence, lexicon: Lexicon) -> SentenceFeatures:
     quotes = []
     if HAS_QUOTE.search(folded):
         starts = list(itertools.accumulate(map(len, parts), initial=0))  # starts[2k + 1]: token k's start
+        token_starts, token_ends = starts[1::2], starts[2::2]  # both ascending: the tokens inside are a run
         for qa, qb in quote_spans(text, folded):
-            quoted = tuple(norms[k] for k in range(len(words)) if qa <= starts[2 * k + 1] and starts[2 * k + 2] <= qb)
+            quoted = norms[bisect.bisect_left(token_starts, qa) : bisect.bisect_right(token_ends, qb)]
             if len(quoted) >= 3:
                 quotes.append(quoted)
     numerals = tuple((w.norm, written) for w, written in zip(words, parts[1::2], strict=True) if w.is_fact)
