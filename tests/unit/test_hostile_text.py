@@ -76,8 +76,9 @@ def _with_soft_hyphens(text: str) -> str:
         lambda t: t.replace("e", "e\u200b", 40),  # zero-width spaces
         lambda t: t.replace("\n", "\u2028"),  # Unicode line separators for line ends
         lambda t: t.replace("\n", "\r"),  # old Mac line ends
+        lambda t: t.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)}),  # fullwidth forms of ASCII
     ],
-    ids=["soft-hyphens", "zero-width-spaces", "line-separators", "cr-line-ends"],
+    ids=["soft-hyphens", "zero-width-spaces", "line-separators", "cr-line-ends", "fullwidth"],
 )
 def test_the_seed_rewrite_in_disguise_is_still_the_rewrite(engine, seed_source, seed_rewrite, disguise):
     plain = engine.compare(seed_source, seed_rewrite)

@@ -33,6 +33,7 @@ __all__ = [
     "token_parts",
     "token_spans",
     "tokenize",
+    "unwiden",
 ]
 
 # Function words and reporting verbs that carry no topic. Reporting verbs
@@ -113,6 +114,23 @@ _FOLD_TABLE = str.maketrans(
         "\u00a0": " ",
     }
 )
+
+
+# Fullwidth forms of ASCII (U+FF01-FF5E) and the ideographic space, as the ASCII they stand for.
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def unwiden(text: str) -> str:
+    """``text`` with fullwidth ASCII forms as plain ASCII, one character for one (offsets hold).
+
+    For the sentence splitter and the embedding model, which read "Ｈｏｍｅ．" as no word and no full stop
+    (the tokenizer's :func:`fold` reads it so itself); the text shown stays as written.
+
+    Example:
+        >>> unwiden("Ｓｅｏｕｌ　ｐｌａｎｓ．")
+        'Seoul plans.'
+    """
+    return text if text.isascii() else text.translate(_WIDTH)
 
 
 def fold(text: str) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from wiretrace.core.normalize import unwiden
 from wiretrace.types import Sentence
 
 __all__ = ["Splitter", "blingfire_splitter", "paragraph_spans", "split_sentences"]
@@ -24,6 +25,7 @@ __all__ = ["Splitter", "blingfire_splitter", "paragraph_spans", "split_sentences
 Splitter = Callable[[str], Sequence[tuple[int, int]]]
 
 _CLOSERS = "'\"”’)]"
+_ENDS = (".", "!", "?", "…", "。", "．", "！", "？")
 _WORD = re.compile(r"\w+")
 
 
@@ -96,7 +98,7 @@ def _ends_paragraph(line: str) -> bool:
     end = line.rstrip()
     if end.endswith("<"):
         return True
-    return end.rstrip(_CLOSERS).endswith((".", "!", "?", "…"))
+    return end.rstrip(_CLOSERS).endswith(_ENDS)
 
 
 def _breaks_after(line: str, nxt: str, widest: int) -> bool:
@@ -141,6 +143,7 @@ def split_sentences(
     for start, end in spans:
         for pa, pb in paragraph_spans(text, start, end):
             flat = text[pa:pb].replace("\n", " ").replace("\r", " ")
+            flat = unwiden(flat)  # "Ｈｏｍｅ．" ends a sentence as "Home." does
             flat = re.sub(r"<(?= )", " ", flat)
             for sa, sb in splitter(flat):
                 span = _trim(text, pa + sa, pa + sb)
