@@ -19,7 +19,7 @@ from wiretrace.core.align import Alignment, AlignSettings, align, pair_matrices
 from wiretrace.core.clean import body_spans, find_furniture
 from wiretrace.core.decide import decide, evidence, order_by_time
 from wiretrace.core.facts import facts_of_links
-from wiretrace.core.normalize import unwiden
+from wiretrace.core.normalize import plain_forms
 from wiretrace.core.represent import Document, Embedder, IndexTerms, Lexicon, StemGrams, index_terms, represent
 from wiretrace.core.sentences import split_sentences
 from wiretrace.errors import InputError
@@ -116,7 +116,7 @@ class Engine:
 
     def represent_views(self, views: Sequence[ArticleView]) -> list[Document]:
         """Represent already segmented articles, embedding all sentences in one batch."""
-        texts = [unwiden(s.text) for v in views for s in v.sentences]
+        texts = [plain_forms(s.text) for v in views for s in v.sentences]
         vectors = self.embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
         docs = []
         pos = 0

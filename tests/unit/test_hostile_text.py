@@ -69,6 +69,11 @@ def _with_soft_hyphens(text: str) -> str:
     return re.sub(r"([A-Za-z]{3})([A-Za-z]{3,})", lambda m: m[1] + "\u00ad" + m[2], text)
 
 
+def _with_homoglyphs(text: str) -> str:
+    cyrillic = str.maketrans("aeopcxy", "аеорсху")
+    return re.sub(r"[A-Za-z]{4,}", lambda m: m[0][0] + m[0][1:].translate(cyrillic), text)
+
+
 @pytest.mark.parametrize(
     "disguise",
     [
@@ -77,8 +82,9 @@ def _with_soft_hyphens(text: str) -> str:
         lambda t: t.replace("\n", "\u2028"),  # Unicode line separators for line ends
         lambda t: t.replace("\n", "\r"),  # old Mac line ends
         lambda t: t.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)}),  # fullwidth forms of ASCII
+        _with_homoglyphs,  # Cyrillic letters drawn like Latin ones, inside English words
     ],
-    ids=["soft-hyphens", "zero-width-spaces", "line-separators", "cr-line-ends", "fullwidth"],
+    ids=["soft-hyphens", "zero-width-spaces", "line-separators", "cr-line-ends", "fullwidth", "homoglyphs"],
 )
 def test_the_seed_rewrite_in_disguise_is_still_the_rewrite(engine, seed_source, seed_rewrite, disguise):
     plain = engine.compare(seed_source, seed_rewrite)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from wiretrace.core.normalize import unwiden
+from wiretrace.core.normalize import plain_forms
 from wiretrace.types import Removed
 
 __all__ = ["Line", "body_spans", "find_furniture", "is_title_like", "split_lines"]
@@ -139,7 +139,7 @@ def find_furniture(text: str, start: int = 0, min_list_lines: int = 3) -> list[R
         >>> [r.reason for r in find_furniture(t)]
         ['prompt']
     """
-    lines = split_lines(unwiden(text), start)  # judged as ASCII where written fullwidth; cut as written
+    lines = split_lines(plain_forms(text), start)  # judged as ASCII where written fullwidth; cut as written
     reasons: list[str | None] = [None] * len(lines)
     for i, line in enumerate(lines):
         s = line.text.strip()

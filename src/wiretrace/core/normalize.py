@@ -29,11 +29,11 @@ __all__ = [
     "name_phrases",
     "name_runs",
     "norm_and_stem",
+    "plain_forms",
     "quote_spans",
     "token_parts",
     "token_spans",
     "tokenize",
-    "unwiden",
 ]
 
 # Function words and reporting verbs that carry no topic. Reporting verbs
@@ -118,19 +118,38 @@ _FOLD_TABLE = str.maketrans(
 
 # Fullwidth forms of ASCII (U+FF01-FF5E) and the ideographic space, as the ASCII they stand for.
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Cyrillic and Greek letters drawn like Latin ones, as those: "Sеoul" with a Cyrillic "е" is "Seoul".
+_LOOKALIKES = str.maketrans(
+    "аеорсухіјѕԁԛԝӏАВЕКМНОРСТХУІЈЅαοριυνκΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+    "aeopcyxijsdqwlABEKMHOPCTXYIJSaopiuvkABEZHIKMNOPTYX",
+)
+_LOOKALIKE_SET = frozenset("аеорсухіјѕԁԛԝӏАВЕКМНОРСТХУІЈЅαοριυνκΑΒΕΖΗΙΚΜΝΟΡΤΥΧ")
+_LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
 
 
-def unwiden(text: str) -> str:
-    """``text`` with fullwidth ASCII forms as plain ASCII, one character for one (offsets hold).
+def _unmask(word: re.Match[str]) -> str:
+    w = word.group()
+    if any(c in _LOOKALIKE_SET for c in w) and any("a" <= c <= "z" or "A" <= c <= "Z" for c in w):
+        return w.translate(_LOOKALIKES)
+    return w
 
-    For the sentence splitter and the embedding model, which read "Ｈｏｍｅ．" as no word and no full stop
-    (the tokenizer's :func:`fold` reads it so itself); the text shown stays as written.
+
+def plain_forms(text: str) -> str:
+    """``text`` with disguised Latin made plain, one character for one (offsets hold).
+
+    Fullwidth forms of ASCII become ASCII ("Ｈｏｍｅ．"). In a word that mixes Latin letters with
+    Cyrillic or Greek ones drawn alike (a homoglyph disguise: "Sеoul" with a Cyrillic "е"), those
+    become the Latin letters they imitate. A word wholly in Cyrillic or Greek is left as written.
+    The tokenizer (:func:`fold`), the sentence splitter, the furniture finder and the embedding model
+    read text through it; the text shown stays as written.
 
     Example:
-        >>> unwiden("Ｓｅｏｕｌ　ｐｌａｎｓ．")
-        'Seoul plans.'
+        >>> plain_forms("Ｓｅｏｕｌ　ｐｌａｎｓ．"), plain_forms("Sеoul рlans; Сеул")
+        ('Seoul plans.', 'Seoul plans; Сеул')
     """
-    return text if text.isascii() else text.translate(_WIDTH)
+    if text.isascii():
+        return text
+    return _LETTER_RUN.sub(_unmask, text.translate(_WIDTH))
 
 
 def fold(text: str) -> str:
@@ -154,6 +173,7 @@ def fold(text: str) -> str:
     out = text.translate(_FOLD_TABLE)
     if not out.isascii():
         out = "".join(c if len(n := unicodedata.normalize("NFKC", c)) != 1 else n for c in out)
+        out = _LETTER_RUN.sub(_unmask, out)  # homoglyph disguises (see plain_forms)
     return out.replace("``", ' "').replace("''", '" ')
 
 

@@ -24,7 +24,7 @@ from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
-from wiretrace.core.normalize import HAS_QUOTE, Word, WordTable, fold, name_runs, quote_spans, token_parts, unwiden
+from wiretrace.core.normalize import HAS_QUOTE, Word, WordTable, fold, name_runs, plain_forms, quote_spans, token_parts
 from wiretrace.types import ArticleView, Sentence
 
 T = TypeVar("T")
@@ -296,6 +296,6 @@ def represent(
         The :class:`Document` to align.
     """
     feats = tuple(describe_sentence(s, lexicon) for s in view.sentences)
-    texts = [unwiden(s.text) for s in view.sentences]  # the model knows "Home", not "Ｈｏｍｅ"
+    texts = [plain_forms(s.text) for s in view.sentences]  # the model knows "Home", not "Ｈｏｍｅ"
     vectors = encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
     return Document(view, feats, np.asarray(vectors, dtype=np.float32))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from wiretrace.core.normalize import unwiden
+from wiretrace.core.normalize import plain_forms
 from wiretrace.types import Sentence
 
 __all__ = ["Splitter", "blingfire_splitter", "paragraph_spans", "split_sentences"]
@@ -143,7 +143,7 @@ def split_sentences(
     for start, end in spans:
         for pa, pb in paragraph_spans(text, start, end):
             flat = text[pa:pb].replace("\n", " ").replace("\r", " ")
-            flat = unwiden(flat)  # "Ｈｏｍｅ．" ends a sentence as "Home." does
+            flat = plain_forms(flat)  # "Ｈｏｍｅ．" ends a sentence as "Home." does
             flat = re.sub(r"<(?= )", " ", flat)
             for sa, sb in splitter(flat):
                 span = _trim(text, pa + sa, pa + sb)
