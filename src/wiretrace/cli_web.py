@@ -137,6 +137,9 @@ def _allowed_hosts(host: str, names: tuple[str, ...]) -> frozenset[str] | None:
         >>> _allowed_hosts("0.0.0.0", ()) is None, sorted(_allowed_hosts("0.0.0.0", ("news.example",)))
         (True, ['news.example'])
     """
+    for name in names:
+        if "/" in name or not name.strip():
+            raise ConfigError(f"--allowed-host {name!r}: give a host name (news.example), not a URL or path")
     given = {urlsplit(f"//{n.strip()}").hostname or n.strip().lower() for n in names}
     if is_loopback(host):
         return frozenset({"localhost", "127.0.0.1", "::1", host.strip("[]").lower(), *given})

@@ -23,6 +23,7 @@ from wiretrace.adapters.inputs import Rejected
 from wiretrace.adapters.store.base import PairRecord, Store, StoredArticle, article_digest
 from wiretrace.core.agencies import agency_key, order_by_agency
 from wiretrace.core.fingerprint import FingerprintSettings, fingerprint, max_df, select_candidates
+from wiretrace.core.normalize import clean_text
 from wiretrace.core.provenance import Story, retold_closer
 from wiretrace.core.represent import Document
 from wiretrace.corpus_scan import ScanPostings, ScanReport, read_versions, scan
@@ -280,6 +281,10 @@ class Corpus:
         for item in result.conflicts:
             a = item.article
             stored = self.store.get(str(a.id))
+            if stored is not None and clean_text(stored.article.text) == a.text and stored.article.outlet == a.outlet:
+                # Stored before the readers cleaned text (soft hyphens, U+2028): the same article.
+                report.duplicates += 1
+                continue
             if stored is not None and stored.article.text.split() == a.text.split():  # the outlet differs
                 why = f"id {a.id!r} is already stored with outlet {stored.article.outlet!r}, not {a.outlet!r}"
             else:

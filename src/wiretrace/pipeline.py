@@ -7,6 +7,7 @@ holds the collaborators (embedder, lexicon, fitted models) so they load once;
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import warnings
 from collections.abc import Sequence
@@ -19,7 +20,7 @@ from wiretrace.core.align import Alignment, AlignSettings, align, pair_matrices
 from wiretrace.core.clean import body_spans, find_furniture
 from wiretrace.core.decide import decide, evidence, order_by_time
 from wiretrace.core.facts import facts_of_links
-from wiretrace.core.normalize import plain_forms
+from wiretrace.core.normalize import clean_text, plain_forms
 from wiretrace.core.represent import Document, Embedder, IndexTerms, Lexicon, StemGrams, index_terms, represent
 from wiretrace.core.sentences import split_sentences
 from wiretrace.errors import InputError
@@ -85,8 +86,14 @@ class Engine:
         )
 
     def view(self, article: Article) -> ArticleView:
-        """Clean and segment an article (no vectors)."""
-        text = article.text
+        """Clean and segment an article (no vectors).
+
+        Its text is read through :func:`~wiretrace.core.normalize.clean_text` (the readers do it already;
+        an article built in Python may not have been), so the view's article may differ from the one given.
+        """
+        text = clean_text(article.text)
+        if text != article.text:
+            article = dataclasses.replace(article, text=text, header=len(clean_text(article.text[: article.header])))
         where = article.path or article.id or "article"
         if len(text) > self.settings.max_chars:
             raise InputError(

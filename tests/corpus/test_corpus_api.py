@@ -11,6 +11,8 @@ import pytest
 
 from wiretrace.adapters.inputs import Rejected, iter_articles
 from wiretrace.adapters.store import MemoryStore, SQLiteStore
+from wiretrace.adapters.store.base import StoredArticle, article_digest
+from wiretrace.core.normalize import clean_text
 from wiretrace.corpus import Corpus, store_fingerprint
 from wiretrace.errors import InputError
 from wiretrace.pipeline import Engine
@@ -121,6 +123,17 @@ def test_a_text_refused_under_a_taken_id_goes_in_under_its_other_id(tmp_path, en
     assert (report.added, report.duplicates, len(report.rejected)) == (1, 1, 1)
     assert "id 'x' is already stored with another text" in report.rejected[0].reason
     assert store.get("y") is not None and store.get("z") is None
+    store.close()
+
+
+def test_a_text_stored_before_the_readers_cleaned_it_is_the_same_article_again(tmp_path, engine):
+    """A store made when soft hyphens and U+2028 were kept: ingesting the same file again is a no-op."""
+    raw = "Harbour pilots walked out on Tues\u00adday\u2028over a new rota, the union said."
+    store = SQLiteStore(tmp_path / "w.db", store_fingerprint(engine.settings))
+    old = Article(text=raw, id="pilots.txt")
+    store.add([StoredArticle(old, article_digest(raw, None), (), 1)])  # as an older wiretrace stored it
+    report = Corpus(store, engine).ingest([Article(text=clean_text(raw), id="pilots.txt")])
+    assert (report.added, report.duplicates, report.rejected) == (0, 1, [])
     store.close()
 
 

@@ -437,19 +437,20 @@ def test_outlet_given_on_the_command_line_beats_one_read_off_a_byline(tmp_path, 
             assert con.execute("SELECT outlet FROM articles").fetchall() == [(expected,)]
 
 
-@pytest.mark.data
-def test_outlet_marks_a_queried_wire_file_as_ingest_marked_it(tmp_path, data_dir):
-    """A wire file with no byline, stored as PA's by `ingest --outlet PA`, is PA's again when queried by file."""
-    from wiretrace.cli_corpus import _query
-
-    wire = data_dir / "meter/PA/rawtexts/courts/08.12.99/body/body2sub.txt"
-    assert _query(str(wire)).outlet is None
-    assert _query(str(wire), "PA").outlet == "PA"
+def test_outlet_marks_a_queried_wire_file_as_ingest_marked_it(tmp_path, seed_source, seed_rewrite_path):
+    """Wire copy queried by path names no outlet; `--outlet` makes it the agency's, as `ingest --outlet` did."""
+    wire = tmp_path / "wire.txt"  # the Reuters story, undated and unsigned
+    wire.write_text(seed_source.text[seed_source.header :], encoding="utf-8")
     db = str(tmp_path / "w.db")
     runner = CliRunner()
-    assert runner.invoke(cli, ["ingest", str(wire), "--outlet", "PA", "--db", db]).exit_code == 0
-    as_id = runner.invoke(cli, ["copies", str(wire), "--db", db, "--outlet", "PA"])
-    assert as_id.exit_code == 0  # a file: read, marked, and found stored
+    assert runner.invoke(cli, ["ingest", str(seed_rewrite_path), "--db", db]).exit_code == 0
+
+    def copies(*extra: str) -> list[tuple[str, str]]:
+        out = runner.invoke(cli, ["copies", str(wire), "--db", db, "--json", *extra])
+        return [(m["comparison"]["relation"], m["comparison"]["direction_basis"]) for m in json.loads(out.stdout)]
+
+    assert copies() == [("rewrite", "text")]
+    assert copies("--outlet", "Reuters") == [("rewrite", "agency")]
     stored_id = run("copies", "some-stored-id", "--db", db, "--outlet", "PA")
     assert stored_id.returncode == 2
     assert "'some-stored-id' is no file but a stored id, which keeps the outlet it was stored with" in stored_id.stderr

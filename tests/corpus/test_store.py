@@ -71,7 +71,7 @@ def test_a_scan_result_with_an_article_forgotten_meanwhile_leaves_it_out(store):
     store.record_scan([a, b, c], [PairRecord(a, b, "rewrite", 0.9, a, b, "text", 1.0, 1.0, {}),
                                   PairRecord(a, c, "same-event", 0.7, None, None, None, 0.2, 0.3, {})])  # fmt: skip
     assert [(p.a, p.b) for p in store.pairs()] == [(a, c)]
-    assert store.unscanned() == []
+    assert store.unscanned() == [a]  # it lost a candidate, as a forget after the scan would have it
 
 
 def test_a_reading_with_a_version_forgotten_meanwhile_is_left_for_the_next_scan(store):
@@ -265,4 +265,4 @@ def test_a_forgotten_articles_number_is_never_given_to_another(tmp_path):
     assert d not in (a, b, c)
     store.record_scan([a, c], [PairRecord(a, c, "rewrite", 0.9, a, c, "text", 1.0, 1.0, {})])
     assert store.pairs() == []
-    assert store.unscanned() == [b, d]
+    assert store.unscanned() == [a, b, d]  # a: paired with the forgotten one, searched again

@@ -46,3 +46,19 @@ def test_an_unwritable_path_is_one_error_naming_it(tmp_path, name, problem):
     with pytest.raises(InputError) as err:
         write_text_atomic(tmp_path / name, "x")
     assert str(tmp_path) in str(err.value) and problem in str(err.value)
+
+
+def test_dev_stdout_sent_to_a_file_is_written_through_not_replaced(tmp_path):
+    """`scan --jsonl /dev/stdout >> log`: Linux shows /dev/stdout as the log file itself; it is kept."""
+    import subprocess
+    import sys
+
+    log = tmp_path / "log.txt"
+    log.write_text("previous line\n", encoding="utf-8")
+    code = (
+        "import sys; from wiretrace.adapters.files import write_text_atomic as w; "
+        "print('summary', flush=True); w('/dev/stdout', 'json line\\n')"
+    )
+    with open(log, "a", encoding="utf-8") as out:
+        subprocess.run([sys.executable, "-c", code], stdout=out, check=True, timeout=120)
+    assert log.read_text(encoding="utf-8") == "previous line\nsummary\njson line\n"

@@ -96,3 +96,5 @@ def test_the_seed_rewrite_in_disguise_is_still_the_rewrite(engine, seed_source, 
         (link.derived, link.source) for link in plain.alignment
     ]
     assert [r.reason for r in disguised.b.removed] == [r.reason for r in plain.b.removed] != []
+    # the Python API, given the text itself
+    assert engine.compare(seed_source, text).relation == "rewrite"

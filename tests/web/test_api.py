@@ -235,7 +235,7 @@ def test_cross_site_post_is_refused(client):
     [
         {"Origin": "null"},  # a sandboxed frame or a data: page on another site
         {"Sec-Fetch-Site": "cross-site"},
-        {"Sec-Fetch-Site": "same-site", "Origin": "http://localhost:9999"},  # another port of this machine
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://testserver"},  # the browser says what Origin does not
     ],
 )
 def test_write_from_another_page_is_refused(writable, engine, headers):
@@ -287,7 +287,7 @@ def test_uploads_beyond_the_running_jobs_limit_wait_their_turn(writable, engine)
     assert first.status_code == 202
     second = client.post("/api/ingest", files={"file": ("two.jsonl", feed, "application/x-ndjson")})
     assert assert_error(second, 429) == (
-        "two.jsonl: the server is ingesting 1 upload already (job 1), as many as it runs at once; "
+        "upload: the server is ingesting 1 upload already (job 1), as many as it runs at once; "
         "send it again when one is done"
     )
     assert second.headers["retry-after"] == "10"
@@ -492,3 +492,12 @@ def test_a_token_lets_serve_past_the_loopback_rule(tmp_path, capsys):
         )
     # It got as far as the port: the token satisfied the rule for non-loopback addresses.
     assert capsys.readouterr().err.startswith(f"error: --host 0.0.0.0 --port {port}: cannot listen there")
+
+
+def test_allowed_host_takes_names_not_urls():
+    from wiretrace.cli_web import _allowed_hosts
+    from wiretrace.errors import ConfigError
+
+    assert _allowed_hosts("127.0.0.1", ("news.example:8443",)) >= {"news.example", "localhost"}
+    with pytest.raises(ConfigError, match=r"'http://news\.example/': give a host name"):
+        _allowed_hosts("127.0.0.1", ("http://news.example/",))

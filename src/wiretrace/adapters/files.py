@@ -2,9 +2,11 @@
 
 A reader never sees half a file, and a failure leaves any earlier file at the
 path as it was. A symbolic link is followed (the file it points to is
-replaced, the link stays), and a path that is not a regular file (a named pipe,
-``/dev/stdout``, a terminal) is written through as it is: renaming over it
-would replace the pipe or device with a file.
+replaced, the link stays). A path that is not a regular file (a named pipe, a
+terminal) or lies under ``/dev`` or ``/proc`` is written through, appending:
+renaming over it would replace the pipe or device with a file. A path that is
+this process's standard output or error (``/dev/stdout``, even when the shell
+sent it to a file) is written through that stream.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import errno
 import os
 import secrets
 import stat
+import sys
 from pathlib import Path
+from typing import TextIO
 
 from wiretrace.errors import InputError
 
@@ -31,12 +35,19 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     """
     target = Path(path)
     try:
-        mode = os.stat(target).st_mode  # follows links
+        st = os.stat(target)  # follows links
     except OSError:
-        mode = None  # a new file (or a dangling link: created where it points)
-    if mode is not None and not stat.S_ISREG(mode):
-        _write_through(target, text)
-        return
+        st = None  # a new file (or a dangling link: created where it points)
+    if st is not None:
+        stream = _own_stream(st)
+        if stream is not None:  # /dev/stdout and the like, even when the shell sent it to a file
+            stream.flush()
+            stream.write(text)
+            stream.flush()
+            return
+        if not stat.S_ISREG(st.st_mode) or os.path.abspath(target).startswith(("/dev/", "/proc/")):
+            _write_through(target, text)
+            return
     target = Path(os.path.realpath(target))
     folder = target.parent
     try:
@@ -55,11 +66,24 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
         raise
 
 
+def _own_stream(st: os.stat_result) -> TextIO | None:
+    """This process's standard output or error, when ``st`` is the file behind it."""
+    for fd, stream in ((1, sys.stdout), (2, sys.stderr)):
+        try:
+            own = os.fstat(fd)
+        except OSError:
+            continue
+        if (own.st_dev, own.st_ino) == (st.st_dev, st.st_ino):
+            return stream
+    return None
+
+
 def _write_through(target: Path, text: str) -> None:
     if stat.S_ISDIR(os.stat(target).st_mode):
         raise InputError(str(target), "is a folder; give a file name")
     try:
-        with open(target, "w", encoding="utf-8") as fh:
+        # Appending: a /dev/fd/N behind a regular file keeps what the shell put there.
+        with open(target, "a", encoding="utf-8") as fh:
             fh.write(text)
     except OSError as exc:
         raise InputError(str(target), f"cannot write here ({exc.strerror})") from None

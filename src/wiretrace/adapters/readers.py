@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from wiretrace.core.agencies import agency_key
+from wiretrace.core.normalize import clean_text
 from wiretrace.errors import InputError
 from wiretrace.types import Article
 
@@ -153,28 +154,6 @@ def _decode(data: bytes, where: str, is_html: bool = False) -> str:
 
 # A wire-copy slug: "14:58 27/01/00: Page 1 (HHH) SHOWBIZ Oasis" (time, then day/month/year).
 _SLUG_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s+(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\b")
-
-
-# Characters that end a line in Unicode but not in Python's "\n"-split text: carriage returns, line and
-# paragraph separators, NEL, vertical tab, form feed and the file/group/record separators.
-_LINE_ENDS = str.maketrans(dict.fromkeys("\r\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e", "\n"))
-# Invisible characters that split a word for the tokenizer without showing (a soft hyphen, zero-width
-# space, joiner and non-joiner, word joiner, a byte order mark inside the text, NUL): dropped. Sprinkled
-# inside words, they hide a copy from any word-based comparison.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\x00"))
-
-
-def clean_text(text: str) -> str:
-    r"""Article text as the engine reads it: every line ending a ``\n``, no invisible characters.
-
-    Example:
-        >>> clean_text("Sol\u00addiers\u200b left.\r\nThey\u2028went home.")
-        'Soldiers left.\nThey\nwent home.'
-    """
-    text = text.replace("\r\n", "\n").translate(_LINE_ENDS)
-    if text.isascii():
-        return text
-    return text.translate(_INVISIBLE)
 
 
 def _slug_time(text: str, max_lines: int = 8) -> str | None:

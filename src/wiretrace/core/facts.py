@@ -17,7 +17,7 @@ sentences' own features (:mod:`wiretrace.core.represent`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -282,6 +282,20 @@ def facts_of_links(
     return tuple(carried), tuple(changed)
 
 
+def _by_quantity(
+    figures: Iterable[tuple[int, int, Figure]],
+) -> dict[tuple[bool, Decimal], list[tuple[int, int, Figure]]]:
+    """``(sentence, position, figure)`` triples by quantity (percent or not, exact value), in order.
+
+    :meth:`Figure.same` holds only between figures of one quantity, so a figure's equals are looked up,
+    not searched for.
+    """
+    out: dict[tuple[bool, Decimal], list[tuple[int, int, Figure]]] = {}
+    for j, k, f in figures:
+        out.setdefault((f.percent, f.value), []).append((j, k, f))
+    return out
+
+
 def _figure_facts(
     derived: Document,
     source: Document,
@@ -297,10 +311,7 @@ def _figure_facts(
         return
     theirs = {j: figures(source.sentences[j].text) for j in sources}
     # By quantity, in reading order: a sentence of thousands of figures is matched in linear time.
-    by_quantity: dict[tuple[bool, Decimal], list[tuple[int, int, Figure]]] = {}
-    for j in sources:
-        for k, f in enumerate(theirs[j]):
-            by_quantity.setdefault((f.percent, f.value), []).append((j, k, f))
+    by_quantity = _by_quantity((j, k, f) for j in sources for k, f in enumerate(theirs[j]))
     matched: set[tuple[int, int]] = set()
     unmatched: list[Figure] = []
     for fig in mine:
@@ -313,14 +324,12 @@ def _figure_facts(
         if ("number", fig.written) not in seen:
             seen.add(("number", fig.written))
             carried.append(Fact("number", fig.written, i, hit[0]))
-    mine_by_quantity: dict[tuple[bool, Decimal], list[Figure]] = {}
-    for g in mine:
-        mine_by_quantity.setdefault((g.percent, g.value), []).append(g)
+    mine_by_quantity = _by_quantity((-1, k, g) for k, g in enumerate(mine))
     left = [
         (j, f)
         for j in theirs
         for k, f in enumerate(theirs[j])
-        if (j, k) not in matched and not any(f.same(g) for g in mine_by_quantity.get((f.percent, f.value), ()))
+        if (j, k) not in matched and not any(f.same(g) for _, _, g in mine_by_quantity.get((f.percent, f.value), ()))
     ]
     for fig in unmatched:
         # A figure the source has and the rewrite lost, of the same kind (currency, %, year, age or

@@ -24,6 +24,7 @@ __all__ = [
     "Token",
     "Word",
     "WordTable",
+    "clean_text",
     "fold",
     "is_content",
     "name_phrases",
@@ -116,14 +117,34 @@ _FOLD_TABLE = str.maketrans(
 )
 
 
+# Characters that end a line in Unicode but not in Python's "\n"-split text: carriage returns, line and
+# paragraph separators, NEL, vertical tab, form feed and the file/group/record separators.
+_LINE_ENDS = str.maketrans(dict.fromkeys("\r\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e", "\n"))
+# Invisible characters that split a word for the tokenizer without showing (a soft hyphen, zero-width
+# space, joiner and non-joiner, word joiner, a byte order mark inside the text, NUL): dropped. Sprinkled
+# inside words, they hide a copy from any word-based comparison.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\x00"))
+
+
+def clean_text(text: str) -> str:
+    r"""Article text as the engine reads it: every line ending a ``\n``, no invisible characters.
+
+    Example:
+        >>> clean_text("Sol\u00addiers\u200b left.\r\nThey\u2028went home.")
+        'Soldiers left.\nThey\nwent home.'
+    """
+    text = text.replace("\r\n", "\n").translate(_LINE_ENDS)
+    if text.isascii():
+        return text
+    return text.translate(_INVISIBLE)
+
+
 # Fullwidth forms of ASCII (U+FF01-FF5E) and the ideographic space, as the ASCII they stand for.
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 # Cyrillic and Greek letters drawn like Latin ones, as those: "Sеoul" with a Cyrillic "е" is "Seoul".
-_LOOKALIKES = str.maketrans(
-    "аеорсухіјѕԁԛԝӏАВЕКМНОРСТХУІЈЅαοριυνκΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
-    "aeopcyxijsdqwlABEKMHOPCTXYIJSaopiuvkABEZHIKMNOPTYX",
-)
-_LOOKALIKE_SET = frozenset("аеорсухіјѕԁԛԝӏАВЕКМНОРСТХУІЈЅαοριυνκΑΒΕΖΗΙΚΜΝΟΡΤΥΧ")
+_DRAWN_ALIKE = "аеорсухіјѕԁԛԝӏАВЕКМНОРСТХУІЈЅαοριυνκΑΒΕΖΗΙΚΜΝΟΡΤΥΧ"
+_LOOKALIKES = str.maketrans(_DRAWN_ALIKE, "aeopcyxijsdqwlABEKMHOPCTXYIJSaopiuvkABEZHIKMNOPTYX")
+_LOOKALIKE_SET = frozenset(_DRAWN_ALIKE)
 _LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
 
 

@@ -25,7 +25,7 @@ __all__ = ["Splitter", "blingfire_splitter", "paragraph_spans", "split_sentences
 Splitter = Callable[[str], Sequence[tuple[int, int]]]
 
 _CLOSERS = "'\"”’)]"
-_ENDS = (".", "!", "?", "…", "。", "．", "！", "？")
+_ENDS = (".", "!", "?", "…", "。")
 _WORD = re.compile(r"\w+")
 
 
@@ -95,7 +95,7 @@ def _ends_paragraph(line: str) -> bool:
         >>> _ends_paragraph('He left." <  '), _ends_paragraph("A heading  "), _ends_paragraph("x <")
         (True, False, True)
     """
-    end = line.rstrip()
+    end = plain_forms(line).rstrip()  # "Ｈｅ ｌｅｆｔ．＂" ends as "He left.\"" does
     if end.endswith("<"):
         return True
     return end.rstrip(_CLOSERS).endswith(_ENDS)

@@ -281,6 +281,13 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
                 templates,
                 request,
             )
+        if request.method == "POST" and request.url.path in ("/api/ingest", "/ingest"):
+            try:  # refused before the upload is read, not after
+                service.jobs.check_free("upload")
+            except Busy as exc:
+                response = _error_response(request.url.path, 429, str(exc), templates, request)
+                response.headers["Retry-After"] = "10"
+                return _secure(response)
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             refused = _cross_site(request.headers.get("origin"), request.headers.get("sec-fetch-site"), host)
             if refused:

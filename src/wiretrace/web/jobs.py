@@ -131,6 +131,22 @@ class Jobs:
         with self._lock:
             return self._jobs.get(job_id)
 
+    def check_free(self, name: str) -> None:
+        """Raise :class:`~wiretrace.web.service.Busy` when ``most`` jobs are queued or running.
+
+        The web app asks before it reads an upload's body, so a busy server does not take it in first.
+        """
+        from wiretrace.corpus_report import counted
+        from wiretrace.web.service import Busy
+
+        active = [j.id for j in list(self._jobs.values()) if j.state in ("queued", "running")]
+        if len(active) >= self.most:
+            raise Busy(
+                f"{name}: the server is ingesting {counted(len(active), 'upload')} already "
+                f"({'job' if len(active) == 1 else 'jobs'} {', '.join(active)}), as many as it runs at once; "
+                "send it again when one is done"
+            )
+
     def start_ingest(self, service: Service, data: bytes, name: str, scan: bool = True) -> Job:
         """Ingest an uploaded file on a new thread, then scan the new articles.
 
@@ -146,17 +162,8 @@ class Jobs:
         Raises:
             Busy: ``most`` jobs are queued or running already.
         """
-        from wiretrace.corpus_report import counted
-        from wiretrace.web.service import Busy
-
         with self._lock:
-            active = [j.id for j in self._jobs.values() if j.state in ("queued", "running")]
-            if len(active) >= self.most:
-                raise Busy(
-                    f"{name}: the server is ingesting {counted(len(active), 'upload')} already "
-                    f"({'job' if len(active) == 1 else 'jobs'} {', '.join(active)}), as many as it runs at once; "
-                    "send it again when one is done"
-                )
+            self.check_free(name)
             job = Job(id=str(next(self._ids)), name=name)
             self._jobs[job.id] = job
             finished = [k for k, j in self._jobs.items() if j.state in ("done", "failed")]

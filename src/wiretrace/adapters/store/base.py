@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from wiretrace.types import Article
 
-__all__ = ["AddResult", "PairRecord", "Store", "StoredArticle", "article_digest"]
+__all__ = ["AddResult", "PairRecord", "Store", "StoredArticle", "article_digest", "drop_forgotten"]
 
 
 def article_digest(text: str, outlet: str | None) -> str:
@@ -87,6 +87,38 @@ class PairRecord:
     coverage_derived: float
     coverage_source: float
     summary: dict[str, Any]
+
+
+def drop_forgotten(
+    rowids: Sequence[int], pairs: Sequence[PairRecord], exists: Callable[[set[int]], set[int]]
+) -> tuple[list[int], list[PairRecord]]:
+    """A scan's results less what an article forgotten meanwhile makes wrong (``record_scan`` of both stores).
+
+    A pair with a forgotten article, or read with a forgotten wire version, is left out, and the
+    article on its other side stays unscanned: the next scan searches it again, as ``forget`` would
+    have had it do had the forget come after the scan.
+
+    Args:
+        rowids: The articles the scan examined.
+        pairs: The pairs it found.
+        exists: Those of the given rowids still stored.
+
+    Returns:
+        ``(rowids to mark scanned, pairs to keep)``.
+    """
+    cited = {r for p in pairs for r in (p.a, p.b, *(int(v) for v in p.summary.get("versions", ())))}
+    gone = cited - exists(cited)
+    if not gone:
+        return list(rowids), list(pairs)
+    reopen: set[int] = set()
+    kept = []
+    for p in pairs:
+        touched = gone & {p.a, p.b, *(int(v) for v in p.summary.get("versions", ()))}
+        if touched:
+            reopen |= {p.a, p.b} - gone
+        else:
+            kept.append(p)
+    return [r for r in rowids if r not in reopen and r not in gone], kept
 
 
 class Store(Protocol):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from wiretrace.adapters.store.base import AddResult, PairRecord, StoredArticle
+from wiretrace.adapters.store.base import AddResult, PairRecord, StoredArticle, drop_forgotten
 
 __all__ = ["MemoryStore"]
 
@@ -140,18 +140,11 @@ class MemoryStore:
         return sorted(self._articles)
 
     def record_scan(self, rowids: Sequence[int], pairs: Sequence[PairRecord]) -> None:
-        """Store pairs and mark rowids scanned, as :meth:`SQLiteStore.record_scan` does.
-
-        A pair with an article forgotten meanwhile is left out; so is one read with a version forgotten
-        meanwhile, and its derived article stays unscanned.
-        """
-        stale = set()
+        """Store pairs and mark rowids scanned, as :meth:`SQLiteStore.record_scan` does."""
+        rowids, pairs = drop_forgotten(rowids, pairs, lambda ids: {r for r in ids if r in self._articles})
         for p in pairs:
-            if any(v not in self._articles for v in p.summary.get("versions", ())):
-                stale.add(p.derived)
-            elif p.a in self._articles and p.b in self._articles:
-                self._pairs[(p.a, p.b)] = p
-        self._scanned.update(r for r in rowids if r in self._articles and r not in stale)
+            self._pairs[(p.a, p.b)] = p
+        self._scanned.update(rowids)
 
     def pairs(self) -> list[PairRecord]:
         """Every decided pair."""

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from wiretrace.adapters.store.base import AddResult, PairRecord, StoredArticle, article_digest
+from wiretrace.adapters.store.base import AddResult, PairRecord, StoredArticle, article_digest, drop_forgotten
 from wiretrace.errors import StoreError
 from wiretrace.types import Article
 
@@ -388,22 +388,14 @@ class SQLiteStore:
     def record_scan(self, rowids: Sequence[int], pairs: Sequence[PairRecord]) -> None:
         """Store the pairs found for ``rowids`` and mark them scanned, in one transaction.
 
-        A pair with an article forgotten meanwhile (``wiretrace forget`` while
-        a scan runs) is left out; so is one whose wire reading took in a
-        version forgotten meanwhile, and the article read stays unscanned, to
-        be read again by the next scan.
+        What an article forgotten meanwhile (``wiretrace forget`` while a scan
+        runs) makes wrong is left out (:func:`~wiretrace.adapters.store.base.drop_forgotten`).
         """
         with self._transaction():
-            cited = sorted({int(v) for p in pairs for v in p.summary.get("versions", ())})
-            gone = set(cited) - self._existing(cited)
-            stale = {p.derived for p in pairs if gone.intersection(p.summary.get("versions", ()))}
-            pairs = [p for p in pairs if not gone.intersection(p.summary.get("versions", ()))]
-            rowids = [r for r in rowids if r not in stale]
+            rowids, pairs = drop_forgotten(rowids, pairs, lambda ids: self._existing(sorted(ids)))
             self._db.executemany(
                 "INSERT OR REPLACE INTO pairs (a, b, relation, confidence, source, derived, direction_basis, "
-                "coverage_derived, coverage_source, summary) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
-                "WHERE EXISTS (SELECT 1 FROM articles WHERE rowid = ?1) "
-                "AND EXISTS (SELECT 1 FROM articles WHERE rowid = ?2)",
+                "coverage_derived, coverage_source, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         p.a,
