@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
@@ -258,6 +258,15 @@ def _negations(words: Sequence[str]) -> int:
     return sum(w in _NEGATIONS or w.endswith("n't") for w in words)
 
 
+@dataclass
+class _Found:
+    """What :func:`facts_of_links` has found so far: each fact once, by kind and as written."""
+
+    seen: set[tuple[str, str]] = field(default_factory=set)
+    carried: list[Fact] = field(default_factory=list)
+    changed: list[ChangedFact] = field(default_factory=list)
+
+
 def facts_of_links(
     derived: Document, source: Document, links: Sequence[Link]
 ) -> tuple[tuple[Fact, ...], tuple[ChangedFact, ...]]:
@@ -271,15 +280,13 @@ def facts_of_links(
     Returns:
         ``(carried, changed)``: each fact once, in the derived text's order.
     """
-    carried: list[Fact] = []
-    changed: list[ChangedFact] = []
-    seen: set[tuple[str, str]] = set()  # each fact once, by kind and as written
+    so_far = _Found()
     for link in links:
         for i in link.derived:
-            _figure_facts(derived, source, i, link.source, seen, carried, changed)
-            _name_facts(derived, source, i, link.source, seen, carried, changed)
-            _quote_facts(derived, source, i, link.source, seen, carried, changed)
-    return tuple(carried), tuple(changed)
+            _figure_facts(derived, source, i, link.source, so_far)
+            _name_facts(derived, source, i, link.source, so_far)
+            _quote_facts(derived, source, i, link.source, so_far)
+    return tuple(so_far.carried), tuple(so_far.changed)
 
 
 def _by_quantity(
@@ -301,9 +308,7 @@ def _figure_facts(
     source: Document,
     i: int,
     sources: Sequence[int],
-    seen: set[tuple[str, str]],
-    carried: list[Fact],
-    changed: list[ChangedFact],
+    so_far: _Found,
 ) -> None:
     """The figures of derived sentence ``i`` against its linked ``sources``: carried, or changed."""
     mine = figures(derived.sentences[i].text)
@@ -321,9 +326,9 @@ def _figure_facts(
             unmatched.append(fig)
             continue
         matched.add(hit)
-        if ("number", fig.written) not in seen:
-            seen.add(("number", fig.written))
-            carried.append(Fact("number", fig.written, i, hit[0]))
+        if ("number", fig.written) not in so_far.seen:
+            so_far.seen.add(("number", fig.written))
+            so_far.carried.append(Fact("number", fig.written, i, hit[0]))
     mine_by_quantity = _by_quantity((-1, k, g) for k, g in enumerate(mine))
     left = [
         (j, f)
@@ -335,11 +340,11 @@ def _figure_facts(
         # A figure the source has and the rewrite lost, of the same kind (currency, %, year, age or
         # none) and said of the same thing: an age is not a changed year, nor a count a changed sum.
         alike = [(j, f) for j, f in left if _alike(f, fig)]
-        if alike and ("changed", fig.written) not in seen:
+        if alike and ("changed", fig.written) not in so_far.seen:
             j, lost = alike[0]
             left.remove(alike[0])
-            seen.add(("changed", fig.written))
-            changed.append(ChangedFact("number", lost.written, fig.written, i, j))
+            so_far.seen.add(("changed", fig.written))
+            so_far.changed.append(ChangedFact("number", lost.written, fig.written, i, j))
 
 
 def _name_facts(
@@ -347,15 +352,13 @@ def _name_facts(
     source: Document,
     i: int,
     sources: Sequence[int],
-    seen: set[tuple[str, str]],
-    carried: list[Fact],
-    changed: list[ChangedFact],
+    so_far: _Found,
 ) -> None:
     """The names of derived sentence ``i`` against its linked ``sources``: carried, or a first name changed."""
     for phrase in derived.features[i].name_phrases:
         words = _name_words(phrase)
         key = ("name", phrase.lower())
-        if not words or key in seen or _capital_by_place(phrase, derived.sentences[i].text):
+        if not words or key in so_far.seen or _capital_by_place(phrase, derived.sentences[i].text):
             continue
         for j in sources:
             found = _words_of(source.sentences[j].text)
@@ -363,15 +366,15 @@ def _name_facts(
             # "South Korean Defense Minister Ahn Gyu-back" for "Defence", but not "Peter Curran" for
             # "John Curran".
             if sum(w in found for w in words) * 2 > len(words) and all(w in found for w in words[-2:]):
-                seen.add(key)
-                carried.append(Fact("name", phrase, i, j))
+                so_far.seen.add(key)
+                so_far.carried.append(Fact("name", phrase, i, j))
                 break
             if len(words) > 1 and words[-1] in found and words[-1] not in _PLACE_WORDS:
                 named = source.features[j].name_phrases
                 was = next((p for p in named if _first_name_changed(p, phrase, source, derived)), None)
                 if was is not None:
-                    seen.add(key)
-                    changed.append(ChangedFact("name", was, phrase, i, j))
+                    so_far.seen.add(key)
+                    so_far.changed.append(ChangedFact("name", was, phrase, i, j))
                     break
 
 
@@ -380,15 +383,13 @@ def _quote_facts(
     source: Document,
     i: int,
     sources: Sequence[int],
-    seen: set[tuple[str, str]],
-    carried: list[Fact],
-    changed: list[ChangedFact],
+    so_far: _Found,
 ) -> None:
     """The quotes of derived sentence ``i`` against its linked ``sources``: carried, or turned round."""
     words_of: dict[int, frozenset[str]] = {}
     for quote in derived.features[i].quotes[:_MOST_QUOTES]:
         key = ("quote", " ".join(quote))
-        if key in seen:
+        if key in so_far.seen:
             continue
         for j in sources:
             # The source's words the quote matches best: its own quote, or the run of its sentence as
@@ -402,11 +403,11 @@ def _quote_facts(
             best = max(candidates, key=lambda q: _share(quote, q))
             if _share(quote, best) < 0.8:
                 continue
-            seen.add(key)
+            so_far.seen.add(key)
             # A quote cut short with "..." may leave the source's "not" out without turning it round.
             elided = "..." in derived.sentences[i].text or "…" in derived.sentences[i].text
             if elided or _negations(best) == _negations(quote):
-                carried.append(Fact("quote", " ".join(quote), i, j))
+                so_far.carried.append(Fact("quote", " ".join(quote), i, j))
             else:
-                changed.append(ChangedFact("quote", " ".join(best), " ".join(quote), i, j))
+                so_far.changed.append(ChangedFact("quote", " ".join(best), " ".join(quote), i, j))
             break
