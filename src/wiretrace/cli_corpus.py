@@ -110,7 +110,8 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, config: str | No
     from wiretrace.adapters.inputs import iter_articles
     from wiretrace.corpus_report import counted
 
-    items = iter_articles(paths)
+    others: list[Path] = []
+    items = iter_articles(paths, on_other=others.append)
     if outlet:
         items = (dataclasses.replace(a, outlet=outlet) if isinstance(a, Article) and _unnamed(a) else a for a in items)
     with open_corpus(db, config, model, create=True) as corpus:
@@ -127,6 +128,13 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, config: str | No
         f"added {report.added}, skipped {report.duplicates} already stored, rejected {len(report.rejected)} "
         f"({counted(total, 'article')} in {db}, {report.wall_s:.1f} s)"
     )
+    if others:
+        shown = ", ".join(flat(str(p)) for p in others[:3]) + (", …" if len(others) > 3 else "")
+        click.echo(
+            f"not read (not named .txt, .html, .jsonl or .warc): {counted(len(others), 'file')} in the folders given: "
+            f"{shown} (name a file to read it as an article)",
+            err=True,
+        )
     if report.rejected:
         raise SystemExit(1)
 

@@ -111,6 +111,24 @@ def test_rejected_inputs_are_named_and_the_rest_goes_in(tmp_path, seeds):
     assert "added 3," in done.stdout
 
 
+def test_files_a_folder_holds_under_other_names_are_said_not_read(tmp_path, data_dir):
+    # METER's Pinochet wire copy holds one file named .sub among its .txt files
+    folder = data_dir / "meter" / "PA" / "rawtexts" / "courts" / "26.01.00" / "pinochet"
+    copy = tmp_path / "pinochet"
+    shutil.copytree(folder, copy)
+    (copy / ".hidden").mkdir()
+    (copy / ".hidden" / "notes.md").write_text("a hidden folder is not the user's articles", encoding="utf-8")
+    (copy / ".DS_Store").write_bytes(b"\x00")
+    done = run("ingest", str(copy), "--db", str(tmp_path / "w.db"))
+    assert done.returncode == 0, done.stderr
+    txt = len(list(copy.glob("*.txt")))
+    assert f"added {txt}," in done.stdout
+    (line,) = [line for line in done.stderr.splitlines() if line.startswith("not read")]
+    assert f"1 file in the folders given: {copy / 'pinochet1mp.sub'} (name a file" in line
+    named = run("ingest", str(copy / "pinochet1mp.sub"), "--db", str(tmp_path / "w.db"))
+    assert "added 1," in named.stdout and "not read" not in named.stderr
+
+
 def test_stdin_takes_every_jsonl_line_and_gives_each_plain_text_its_own_id(
     tmp_path, seed_source_path, seed_rewrite_path
 ):

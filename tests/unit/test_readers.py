@@ -131,6 +131,17 @@ def test_decode_html_leaves_undeclared_or_wrong_charsets_to_detection(data):
     assert decode_html(data) is None
 
 
+@pytest.mark.parametrize("depth", [1, 300, 2000])
+def test_an_article_nested_deep_in_its_page_is_read(depth):
+    # libxml2 stops at 256 levels unless the tree is read as huge: 300 wrappers hid the whole article
+    page = (DATA / "news_page.html").read_text(encoding="utf-8")
+    head, body = page.split("<body>", 1)
+    deep = f"{head}<body>{'<div>' * depth}{body.replace('</body>', '</div>' * depth + '</body>')}"
+    lines = extract_article(deep, "deep.html").text.split("\n")
+    assert [line[: len(start)] for line, start in zip(lines, STORY, strict=False)] == STORY
+    assert len(lines) == len(STORY)
+
+
 def test_page_without_article_text_is_refused():
     with pytest.raises(InputError) as err:
         read_article(DATA / "menu_only.html")

@@ -23,7 +23,7 @@ import dataclasses
 import gzip
 import hashlib
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -181,12 +181,21 @@ def _file(path: Path) -> Iterator[Article | Rejected]:
             yield Rejected(exc.where, exc.problem)
 
 
-def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | Rejected]:
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def iter_articles(
+    paths: Iterable[str | Path], on_other: Callable[[Path], None] | None = None
+) -> Iterator[Article | Rejected]:
     """Articles (or rejections) from files and folders, in a stable order.
 
     Args:
         paths: Files and folders; ``-`` reads stdin: JSONL (every line) when
             its first line is a JSON object, else one article.
+        on_other: Called with each file a folder holds that is not read: one
+            whose name ends otherwise than an article file's (hidden files and
+            folders aside). Named on its own, such a file is read as an article.
 
     Yields:
         :class:`Article` (with ``id`` set) or :class:`Rejected`.
@@ -200,7 +209,12 @@ def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | Rejected]:
             continue
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.name.lower().endswith(_SUFFIXES))
+            found = []
+            for p in sorted(path.rglob("*")):
+                if p.name.lower().endswith(_SUFFIXES):
+                    found.append(p)
+                elif on_other is not None and p.is_file() and not _hidden(p.relative_to(path)):
+                    on_other(p)
             files = [p for p in found if p.is_file()]
             for p in found:
                 if p.is_symlink() and not p.exists():
