@@ -14,11 +14,12 @@ import logging
 from wiretrace.errors import ConfigError, InputError, ModelError, StoreError, WiretraceError
 from wiretrace.pipeline import Engine, compare
 from wiretrace.settings import Settings
-from wiretrace.types import Article, ArticleView, Comparison, Fact, Link, Removed, Sentence
+from wiretrace.types import Article, ArticleView, ChangedFact, Comparison, Fact, Link, Removed, Sentence
 
 __all__ = [
     "Article",
     "ArticleView",
+    "ChangedFact",
     "Comparison",
     "ConfigError",
     "Engine",
@@ -48,3 +49,7 @@ def __getattr__(name: str) -> object:
 
         return read_article
     raise AttributeError(f"module 'wiretrace' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

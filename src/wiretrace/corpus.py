@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from collections import OrderedDict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,7 +29,7 @@ from wiretrace.core.provenance import Story, retold_closer
 from wiretrace.core.represent import Document
 from wiretrace.corpus_scan import ScanPostings, ScanReport, read_versions, scan
 from wiretrace.corpus_workers import prepare_in_worker, worker_pool
-from wiretrace.errors import InputError
+from wiretrace.errors import InputError, user_stacklevel
 from wiretrace.pipeline import Engine
 from wiretrace.report import direction_undecided
 from wiretrace.settings import Settings
@@ -169,6 +170,13 @@ class Corpus:
     """
 
     def __init__(self, store: Store, engine: Engine, cache_size: int | None = None) -> None:
+        if not isinstance(engine, Engine):
+            raise TypeError(f"Corpus(store, engine) takes an Engine, not {type(engine).__name__}")
+        if not all(hasattr(store, name) for name in ("add", "get", "find_digest", "pairs")):
+            raise TypeError(
+                "Corpus(store, engine) takes a store (SQLiteStore(path, store_fingerprint(settings)) or "
+                f"MemoryStore()), not {type(store).__name__}"
+            )
         self.store = store
         self.engine = engine
         self.settings = engine.settings
@@ -200,6 +208,11 @@ class Corpus:
             :class:`~wiretrace.errors.StoreError` and leaves the store as it was
             before that batch.
         """
+        if isinstance(items, str | bytes | os.PathLike | Article):
+            raise TypeError(
+                f"ingest() takes an iterable of Articles, not one {type(items).__name__}: "
+                "wrap one Article in a list; read files and folders with iter_articles(paths)"
+            )
         started = time.perf_counter()
         report = IngestReport()
 
@@ -221,6 +234,14 @@ class Corpus:
             for item in items:
                 if isinstance(item, Rejected):
                     reject(item)
+                    continue
+                if not isinstance(item, Article):
+                    raise TypeError(
+                        f"ingest() takes Articles (and Rejected), not {type(item).__name__}: "
+                        "read files and folders with iter_articles(paths)"
+                    )
+                if not item.id:
+                    reject(Rejected(item.path or f"{item.text[:40]!r}…", "article has no id (give it one: id=...)"))
                     continue
                 batch.append(item)
                 if len(batch) >= self.settings.batch_size:
@@ -391,6 +412,10 @@ class Corpus:
                     )
                 raise InputError(query, "no article with this id in the store (wiretrace ingest it first)")
             return self.documents([stored.rowid])[stored.rowid], stored.rowid
+        if not isinstance(query, Article):
+            raise TypeError(
+                f"a query is a stored article's id (str), an Article or a pathlib.Path, not {type(query).__name__}"
+            )
         rowid = self.store.find_digest(content_digest(query))
         if rowid is None:
             rowid = self._stored_as(query)
@@ -643,7 +668,33 @@ class Corpus:
         path = getattr(self.store, "path", None)
         if workers <= 1 or (not ingest and (not path or path == ":memory:")):
             return None
+        if not self.engine.from_settings:
+            # A worker builds its engine from the settings alone: this one's own parts would be lost there.
+            warnings.warn(
+                f"workers={workers} ignored: this engine was given its own embedder, lexicon or fitted models, "
+                "which worker processes cannot rebuild; the work is done in this process",
+                stacklevel=user_stacklevel(),
+            )
+            return None
         return worker_pool(None if ingest else path, self.settings, workers)
+
+    def forget(self, article_id: str) -> bool:
+        """Remove a stored article with its index keys and pairs; the articles paired with it are scanned again.
+
+        Returns:
+            False when no article has this id.
+        """
+        return self.store.forget(str(article_id))
+
+    def close(self) -> None:
+        """Close the store."""
+        self.store.close()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def stories(self) -> list[Story]:
         """Stories (connected related articles) with their provenance graphs, largest first.

@@ -13,7 +13,20 @@ the fix. Anything else escaping the library is a bug and keeps its traceback.
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "InputError", "ModelError", "StoreError", "WiretraceError"]
+import os
+import sys
+
+__all__ = ["ConfigError", "InputError", "ModelError", "StoreError", "WiretraceError", "user_stacklevel"]
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` for :func:`warnings.warn` that names the first caller outside wiretrace."""
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 class WiretraceError(Exception):

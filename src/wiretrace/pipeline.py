@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,7 +24,7 @@ from wiretrace.core.facts import facts_of_links
 from wiretrace.core.normalize import clean_text, plain_forms
 from wiretrace.core.represent import Document, Embedder, IndexTerms, Lexicon, StemGrams, index_terms, represent
 from wiretrace.core.sentences import split_sentences
-from wiretrace.errors import InputError
+from wiretrace.errors import InputError, user_stacklevel
 from wiretrace.settings import Settings
 from wiretrace.types import Article, ArticleView, Comparison, Sentence
 
@@ -66,6 +67,10 @@ class Engine:
         from wiretrace.adapters.fitted import Fitted, load_fitted
 
         threadpool_limits(limits=1, user_api="blas")
+        if settings is not None and not isinstance(settings, Settings):
+            raise TypeError(f"settings must be a Settings (Settings(**values)), not {type(settings).__name__}")
+        if fitted is not None and not isinstance(fitted, Fitted):
+            raise TypeError(f"fitted must be a Fitted (adapters.fitted.load_fitted), not {type(fitted).__name__}")
         self.settings = settings or Settings()
         if embedder is None:
             from wiretrace.adapters.models import load_embedder
@@ -77,7 +82,13 @@ class Engine:
             lexicon = FrequencyLexicon()
         self.embedder = embedder
         self.lexicon = lexicon
-        self.fitted: Fitted = fitted if isinstance(fitted, Fitted) else load_fitted()
+        # Worker processes (a scan's, an ingest's) build their engine from the settings alone: is it this one?
+        self.from_settings = (
+            getattr(embedder, "model_setting", None) == self.settings.model
+            and type(lexicon).__name__ == "FrequencyLexicon"
+            and fitted is None
+        )
+        self.fitted: Fitted = fitted or load_fitted()
         self.align_settings = AlignSettings(
             link_threshold=self.settings.link_threshold,
             gap_threshold=self.settings.gap_threshold,
@@ -245,6 +256,17 @@ class _Precomputed:
         return self._vectors
 
 
+# A one-line str that ends as an article file's name does, with no room for a sentence before it.
+_FILE_NAME = re.compile(r"[^\s!?]\S*(?: \S+){0,3}\.(?:txt|html?|jsonl|ndjson|warc(?:\.gz)?)", re.IGNORECASE)
+
+
+def _is_file(name: str) -> bool:
+    try:
+        return Path(name).is_file()
+    except OSError:  # a name too long, say
+        return False
+
+
 def _as_article(value: Article | str | os.PathLike[str], name: str) -> Article:
     if isinstance(value, Article):
         return value
@@ -253,12 +275,20 @@ def _as_article(value: Article | str | os.PathLike[str], name: str) -> Article:
 
         return read_article(Path(value))
     if isinstance(value, str):
-        if "\n" not in value and len(value) < 4096 and " " not in value.strip() and Path(value).is_file():
-            warnings.warn(
-                f"compare() reads a str as the article's text, and {value!r} names a file: "
-                f"pass Path({value!r}) (or read_article) to compare what it holds",
-                stacklevel=4,
-            )
+        line = value.strip()
+        if len(line) < 1024 and len(line.splitlines()) == 1:
+            if _is_file(line):
+                warnings.warn(
+                    f"compare() reads a str as the article's text, and {value!r} names a file: "
+                    f"pass Path({value!r}) (or read_article) to compare what it holds",
+                    stacklevel=user_stacklevel(),
+                )
+            elif _FILE_NAME.fullmatch(line):
+                warnings.warn(
+                    f"compare() reads a str as the article's text, and {value!r} looks like a file name, "
+                    "but no such file is there: pass a Path to read a file",
+                    stacklevel=user_stacklevel(),
+                )
         return Article(text=value, id=name)
     raise TypeError(f"compare() takes an Article, a str (the text) or a path, not {type(value).__name__}")
 

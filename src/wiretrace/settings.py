@@ -9,6 +9,7 @@ with ``--config`` (keys as below, top level), then these defaults.
 from __future__ import annotations
 
 import dataclasses
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -102,6 +103,18 @@ class Settings:
     wire_versions: bool = True
 
     def __post_init__(self) -> None:
+        for f in fields(self):
+            value, default = getattr(self, f.name), f.default
+            if isinstance(default, bool):
+                ok = isinstance(value, bool)  # "false" is a true value: refused, not read as true
+            elif isinstance(default, int | float):  # a float setting takes a whole number too; numpy's count
+                kind_of = numbers.Real if isinstance(default, float) else numbers.Integral
+                ok = isinstance(value, kind_of) and not isinstance(value, bool)
+            else:
+                ok = isinstance(value, type(default))
+            if not ok:
+                kind = "a boolean (True or False)" if isinstance(default, bool) else _KINDS[type(default)]
+                raise ConfigError(f"setting {f.name}={value!r} is not {kind}")
         checks = {
             "link_threshold": 0.0 < self.link_threshold < 1.0,
             "gap_threshold": 0.0 < self.gap_threshold <= self.link_threshold,

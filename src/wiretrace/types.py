@@ -7,7 +7,9 @@ as it was read, so evidence can be shown in the original.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 __all__ = [
@@ -57,6 +59,23 @@ class Article:
     url: str | None = None
     path: str | None = None
     header: int = 0
+
+    def __post_init__(self) -> None:
+        # An Article built in Python may hold anything: refused here, in words, not deep inside the engine.
+        if not isinstance(self.text, str):
+            hint = " (decode the bytes, or read the file with read_article)" if isinstance(self.text, bytes) else ""
+            raise TypeError(f"Article text must be a str, not {type(self.text).__name__}{hint}")
+        if isinstance(self.published, date):  # a datetime is a date too
+            object.__setattr__(self, "published", self.published.isoformat())
+        if isinstance(self.path, os.PathLike):
+            object.__setattr__(self, "path", os.fspath(self.path))
+        for name in ("id", "title", "published", "outlet", "url", "path"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"Article {name} must be a str or None, not {type(value).__name__} ({value!r:.60})")
+        header = self.header
+        if isinstance(header, bool) or not isinstance(header, int) or not 0 <= header <= len(self.text):
+            raise ValueError(f"Article header={header!r} is not a count of leading characters of its text")
 
 
 @dataclass(frozen=True)

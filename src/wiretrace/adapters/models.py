@@ -48,6 +48,7 @@ class StaticEmbedder:
         if not (path / "model.safetensors").is_file():
             raise ModelError(f"{path}: no model2vec model here (model.safetensors missing)")
         self.name = f"static:{path.name}"
+        self.model_setting: str | None = None  # the ``model`` setting it was loaded for, by load_embedder
         self._model = StaticModel.from_pretrained(str(path), normalize=True)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -78,6 +79,7 @@ class TransformerEmbedder:
         except Exception as exc:  # the library raises many types for "not found"
             raise ModelError(f"cannot load model {name_or_path!r}: {str(exc).splitlines()[0]}") from exc
         self.name = f"st:{name_or_path}"
+        self.model_setting: str | None = None  # the ``model`` setting it was loaded for, by load_embedder
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors for ``texts``."""
@@ -133,12 +135,16 @@ def load_embedder(model: str = DEFAULT_MODEL) -> StaticEmbedder | TransformerEmb
         >>> load_embedder().encode(["Seoul has 450,000 troops."]).shape[0]
         1
     """
-    if model == DEFAULT_MODEL:
-        return StaticEmbedder(_bundled_path())
+    embedder: StaticEmbedder | TransformerEmbedder
     path = Path(os.path.expanduser(model))
-    if (path / "model.safetensors").is_file() and (path / "modules.json").is_file() and _is_static(path):
-        return StaticEmbedder(path)
-    return TransformerEmbedder(model)
+    if model == DEFAULT_MODEL:
+        embedder = StaticEmbedder(_bundled_path())
+    elif (path / "model.safetensors").is_file() and (path / "modules.json").is_file() and _is_static(path):
+        embedder = StaticEmbedder(path)
+    else:
+        embedder = TransformerEmbedder(model)
+    embedder.model_setting = model  # what a worker process given the same settings loads
+    return embedder
 
 
 def _is_static(path: Path) -> bool:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import codecs
 import json
 import math
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -484,7 +485,8 @@ def read_article(path: str | Path, kind: str | None = None) -> Article:
         kind: Force ``txt``, ``html`` or ``jsonl`` instead of guessing.
 
     Returns:
-        The :class:`Article`, with ``path`` set for messages (``<stdin>`` for ``-``).
+        The :class:`Article`, with ``path`` set for messages (``<stdin>`` for ``-``). Of a JSONL file, the
+        first line's: :func:`read_jsonl` (or :func:`~wiretrace.adapters.inputs.iter_articles`) reads them all.
 
     Raises:
         InputError: Missing, unreadable, binary, empty, undecodable or malformed input.
@@ -493,4 +495,6 @@ def read_article(path: str | Path, kind: str | None = None) -> Article:
         >>> read_article("../shared/seeds/000_3c120438f9401b4a.txt").published  # doctest: +SKIP
         '2025-11-03'
     """
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"read_article() takes a path (str or pathlib.Path), not {type(path).__name__}")
     return read_bytes(_read(path), _where(path), kind)

@@ -16,7 +16,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from wiretrace.adapters.store.base import AddResult, PairRecord, StoredArticle, article_digest, drop_forgotten
 from wiretrace.errors import StoreError
@@ -451,5 +451,23 @@ class SQLiteStore:
         return out
 
     def close(self) -> None:
-        """Release the store."""
-        self._db.close()
+        """Release the store; using it afterwards raises :class:`StoreError`."""
+        if isinstance(self._db, sqlite3.Connection):
+            self._db.close()
+            self._db = cast(sqlite3.Connection, _Closed(self.path))
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Closed:
+    """The connection of a closed store: any use of it is one clear error, not sqlite3's."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+
+    def __getattr__(self, name: str) -> Any:
+        raise StoreError(f"{self._path}: the store is closed")

@@ -1,0 +1,144 @@
+"""The Python API refuses a mistake at its door, in words, on the seed pair: not with an AttributeError from
+deep inside, a lost batch, or a confident verdict on a file name read as text."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import warnings
+from pathlib import Path
+
+import pytest
+
+from wiretrace import Article, ConfigError, Engine, Settings, StoreError
+from wiretrace.adapters.lexicon import FrequencyLexicon
+from wiretrace.adapters.store import MemoryStore, SQLiteStore
+from wiretrace.corpus import Corpus, store_fingerprint
+
+
+@pytest.mark.parametrize(
+    ("fields", "error", "words"),
+    [
+        ({"text": None}, TypeError, "Article text must be a str, not NoneType"),
+        ({"text": b"Seoul"}, TypeError, "not bytes (decode the bytes"),
+        ({"published": 20251103}, TypeError, "Article published must be a str or None, not int"),
+        ({"outlet": 5}, TypeError, "Article outlet must be a str or None"),
+        ({"id": 7}, TypeError, "Article id must be a str or None"),
+        ({"header": -5}, ValueError, "header=-5 is not a count of leading characters"),
+    ],
+)
+def test_an_article_of_wrong_types_is_refused_when_built(seed_source, fields, error, words):
+    with pytest.raises(error, match=words.replace("(", r"\(")):
+        dataclasses.replace(seed_source, **fields)
+
+
+def test_an_article_takes_a_date_and_a_path_object(seed_source, seed_source_path):
+    article = dataclasses.replace(seed_source, published=datetime.date(2025, 11, 3), path=seed_source_path)
+    assert article.published == "2025-11-03" and article.path == str(seed_source_path)
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ({"link_threshold": "x"}, "link_threshold='x' is not a number"),
+        ({"max_chars": None}, "max_chars=None is not a whole number"),
+        ({"agency_rule": "false"}, "agency_rule='false' is not a boolean"),  # a str "false" is true
+        ({"max_merge": 2.5}, "max_merge=2.5 is not a whole number"),
+    ],
+)
+def test_settings_of_wrong_types_are_a_config_error(value, words):
+    with pytest.raises(ConfigError, match=words):
+        Settings(**value)
+
+
+def test_engine_parts_of_wrong_types_are_refused():
+    with pytest.raises(TypeError, match="settings must be a Settings"):
+        Engine({"link_threshold": 0.6})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="fitted must be a Fitted"):
+        Engine(fitted="garbage")
+
+
+def test_a_str_that_names_a_file_or_looks_like_one_is_warned_of_at_the_callers_line(engine, seed_rewrite):
+    for name in ("../shared/seeds/missing.txt", "my story.html"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            engine.compare(name, seed_rewrite)
+        (warning,) = caught
+        assert "looks like a file name, but no such file is there" in str(warning.message)
+        assert warning.filename == __file__  # this line, not wiretrace's own
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        engine.compare("Seoul has 450,000 troops, said the ministry of defence.txt", seed_rewrite)
+
+
+@pytest.fixture
+def source(seed_source):
+    return dataclasses.replace(seed_source, id="000")
+
+
+@pytest.fixture
+def rewrite(seed_rewrite):
+    return dataclasses.replace(seed_rewrite, id="002")
+
+
+@pytest.fixture
+def store(tmp_path, engine):
+    with SQLiteStore(tmp_path / "w.db", store_fingerprint(engine.settings)) as store:
+        yield store
+
+
+def test_an_article_without_an_id_is_rejected_and_the_rest_of_its_batch_goes_in(store, engine, source):
+    report = Corpus(store, engine).ingest([source, Article("Seoul has 450,000 troops, officials said.")])
+    assert report.added == 1 and store.get(str(source.id)) is not None
+    (rejected,) = report.rejected
+    assert rejected.reason == "article has no id (give it one: id=...)"
+    assert rejected.where.startswith("'Seoul has 450,000")
+
+
+def test_corpus_calls_of_wrong_types_say_what_they_take(store, engine, source):
+    corpus = Corpus(store, engine)
+    with pytest.raises(TypeError, match="not one str: wrap one Article in a list"):
+        corpus.ingest(source.text)
+    with pytest.raises(TypeError, match="not one Article"):
+        corpus.ingest(source)
+    with pytest.raises(TypeError, match=r"ingest\(\) takes Articles .* not PosixPath"):
+        corpus.ingest([Path(str(source.path))])
+    with pytest.raises(TypeError, match=r"a query is a stored article.s id .* not int"):
+        corpus.sources(1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="takes an Engine, not NoneType"):
+        Corpus(store, None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"takes a store .* not str"):
+        Corpus("news.db", engine)  # type: ignore[arg-type]
+
+
+def test_a_closed_store_says_so(tmp_path, engine, source):
+    with Corpus(SQLiteStore(tmp_path / "w.db", store_fingerprint(engine.settings)), engine) as corpus:
+        corpus.ingest([source])
+    for use in (corpus.store.count, lambda: corpus.sources(str(source.id)), lambda: corpus.ingest([source])):
+        with pytest.raises(StoreError, match=r"w\.db: the store is closed"):
+            use()
+    corpus.close()  # twice is no error
+
+
+def test_workers_cannot_rebuild_an_engine_given_its_own_parts(tmp_path, engine, source, rewrite):
+    """Workers build Engine(settings): an engine with its own lexicon is used in this process, and said so."""
+
+    class Lexicon(FrequencyLexicon):
+        pass
+
+    own = Engine(engine.settings, embedder=engine.embedder, lexicon=Lexicon())
+    shared = Engine(engine.settings, embedder=engine.embedder, lexicon=engine.lexicon)
+    assert shared.from_settings and not own.from_settings
+    with Corpus(SQLiteStore(tmp_path / "w.db", store_fingerprint(engine.settings)), own) as corpus:
+        corpus.ingest([source, rewrite])
+        with pytest.warns(UserWarning, match="workers=2 ignored: this engine was given its own") as caught:
+            corpus.scan(workers=2)
+        assert caught[0].filename == __file__
+        assert len(corpus.store.pairs()) == 1
+
+
+def test_forget_through_the_corpus(engine, source):
+    corpus = Corpus(MemoryStore(), engine)
+    corpus.ingest([source])
+    assert corpus.forget(str(source.id)) and corpus.store.count() == 0
+    assert not corpus.forget(str(source.id))
