@@ -377,7 +377,34 @@ def test_eval_meter_on_a_split_too_small_to_cross_validate_skips_the_baseline(tm
     report = evaluate_meter(str(_meter_split(tmp_path / "m", with_pa=True)), engine)
     assert report["counts"]["newspaper_texts"] == 1
     assert "skipped" in report["baseline"] and "two story groups" in report["baseline"]["skipped"]
-    assert set(report["margin"]) == {"align_token_f1"}
+    # no annotated SGML: align is not measured, not a figure of 0
+    assert report["align"]["token_f1"] is None and report["align"]["note"].startswith("not measured")
+    assert report["margin"] == {}
+
+
+def test_a_meter_split_is_read_as_a_held_out_copy_may_lay_it_out(tmp_path):
+    """Wire copy of a story with no labelled paper (retrieval ranks every PA text), a hidden file, a label
+    row given twice, a byte order mark, a text re-encoded as UTF-8, a label outside the layout."""
+    from wiretrace.evaluate.meter_data import load_meter
+
+    split = _meter_split(tmp_path / "m", with_pa=True)
+    other = split / "PA" / "rawtexts" / "showbiz" / "02.01.00" / "ferry" / "ferry1.txt"
+    other.parent.mkdir(parents=True)
+    other.write_text("The ferry service to Eastholm will resume on Monday, the operator said.", encoding="utf-8")
+    (other.parent / ".DS_Store").write_bytes(b"\x00\x01")
+    paper = split / "newspapers" / "rawtexts" / "courts" / "01.01.00" / "harbour" / "harbour1_times.txt"
+    paper.write_text("Eastholm\u2019s harbour board approved a \u20ac48 million expansion.\n", encoding="utf-8")
+    labels = split / "labels.jsonl"
+    labels.write_bytes(b"\xef\xbb\xbf" + labels.read_bytes() * 2)
+    loaded = load_meter(split)
+    assert sorted(loaded.pa) == ["courts/01.01.00/harbour", "showbiz/02.01.00/ferry"]
+    assert [a.id for a in loaded.pa["showbiz/02.01.00/ferry"]] == ["PA/rawtexts/showbiz/02.01.00/ferry/ferry1.txt"]
+    (text,) = loaded.newspapers
+    assert text.article.text.startswith("Eastholm\u2019s harbour board approved a \u20ac48")
+    row = {"newspaper_file": "PA/rawtexts/courts/01.01.00/harbour/harbour1.txt", "group": "g", "label": "non-derived"}
+    labels.write_text(labels.read_text(encoding="utf-8-sig") + json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"labels.jsonl:3: .* is not under newspapers/rawtexts/"):
+        load_meter(split)
 
 
 def test_a_clough_listing_without_answers_is_named(tmp_path):
@@ -386,3 +413,29 @@ def test_a_clough_listing_without_answers_is_named(tmp_path):
     (tmp_path / "file_information.csv").write_text("File,Task,Category\n", encoding="utf-8")
     with pytest.raises(InputError, match="no answers listed"):
         load_clough(tmp_path)
+
+
+def test_eval_scan_scores_texts_the_store_keeps_once(tmp_path, engine):
+    """Two stories sharing their wire text and a paper's text: the store keeps one of each, and the pair kept
+    stands for both stories (was: the second story's paper missed, and --sources crashed on it). A text
+    refused at ingest is a miss said as such."""
+    import shutil
+
+    from wiretrace.evaluate.scan import evaluate_scan
+
+    split = _meter_split(tmp_path / "m", with_pa=True)
+    rows = [json.loads((split / "labels.jsonl").read_text(encoding="utf-8"))]
+    for top in ("PA/rawtexts", "newspapers/rawtexts"):
+        shutil.copytree(split / top / "courts/01.01.00/harbour", split / top / "courts/02.01.00/harbour")
+    rows.append({**rows[0], "newspaper_file": rows[0]["newspaper_file"].replace("01.01.00", "02.01.00")})
+    rows[1]["group"] = "courts/02.01.00/harbour"
+    (split / "labels.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    report = evaluate_scan(str(split), engine, sources=True)
+    assert report["counts"]["articles"] == 2
+    assert report["pairs"]["right"] == 1 and report["pairs"]["wrong"] == 0
+    assert report["pairs"]["recall"] == 1.0 and report["pairs"]["expected"] == 2
+    assert report["sources"]["first"] == {"own_pa": 2, "other_pa": 0, "not_pa": 0, "none": 0}
+    (split / rows[1]["newspaper_file"]).write_text("—\n", encoding="utf-8")
+    report = evaluate_scan(str(split), engine, sources=True)
+    assert report["pairs"]["missed_by_kind"] == {"not stored (no article text)": 1}
+    assert report["sources"]["first"] == {"own_pa": 1, "other_pa": 0, "not_pa": 0, "none": 1}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wiretrace.errors import InputError
+from wiretrace.evaluate.meter_data import read_dataset_text
 from wiretrace.types import Article
 
 __all__ = ["CloughAnswer", "CloughCorpus", "load_clough"]
@@ -40,8 +41,8 @@ class CloughCorpus:
 
 
 def _read(path: Path) -> Article:
-    text = path.read_bytes().decode("cp1252", errors="replace").replace("\r\n", "\n")
-    return Article(text=text, id=path.name, path=str(path))
+    # 24 of the 100 files are UTF-8 (two task sources among them): read as cp1252, ’ became â€™
+    return Article(text=read_dataset_text(path), id=path.name, path=str(path))
 
 
 def load_clough(root: str | Path) -> CloughCorpus:

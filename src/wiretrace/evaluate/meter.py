@@ -211,6 +211,9 @@ def _align(engine: Engine, prep: _Prepared) -> dict[str, Any]:
                     gold.append(label)
                     pred.append(i in linked)
                     groups.append(ann.group)
+    if not gold:
+        note = "not measured: no annotated SGML (Verbatim/Rewrite/New tags matching its raw text) in this split"
+        return {"token_f1": None, "tokens": 0, "texts": 0, "note": note, "baseline_all_derived_f1": None}
     return {
         "token_f1": round(binary_f1(gold, pred), 4),
         "tokens": len(gold),
@@ -249,6 +252,8 @@ def _intervals(split: MeterSplit, classify: dict, baseline: dict, align: dict) -
                 "delta": round(classify[name] - baseline[name], 4),
                 "ci95": texts.interval(ours[name] - values),
             }
+    if "_tokens" not in align:
+        return margin
     groups, tokens_gold, tokens_pred = align.pop("_tokens")
     tokens = GroupBootstrap(groups)
     token_f1 = tokens.f1(tokens_gold, tokens_pred, [True, False], [True])
@@ -318,6 +323,9 @@ def evaluate_meter(
             "pa_texts": sum(len(v) for v in split.pa.values()),
             "newspaper_texts": len(split.newspapers),
             "annotated_texts": len(split.annotated),
+            # labelled papers whose story has no wire copy: classified against nothing, not retrieved
+            "groups_without_pa": len({t.group for t in split.newspapers if not split.pa.get(t.group)}),
+            "annotated_unmatched": split.annotated_unmatched,
         },
         "wall_s": round(time.perf_counter() - started, 1),
     }

@@ -17,13 +17,13 @@ import json
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from wiretrace.adapters.readers import article_from_text
 from wiretrace.errors import InputError
 from wiretrace.types import Article
 
-__all__ = ["AnnotatedText", "MeterSplit", "NewspaperText", "load_meter", "read_annotated"]
+__all__ = ["AnnotatedText", "MeterSplit", "NewspaperText", "load_meter", "read_annotated", "read_dataset_text"]
 
 LABELS = ("wholly-derived", "partially-derived", "non-derived")
 
@@ -61,10 +61,18 @@ class MeterSplit:
     pa: dict[str, tuple[Article, ...]]
     newspapers: tuple[NewspaperText, ...]
     annotated: tuple[AnnotatedText, ...]
+    annotated_unmatched: int = 0
 
 
-def _read_latin1(path: Path) -> str:
-    return path.read_bytes().decode("cp1252", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+def read_dataset_text(path: Path) -> str:
+    """A data set file's text: UTF-8 where it is (a copy re-encoded, part of Clough's corpus), else cp1252, as
+    METER was written; line ends made ``\n``."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _article(path: Path, root: Path, text: str, outlet: str) -> Article:
@@ -92,7 +100,7 @@ def read_annotated(path: Path, raw: Article, group: str) -> AnnotatedText | None
         None when the file carries no ``Verbatim``/``Rewrite``/``New`` tags or
         its characters match less than 90% of the raw text's.
     """
-    body = _BODY.search(_read_latin1(path))
+    body = _BODY.search(read_dataset_text(path))
     if not body or not _TAG.search(body.group(1)):
         return None
     labels: list[bool | None] = []
@@ -142,8 +150,9 @@ def load_meter(root: str | Path) -> MeterSplit:
         raise InputError(str(root), "not a METER split (labels.jsonl missing)")
     newspapers = []
     groups: set[str] = set()
+    seen: dict[str, tuple[str, str]] = {}
     try:
-        lines = labels_path.read_bytes().decode("utf-8").splitlines()
+        lines = labels_path.read_bytes().decode("utf-8-sig").splitlines()
     except UnicodeDecodeError as exc:
         raise InputError(str(labels_path), f"undecodable bytes at offset {exc.start} (not UTF-8 JSONL)") from None
     for n, line in enumerate(lines, 1):
@@ -156,26 +165,39 @@ def load_meter(root: str | Path) -> MeterSplit:
             raise InputError(f"{labels_path}:{n}", f"bad label row ({exc})") from None
         if label not in LABELS:
             raise InputError(f"{labels_path}:{n}", f"unknown label {label!r} (one of {', '.join(LABELS)})")
+        if not PurePosixPath(rel).is_relative_to("newspapers/rawtexts"):
+            raise InputError(f"{labels_path}:{n}", f"{rel!r} is not under newspapers/rawtexts/")
+        if rel in seen:  # a row given twice counts once; given twice otherwise, it is no label
+            if seen[rel] != (group, label):
+                raise InputError(f"{labels_path}:{n}", f"{rel} is labelled twice, otherwise: {seen[rel]}")
+            continue
+        seen[rel] = (group, label)
         path = root / rel
         if not path.is_file():
             raise InputError(str(path), "listed in labels.jsonl but missing")
         outlet = path.stem.rsplit("_", 1)[-1]
-        newspapers.append(NewspaperText(_article(path, root, _read_latin1(path), outlet), group, label))
+        newspapers.append(NewspaperText(_article(path, root, read_dataset_text(path), outlet), group, label))
         groups.add(group)
     pa: dict[str, tuple[Article, ...]] = {}
     pa_root = root / "PA" / "rawtexts"
-    for group in sorted(groups):
+    # Every story's wire copy, labelled papers or not: retrieval ranks every PA text of the split.
+    folders = {p.relative_to(pa_root).as_posix() for p in pa_root.glob("*/*/*") if p.is_dir()}
+    for group in sorted(groups | {g for g in folders if not any(part.startswith(".") for part in g.split("/"))}):
         folder = pa_root / group
         files = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
-        pa[group] = tuple(_article(p, root, _read_latin1(p), "PA") for p in files)
+        files = [p for p in files if not p.name.startswith(".")]  # .DS_Store is no wire copy
+        pa[group] = tuple(_article(p, root, read_dataset_text(p), "PA") for p in files)
     if not newspapers:
         raise InputError(str(labels_path), "no labelled newspaper texts")
     if not any(pa.values()):
         raise InputError(str(pa_root), "no PA texts (expected PA/rawtexts/<domain>/<date>/<catchline>/ folders)")
     annotated = []
+    unmatched = 0
     for text in newspapers:
         rel = Path(text.article.id or "").relative_to("newspapers/rawtexts")
         sgml = root / "newspapers" / "annotated" / rel.with_suffix(".sgml")
         if sgml.is_file() and (item := read_annotated(sgml, text.article, text.group)):
             annotated.append(item)
-    return MeterSplit(root, pa, tuple(newspapers), tuple(annotated))
+        elif sgml.is_file() and _TAG.search(read_dataset_text(sgml)):
+            unmatched += 1  # tagged, but another text than its raw file's
+    return MeterSplit(root, pa, tuple(newspapers), tuple(annotated), unmatched)

@@ -43,17 +43,34 @@ from typing import Any
 
 from wiretrace.adapters.inputs import iter_articles
 from wiretrace.adapters.store import SQLiteStore
-from wiretrace.corpus import Corpus, store_fingerprint
+from wiretrace.corpus import Corpus, content_digest, store_fingerprint
 from wiretrace.errors import InputError
 from wiretrace.evaluate.meter_data import NewspaperText, load_meter
 from wiretrace.evaluate.metrics import GroupBootstrap
 from wiretrace.pipeline import Engine
+from wiretrace.types import Article
 
 __all__ = ["evaluate_scan"]
 
 
+def _stored_names(corpus: Corpus, articles: list[Article]) -> dict[str, str]:
+    """Each text's name in the store: its own id, or the id of the stored text it repeats (same text, same
+    outlet: ingest keeps one). A text refused at ingest (no article text) has none."""
+    out = {}
+    for a in articles:
+        if corpus.store.get(str(a.id)) is not None:
+            out[str(a.id)] = str(a.id)
+        elif (rowid := corpus.store.find_digest(content_digest(a))) is not None and (kept := corpus.store.get(rowid)):
+            out[str(a.id)] = str(kept.article.id)
+    return out
+
+
 def _ask_sources(
-    corpus: Corpus, pa_group: dict[str, str], derived: list[NewspaperText], progress: Callable[[str], None]
+    corpus: Corpus,
+    pa_groups: dict[str, set[str]],
+    stored_as: dict[str, str],
+    derived: list[NewspaperText],
+    progress: Callable[[str], None],
 ) -> dict[str, Any]:
     """Where each derived METER text's first source falls: a PA text of its group, another PA text, other, none.
 
@@ -65,16 +82,20 @@ def _ask_sources(
     firsts = {kind: {"own_pa": 0, "other_pa": 0, "not_pa": 0, "none": 0} for kind in ("all", "rewrites")}
     started = time.perf_counter()
     for text in derived:
-        found = corpus.sources(str(text.article.id))
+        if str(text.article.id) not in stored_as:
+            firsts["all"]["none"] += 1
+            firsts["rewrites"]["none"] += 1
+            continue
+        found = corpus.sources(stored_as[str(text.article.id)])
         rewrites = [m for m in found if m.comparison.relation == "rewrite" or m.versions is not None]
         for kind, matches in (("all", found), ("rewrites", rewrites)):
             top = str(matches[0].article.article.id) if matches else None
             if top is None:
                 firsts[kind]["none"] += 1
-            elif top not in pa_group:
+            elif top not in pa_groups:
                 firsts[kind]["not_pa"] += 1
             else:
-                firsts[kind]["own_pa" if pa_group[top] == text.group else "other_pa"] += 1
+                firsts[kind]["own_pa" if text.group in pa_groups[top] else "other_pa"] += 1
     n = max(len(derived), 1)
     return {
         "recall_at_1": round(firsts["all"]["own_pa"] / n, 4),
@@ -135,13 +156,20 @@ def evaluate_scan(
     if seeds and sum(p.name.startswith(("000_", "002_")) for p in seed_files) != 2:
         raise InputError(seeds, "no seed pair here (one 000_*.txt source and one 002_*.txt rewrite)")
     split = load_meter(meter)
-    pa_group = {str(a.id): g for g, arts in split.pa.items() for a in arts}
     derived = [t for t in split.newspapers if t.label != "non-derived" and split.pa.get(t.group)]
     with tempfile.TemporaryDirectory() as tmp:
         store = SQLiteStore(db or str(Path(tmp) / "scan.db"), store_fingerprint(engine.settings))
         corpus = Corpus(store, engine)
         progress("ingest METER")
-        corpus.ingest([a for arts in split.pa.values() for a in arts] + [t.article for t in split.newspapers])
+        meter_texts = [a for arts in split.pa.values() for a in arts] + [t.article for t in split.newspapers]
+        corpus.ingest(meter_texts)
+        stored_as = _stored_names(corpus, meter_texts)
+        # A wire text two stories share is stored once, and is each story's wire copy.
+        pa_groups: dict[str, set[str]] = {}
+        for g, arts in split.pa.items():
+            for a in arts:
+                if str(a.id) in stored_as:
+                    pa_groups.setdefault(stored_as[str(a.id)], set()).add(g)
         if background:
             progress("ingest background")
             corpus.ingest(iter_articles([background]))
@@ -159,13 +187,14 @@ def evaluate_scan(
             if "versions" in record.summary:
                 read_so.add((record.a, record.b))
             for x, y in ((names[record.a], names[record.b]), (names[record.b], names[record.a])):
-                if y in pa_group:
-                    with_pa.setdefault(x, set()).add((pa_group[y], record.relation))
+                for group in pa_groups.get(y, ()):
+                    with_pa.setdefault(x, set()).add((group, record.relation))
         n_articles = store.count()
-        ranked = _ask_sources(corpus, pa_group, derived, progress) if sources else None
+        ranked = _ask_sources(corpus, pa_groups, stored_as, derived, progress) if sources else None
         store.close()
 
-    paper = {str(t.article.id): t for t in split.newspapers}
+    paper = {str(t.article.id): t for t in split.newspapers if stored_as.get(str(t.article.id)) == str(t.article.id)}
+    pa_group = {name: min(groups) for name, groups in pa_groups.items()}  # one story to name it by
     seed_ids = [str(p) for p in seed_files]
     seed_pair = {s for s in seed_ids if Path(s).name.startswith(("000_", "002_"))}
 
@@ -186,7 +215,7 @@ def evaluate_scan(
         wrong[why] = wrong.get(why, 0) + 1
         scored.append((group, False))
 
-    found: set[str] = set()
+    linked: set[tuple[str, str]] = set()  # (stored paper, story of a wire text an edge joins it to)
     direction_ok = direction_n = 0
     by_basis: dict[str, list[int]] = {}
     seed_found = False
@@ -200,19 +229,19 @@ def evaluate_scan(
             if pair_kinds == {"pa", "paper"}:
                 p, n = (s, d) if ks == "pa" else (d, s)
                 text = paper[n]
-                if pa_group[p] == text.group and text.label != "non-derived":
+                linked.update((n, group) for group in pa_groups[p])
+                if text.group in pa_groups[p] and text.label != "non-derived":
                     right += 1
                     scored.append((text.group, True))
-                    found.add(n)
                     direction_n += 1
                     direction_ok += ks == "pa"
                     tally = by_basis.setdefault(e.basis or "text", [0, 0])
                     tally[0] += ks == "pa"
                     tally[1] += 1
                 else:
-                    miss("pa-paper other group" if pa_group[p] != text.group else "pa-paper non-derived", text.group)
+                    miss("pa-paper non-derived" if text.group in pa_groups[p] else "pa-paper other group", text.group)
             elif pair_kinds == {"pa"}:
-                if pa_group[s] == pa_group[d]:
+                if pa_groups[s] & pa_groups[d]:
                     unknown["pa-pa same group"] = unknown.get("pa-pa same group", 0) + 1
                 else:
                     miss("pa-pa other group", pa_group[d])
@@ -239,7 +268,9 @@ def evaluate_scan(
                 by_reading["wrong"] += sum(wrong.values()) - before[1]
     n_wrong = sum(wrong.values())
     expected = len(derived) + (1 if len(seed_pair) == 2 else 0)
-    hits = sum(str(t.article.id) in found for t in derived) + (1 if seed_found else 0)
+    # A paper the store keeps once (the same text twice) is found when the copy kept is joined to its story's wire.
+    found = {str(t.article.id) for t in derived if (stored_as.get(str(t.article.id)), t.group) in linked}
+    hits = len(found) + (1 if seed_found else 0)
     expected_items = [(t.group, str(t.article.id) in found) for t in derived]
     if len(seed_pair) == 2:
         expected_items.append(("seed", seed_found))
@@ -253,8 +284,11 @@ def evaluate_scan(
     missed: dict[str, int] = {}
     for t in derived:
         if str(t.article.id) not in found:
-            rels = {rel for group, rel in with_pa.get(str(t.article.id), set()) if group == t.group}
+            kept = stored_as.get(str(t.article.id))
+            rels = {rel for group, rel in with_pa.get(kept or "", set()) if group == t.group}
             why = "rewrite, no edge" if "rewrite" in rels else "same-event" if rels else "unrelated"
+            if kept is None:
+                why = "not stored (no article text)"
             missed[why] = missed.get(why, 0) + 1
     story_of = {names[r]: n for n, st in enumerate(stories) for r in st.articles}
     meter_items = {**{p: g for p, g in pa_group.items()}, **{n: t.group for n, t in paper.items()}}
