@@ -7,6 +7,7 @@ and keeps its traceback.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -111,12 +112,42 @@ def _parse_set(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def _json_lines(path: str) -> int:
+    """Non-blank lines of a JSONL file (0 when it cannot be read again)."""
+    try:
+        with open(path, "rb") as f:
+            return sum(1 for line in f if line.strip())
+    except OSError:
+        return 0
+
+
 def _progress(message: str) -> None:
     click.echo(f"… {message}", err=True)
 
 
 def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The options every engine command shares: --config and --model."""
+    """The options every engine command shares, --config, --model and --set, read into one ``settings``.
+
+    The command is called with ``settings`` (a :class:`Settings`, by :func:`build_settings`'s precedence)
+    in place of the three.
+    """
+
+    @functools.wraps(func)
+    def with_settings(*args: Any, config: str | None, model: str | None, set_values: tuple[str, ...], **kw: Any) -> Any:
+        return func(*args, settings=build_settings(config, {**_parse_set(set_values), "model": model}), **kw)
+
+    return config_options(with_settings)
+
+
+def config_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--config, --model and --set as they are given (``config show`` tells their layers apart)."""
+    func = click.option(
+        "--set",
+        "set_values",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="Set any setting for this run, e.g. --set link_threshold=0.6 (repeatable; beats env and --config).",
+    )(func)
     func = click.option(
         "--model",
         help="Embedding model: 'bundled' (default), a model2vec folder, or a sentence-transformers path or name.",
@@ -129,17 +160,6 @@ def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
         help="TOML file of settings (see `wiretrace config show`).",
     )(func)
     return func
-
-
-def set_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--set NAME=VALUE``: any setting on the command line (highest precedence)."""
-    return click.option(
-        "--set",
-        "set_values",
-        multiple=True,
-        metavar="NAME=VALUE",
-        help="Set any setting for this run, e.g. --set link_threshold=0.6 (repeatable; beats env and --config).",
-    )(func)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -157,17 +177,7 @@ def cli() -> None:
     "--color/--no-color", default=None, help="Colour the terminal report (default: when stdout is a terminal)."
 )
 @settings_options
-@set_option
-def compare(
-    a: str,
-    b: str,
-    as_json: bool,
-    html_path: str | None,
-    color: bool | None,
-    config: str | None,
-    model: str | None,
-    set_values: tuple[str, ...],
-) -> None:
+def compare(a: str, b: str, as_json: bool, html_path: str | None, color: bool | None, settings: Settings) -> None:
     """Is B a rewrite of A (or A of B), the same event, or unrelated?
 
     A and B are article files: plain text (optional leading ' date YYYY-MM-DD'
@@ -182,12 +192,14 @@ def compare(
     """
     from wiretrace.adapters.readers import read_article
     from wiretrace.pipeline import Engine
-    from wiretrace.report import comparison_to_dict, comparison_to_text
+    from wiretrace.report import comparison_to_dict, comparison_to_text, flat
 
     if a == "-" and b == "-":
         raise click.UsageError("only one of A and B can be '-' (stdin)")
-    settings = build_settings(config, {**_parse_set(set_values), "model": model})
     art_a, art_b = read_article(a), read_article(b)
+    for name, art in ((a, art_a), (b, art_b)):
+        if name != "-" and art.path == f"{name}:1" and (n := _json_lines(name)) > 1:
+            click.echo(f"note: {flat(name)} holds {n} JSON lines; compare reads the first", err=True)
     engine = Engine(settings)
     result = engine.compare(art_a, art_b)
     if html_path:
@@ -250,12 +262,12 @@ def _print_report(report: dict[str, Any], as_json: bool) -> None:
 @click.option("--data", required=True, type=FOLDER, help="A METER split folder.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @settings_options
-def eval_meter(data: str, as_json: bool, config: str | None, model: str | None) -> None:
+def eval_meter(data: str, as_json: bool, settings: Settings) -> None:
     """METER: classify, retrieve and align, with a simple baseline in the same run."""
     from wiretrace.evaluate.meter import evaluate_meter
     from wiretrace.pipeline import Engine
 
-    engine = Engine(build_settings(config, {"model": model}))
+    engine = Engine(settings)
     _print_report(evaluate_meter(data, engine, _progress), as_json)
 
 
@@ -272,14 +284,13 @@ def eval_scan(
     seeds: str | None,
     ask_sources: bool,
     as_json: bool,
-    config: str | None,
-    model: str | None,
+    settings: Settings,
 ) -> None:
     """Corpus scan of METER + background + seeds: pair precision/recall, direction, story B-cubed F1."""
     from wiretrace.evaluate.scan import evaluate_scan
     from wiretrace.pipeline import Engine
 
-    engine = Engine(build_settings(config, {"model": model}))
+    engine = Engine(settings)
     report = evaluate_scan(meter, engine, background, seeds, progress=_progress, sources=ask_sources)
     _print_report(report, as_json)
 
@@ -294,12 +305,12 @@ def eval_scan(
 @click.option("--limit", type=click.IntRange(min=2), help="Use only the first N pairs (a quick run).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @settings_options
-def eval_msrp(data: str, limit: int | None, as_json: bool, config: str | None, model: str | None) -> None:
+def eval_msrp(data: str, limit: int | None, as_json: bool, settings: Settings) -> None:
     """MSRP: sentence-pair paraphrase accuracy and F1, fixed and cross-validated thresholds, with baselines."""
     from wiretrace.evaluate.msrp import evaluate_msrp
     from wiretrace.pipeline import Engine
 
-    engine = Engine(build_settings(config, {"model": model}))
+    engine = Engine(settings)
     _print_report(evaluate_msrp(data, engine, _progress, limit=limit), as_json)
 
 
@@ -312,12 +323,12 @@ def eval_msrp(data: str, limit: int | None, as_json: bool, config: str | None, m
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @settings_options
-def eval_clough(data: str, as_json: bool, config: str | None, model: str | None) -> None:
+def eval_clough(data: str, as_json: bool, settings: Settings) -> None:
     """Clough & Stevenson: cut / light / heavy / non, plagiarised or not, and direction, with a baseline."""
     from wiretrace.evaluate.clough import evaluate_clough
     from wiretrace.pipeline import Engine
 
-    engine = Engine(build_settings(config, {"model": model}))
+    engine = Engine(settings)
     _print_report(evaluate_clough(data, engine, _progress), as_json)
 
 
@@ -354,8 +365,7 @@ def config_group() -> None:
 
 
 @config_group.command(name="show")
-@settings_options
-@set_option
+@config_options
 def config_show(config: str | None, model: str | None, set_values: tuple[str, ...]) -> None:
     """Print every setting, its effective value and where it came from.
 

@@ -22,6 +22,7 @@ import click
 from wiretrace.adapters.files import write_text_atomic
 from wiretrace.errors import InputError, StoreError
 from wiretrace.report import flat
+from wiretrace.settings import Settings
 from wiretrace.types import Article
 
 __all__ = ["register"]
@@ -52,16 +53,14 @@ def _damaged(db: str, exc: sqlite3.DatabaseError) -> StoreError:
 
 
 @contextmanager
-def open_corpus(db: str, config: str | None, model: str | None, create: bool) -> Iterator[Any]:
+def open_corpus(db: str, settings: Settings, create: bool) -> Iterator[Any]:
     """A :class:`~wiretrace.corpus.Corpus` on the store ``db``, closed afterwards."""
     from wiretrace.adapters.store import SQLiteStore
-    from wiretrace.cli import build_settings
     from wiretrace.corpus import Corpus, store_fingerprint
     from wiretrace.pipeline import Engine
 
     if not create and not Path(db).exists():
         raise InputError(db, "no such store (wiretrace ingest PATH --db FILE creates one)")
-    settings = build_settings(config, {"model": model})
     store = SQLiteStore(db, store_fingerprint(settings))
     try:
         yield Corpus(store, Engine(settings))
@@ -100,7 +99,7 @@ def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
     "e.g. --outlet PA for a folder of wire copy: a news agency's copy is then the source when dates cannot say.",
 )
 @_settings_options
-def ingest(paths: tuple[str, ...], db: str, outlet: str | None, config: str | None, model: str | None) -> None:
+def ingest(paths: tuple[str, ...], db: str, outlet: str | None, settings: Settings) -> None:
     """Add articles to the store: folders of .txt/.html, JSONL, WARC, files; '-' for stdin.
 
     Re-ingesting the same text from the same outlet is a no-op (another
@@ -114,7 +113,7 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, config: str | No
     items = iter_articles(paths, on_other=others.append)
     if outlet:
         items = (dataclasses.replace(a, outlet=outlet) if isinstance(a, Article) and _unnamed(a) else a for a in items)
-    with open_corpus(db, config, model, create=True) as corpus:
+    with open_corpus(db, settings, create=True) as corpus:
         workers = corpus.settings.workers or os.cpu_count() or 1
         report = corpus.ingest(
             items,
@@ -208,7 +207,7 @@ def _print_matches(matches: list[Any], as_json: bool, role: str, corpus: Any) ->
         )
         return
     if not matches:
-        click.echo(f"no {'copies' if role == 'copy' else role + 's'} found")
+        click.echo(f"no {'copies' if role == 'copy' else role + 's'} found", err=True)  # stdout stays empty
         return
     for n, m in enumerate(matches, 1):
         c = m.comparison
@@ -257,8 +256,7 @@ def sources(
     rewrites_only: bool,
     outlet: str | None,
     db: str,
-    config: str | None,
-    model: str | None,
+    settings: Settings,
 ) -> None:
     """The stored articles ARTICLE may have been written from (a file, '-', or a stored id), most likely first.
 
@@ -268,7 +266,7 @@ def sources(
     rewrites of each other.
     """
     query = _query(article, outlet)
-    with open_corpus(db, config, model, create=False) as corpus:
+    with open_corpus(db, settings, create=False) as corpus:
         matches = corpus.sources(query, rewrites_only=rewrites_only)
         _print_matches(matches, as_json, "source", corpus)
         _window_note(corpus, query, matches)
@@ -280,10 +278,10 @@ def sources(
 @_QUERY_OUTLET
 @db_option
 @_settings_options
-def copies(article: str, as_json: bool, outlet: str | None, db: str, config: str | None, model: str | None) -> None:
+def copies(article: str, as_json: bool, outlet: str | None, db: str, settings: Settings) -> None:
     """The stored articles written from ARTICLE (a stored id, a file or '-'), best first."""
     query = _query(article, outlet)
-    with open_corpus(db, config, model, create=False) as corpus:
+    with open_corpus(db, settings, create=False) as corpus:
         matches = corpus.copies(query)
         _print_matches(matches, as_json, "copy", corpus)
         _window_note(corpus, query, matches)
@@ -331,8 +329,7 @@ def scan(
     limit: int,
     rescan: bool,
     db: str,
-    config: str | None,
-    model: str | None,
+    settings: Settings,
 ) -> None:
     """Find every rewrite in the store, group articles into stories, trace provenance.
 
@@ -357,7 +354,7 @@ def scan(
         # Checked before the scan, not after it: a long scan should not end on a path that was never writable.
         if out and not Path(out).resolve().parent.is_dir():
             raise InputError(out, f"cannot write here: folder {Path(out).parent} does not exist")
-    with open_corpus(db, config, model, create=False) as corpus:
+    with open_corpus(db, settings, create=False) as corpus:
         workers = corpus.settings.workers or os.cpu_count() or 1
         if rescan:
             corpus.store.restart_scan()

@@ -13,14 +13,15 @@ from typing import Any
 import click
 
 from wiretrace.report import flat
+from wiretrace.settings import Settings
 
 __all__ = ["register"]
 
 
 def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    from wiretrace.cli import set_option, settings_options
+    from wiretrace.cli import settings_options
 
-    return settings_options(set_option(func))
+    return settings_options(func)
 
 
 @click.command(name="spark-scan")
@@ -57,9 +58,7 @@ def spark_scan(
     partitions: int | None,
     driver_memory: str | None,
     overwrite: bool,
-    config: str | None,
-    model: str | None,
-    set_values: tuple[str, ...],
+    settings: Settings,
 ) -> None:
     """Scan a corpus on Spark: rewrite pairs, stories and provenance, as `scan` finds them.
 
@@ -71,11 +70,10 @@ def spark_scan(
     corpus gives the same pairs, directions and stories. Exits 1 if any
     record was rejected (each is named on stderr and in summary.jsonl).
     """
-    from wiretrace.cli import _parse_set, build_settings
-    from wiretrace.engines.spark import check_input, describe, run_job, spark_session
+    from wiretrace.engines.spark import check_input, check_local_output, describe, run_job, spark_session
 
-    settings = build_settings(config, {**_parse_set(set_values), "model": model})
     check_input(src)
+    check_local_output(dst, overwrite)  # before Spark takes its half a minute to start
     spark = spark_session(master, partitions, driver_memory=driver_memory)
     try:
         spark.sparkContext.setLogLevel("ERROR")

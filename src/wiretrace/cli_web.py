@@ -9,13 +9,22 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import click
 
 from wiretrace.errors import ConfigError
+from wiretrace.settings import Settings
 
 __all__ = ["is_loopback", "register"]
+
+
+def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    from wiretrace.cli import settings_options
+
+    return settings_options(func)
 
 
 def is_loopback(host: str) -> bool:
@@ -68,8 +77,7 @@ def is_loopback(host: str) -> bool:
     type=click.FloatRange(min=0.1),
     help="Seconds a compare may take before it is answered 504.",
 )
-@click.option("--config", type=click.Path(dir_okay=False), envvar="WIRETRACE_CONFIG", help="TOML file of settings.")
-@click.option("--model", help="Embedding model: 'bundled' (default) or a model folder.")
+@_settings_options
 def serve(
     db: str,
     host: str,
@@ -79,8 +87,7 @@ def serve(
     max_body_kb: int,
     max_upload_mb: int,
     compare_timeout: float,
-    config: str | None,
-    model: str | None,
+    settings: Settings,
 ) -> None:
     """Start the web app: compare, article, story and overview pages, and a JSON API.
 
@@ -93,8 +100,6 @@ def serve(
       wiretrace serve --db news.db
       WIRETRACE_TOKEN=s3cret wiretrace serve --db news.db --host 0.0.0.0 --port 8080
     """
-    from wiretrace.cli import build_settings
-
     token = (token or "").strip() or None
     if not is_loopback(host) and token is None:
         raise ConfigError(
@@ -108,7 +113,6 @@ def serve(
         missing = exc.name or "a package"
         raise ConfigError(f"the web app needs its extra ({missing} is missing): pip install 'wiretrace[web]'") from None
     _check_port_free(host, port)
-    settings = build_settings(config, {"model": model})
     app = create_app(
         WebConfig(
             db=db,

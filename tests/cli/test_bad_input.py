@@ -177,3 +177,10 @@ def test_an_article_over_max_sentences_is_one_line_naming_it(seed_source_path, s
         f"error: {seed_source_path}: article has 14 sentences (limit max_sentences=12; "
         "a pair's memory grows with the product of the two counts)"
     ]
+
+
+@pytest.mark.parametrize("model", ["/nonexistent/model", "./my-model", "~/no-such-model"])
+def test_a_model_path_that_is_not_there_says_so_not_install_torch(seed_source_path, seed_rewrite_path, capsys, model):
+    code = main(["compare", str(seed_source_path), str(seed_rewrite_path), "--model", model])
+    assert code == 1
+    assert capsys.readouterr().err == f"error: {model}: no such model folder\n"

@@ -284,3 +284,15 @@ def test_set_needs_name_equals_value(runner):
     result = runner.invoke(cli, ["config", "show", "--set", "link_threshold"])
     assert result.exit_code == 2
     assert "is not NAME=VALUE" in result.stderr
+
+
+def test_a_jsonl_file_of_many_lines_is_said_to_be_read_for_its_first(runner, tmp_path, seed_source, seed_rewrite_path):
+    feed = tmp_path / "two.jsonl"
+    lines = [{"id": "ferry", "text": "The ferry to Eastholm resumes on Monday, the operator said."}]
+    lines.append({"id": "wire", "text": seed_source.text})
+    feed.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = runner.invoke(cli, ["compare", str(feed), str(seed_rewrite_path)])
+    assert result.stdout.startswith(f"UNRELATED: a ({feed}:1)")
+    assert result.stderr == f"note: {feed} holds 2 JSON lines; compare reads the first\n"
+    feed.write_text(json.dumps(lines[1]) + "\n\n", encoding="utf-8")
+    assert runner.invoke(cli, ["compare", str(feed), str(seed_rewrite_path)]).stderr == ""

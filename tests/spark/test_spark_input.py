@@ -61,7 +61,7 @@ def test_bad_lines_are_named_and_the_rest_is_scanned(tmp_path, capsys, engine, s
     assert [s["where"] for s in summary[1:]] == [f"{feed}:2", f"{feed}:3", f"{feed}:7"]
 
 
-def test_parquet_input_gives_the_same_pairs(tmp_path, capsys, seed_source, seed_rewrite):
+def test_parquet_input_gives_the_same_pairs(tmp_path, capsys, monkeypatch, seed_source, seed_rewrite):
     import pyarrow as pa
 
     table = pa.table(
@@ -80,10 +80,12 @@ def test_parquet_input_gives_the_same_pairs(tmp_path, capsys, seed_source, seed_
     assert main(["spark-scan", "--input", str(src), "--output", str(out), "--master", "local[1]"]) == 0
     pairs = pq.read_table(out / "pairs.parquet").to_pylist()
     assert [(p["source"], p["derived"], p["relation"]) for p in pairs] == [("source", "rewrite", "rewrite")]
-    # an earlier run's outputs are not replaced unless asked
+    # an earlier run's outputs are not replaced unless asked, and a local folder is refused before Spark starts
     capsys.readouterr()
     again = ["spark-scan", "--input", str(src), "--output", str(out), "--master", "local[1]"]
-    assert main(again) == 1
+    with monkeypatch.context() as m:
+        m.setattr("wiretrace.engines.spark.spark_session", lambda *a, **k: pytest.fail("Spark started"))
+        assert main(again) == 1
     assert capsys_lines(capsys) == [
         f"error: {out}: holds an earlier run's pairs.parquet, stories.parquet, provenance.parquet, summary.jsonl "
         "(--overwrite replaces them)"

@@ -99,6 +99,14 @@ def test_a_second_person_of_one_surname_is_no_changed_name(engine, seed_source, 
     assert not [f for f in result.changed_facts if f.kind == "name"]
 
 
+def test_brothers_named_with_one_surname_are_no_changed_name(engine, data_dir):
+    # The Star's "band leader Noel Gallagher"; the Telegraph's "band members, who include Noel and Liam Gallagher"
+    story = data_dir / "meter" / "newspapers/rawtexts/showbiz/09.08.99/oasis"
+    result = engine.compare(read_article(story / "oasis26_star.txt"), read_article(story / "oasis30_telegraph.txt"))
+    assert result.relation == "rewrite"
+    assert [(c.was, c.now) for c in result.changed_facts if c.kind == "name"] == []
+
+
 def test_a_quote_kept_word_for_word_is_carried_whatever_else_its_sentence_says(engine, data_dir):
     """METER's saboteur story: PA's sentence holds a "not" outside the words the Telegraph quotes."""
     story = "rawtexts/courts/18.02.00/saboteur"

@@ -141,6 +141,8 @@ def load_embedder(model: str = DEFAULT_MODEL) -> StaticEmbedder | TransformerEmb
         embedder = StaticEmbedder(_bundled_path())
     elif (path / "model.safetensors").is_file() and (path / "modules.json").is_file() and _is_static(path):
         embedder = StaticEmbedder(path)
+    elif model.startswith(("/", ".", "~")) and not path.exists():  # a path, not a hub name (org/name)
+        raise ModelError(f"{model}: no such model folder")
     else:
         embedder = TransformerEmbedder(model)
     embedder.model_setting = model  # what a worker process given the same settings loads

@@ -347,7 +347,8 @@ def json_record(line: str, where: str) -> Any:
         {'text': 'x'}
     """
     try:
-        return json.loads(line.removeprefix("\ufeff"))
+        # The line's own end cut first: json counts it, and put a cut-off line's fault at line 2, column 1.
+        return json.loads(line.removeprefix("\ufeff").rstrip("\r\n"))
     except json.JSONDecodeError as exc:
         # json's messages end in "at" when they point at the column ("Unterminated string starting at").
         what = exc.msg.removesuffix(" starting at").removesuffix(" at")

@@ -218,9 +218,17 @@ def _first_name_changed(was: str, now: str, source: Document, derived: Document)
         return False
     # "David Price" beside "Deborah Price": two people, when the source names both.
     surname = _name_words(b[-1])[-1]
-    return not any(f"{first_b} {surname}" in " ".join(f.norms) for f in source.features) and not any(
-        f"{first_a} {surname}" in " ".join(f.norms) for f in derived.features
-    )
+    return not _names(first_b, surname, source) and not _names(first_a, surname, derived)
+
+
+def _names(first: str, surname: str, doc: Document) -> bool:
+    """Whether ``doc`` names ``first surname``: so, or sharing the surname ("Noel and Liam Gallagher")."""
+    shared = re.compile(rf"\b{re.escape(first)} (?:and|or) \S+ {re.escape(surname)}\b")
+    for f in doc.features:
+        words = " ".join(f.norms)
+        if f"{first} {surname}" in words or shared.search(words):
+            return True
+    return False
 
 
 # Quotes of one sentence compared, each side: a news sentence has one to three; a text of thousands of

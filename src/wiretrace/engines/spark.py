@@ -48,9 +48,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wiretrace.adapters.inputs import Rejected
+from wiretrace.corpus_report import counted
 from wiretrace.engines.spark_io import (
     OUTPUTS,
     check_input,
+    check_local_output,
     check_output,
     first_cause,
     input_format,
@@ -77,7 +79,16 @@ if TYPE_CHECKING:
 
     from wiretrace.adapters.store.base import PairRecord
 
-__all__ = ["JobReport", "check_input", "describe", "main", "run_job", "spark_session", "summary_jsonl"]
+__all__ = [
+    "JobReport",
+    "check_input",
+    "check_local_output",
+    "describe",
+    "main",
+    "run_job",
+    "spark_session",
+    "summary_jsonl",
+]
 
 INSTALL = "pip install 'wiretrace[spark]', with Java 17 or newer on PATH or in JAVA_HOME"
 # Rejections listed one by one in summary.jsonl (all are counted): a corpus of bad lines must not fill the driver.
@@ -471,8 +482,8 @@ def describe(report: JobReport) -> str:
     found = ", ".join(f"{n} {k}" for k, n in sorted(report.found.items())) or "none related"
     return (
         f"scanned {report.articles} articles ({report.duplicates} duplicates, {report.rejected} rejected), "
-        f"compared {report.compared} candidate pairs: {found}; {report.stories} stories; "
-        f"{report.wall_s:.1f} s"
+        f"compared {counted(report.compared, 'candidate pair')}: {found}; "
+        f"{counted(report.stories, 'story', 'stories')}; {report.wall_s:.1f} s"
     )
 
 

@@ -67,9 +67,21 @@ def check_output(spark: SparkSession, dst: str, overwrite: bool) -> None:
         InputError: Names the path.
     """
     root, fs = _hadoop_path(spark, dst)
-    if fs.exists(root) and fs.getFileStatus(root).isFile():
+    is_file = fs.exists(root) and fs.getFileStatus(root).isFile()
+    earlier = [n for n in OUTPUTS if fs.exists(_hadoop_path(spark, f"{dst.rstrip('/')}/{n}")[0])]
+    _refuse(dst, is_file, earlier, overwrite)
+
+
+def check_local_output(dst: str, overwrite: bool) -> None:
+    """:func:`check_output` for a local path, before any Spark starts (a URL waits for Spark's filesystem)."""
+    if not has_scheme(dst):
+        root = Path(dst)
+        _refuse(dst, root.is_file(), [n for n in OUTPUTS if (root / n).exists()], overwrite)
+
+
+def _refuse(dst: str, is_file: bool, earlier: list[str], overwrite: bool) -> None:
+    if is_file:
         raise InputError(dst, "is a file, not a folder for the outputs")
-    earlier = [name for name in OUTPUTS if fs.exists(_hadoop_path(spark, f"{dst.rstrip('/')}/{name}")[0])]
     if earlier and not overwrite:
         raise InputError(dst, f"holds an earlier run's {', '.join(earlier)} (--overwrite replaces them)")
 
