@@ -113,12 +113,22 @@ def _parse_set(values: tuple[str, ...]) -> dict[str, str]:
 
 
 def _json_lines(path: str) -> int:
-    """Non-blank lines of a JSONL file (0 when it cannot be read again)."""
+    """Non-blank lines of a JSONL file (0 when it cannot be read again: a pipe was drained by reading it)."""
+    if not os.path.isfile(path):
+        return 0
     try:
         with open(path, "rb") as f:
             return sum(1 for line in f if line.strip())
     except OSError:
         return 0
+
+
+def command_line(set_values: tuple[str, ...], model: str | None) -> dict[str, Any]:
+    """The settings given on the command line: ``--set`` values, and ``--model`` when given (it wins)."""
+    flags: dict[str, Any] = _parse_set(set_values)
+    if model is not None:
+        flags["model"] = model
+    return flags
 
 
 def _progress(message: str) -> None:
@@ -134,7 +144,7 @@ def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def with_settings(*args: Any, config: str | None, model: str | None, set_values: tuple[str, ...], **kw: Any) -> Any:
-        return func(*args, settings=build_settings(config, {**_parse_set(set_values), "model": model}), **kw)
+        return func(*args, settings=build_settings(config, command_line(set_values, model)), **kw)
 
     return config_options(with_settings)
 
@@ -373,7 +383,7 @@ def config_show(config: str | None, model: str | None, set_values: tuple[str, ..
     variables, the --config TOML file (or WIRETRACE_CONFIG), the defaults. The
     output is valid TOML: save it as a starting config file.
     """
-    flags = {**_parse_set(set_values), "model": model}
+    flags = command_line(set_values, model)
     layers = settings_layers(config, flags)
     origin: dict[str, str] = {}
     for where, layer in layers:

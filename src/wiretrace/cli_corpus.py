@@ -130,8 +130,8 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, settings: Settin
     if others:
         shown = ", ".join(flat(str(p)) for p in others[:3]) + (", …" if len(others) > 3 else "")
         click.echo(
-            f"not read (not named .txt, .html, .jsonl or .warc): {counted(len(others), 'file')} in the folders given: "
-            f"{shown} (name a file to read it as an article)",
+            "not read (not named .txt, .htm(l), .jsonl, .ndjson or .warc(.gz)): "
+            f"{counted(len(others), 'file')} in the folders given: {shown} (name a file to read it as an article)",
             err=True,
         )
     if report.rejected:

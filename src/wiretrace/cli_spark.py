@@ -73,7 +73,8 @@ def spark_scan(
     from wiretrace.engines.spark import check_input, check_local_output, describe, run_job, spark_session
 
     check_input(src)
-    check_local_output(dst, overwrite)  # before Spark takes its half a minute to start
+    if master.startswith("local"):  # a path without a scheme is local here (a cluster may read it as HDFS)
+        check_local_output(dst, overwrite)  # before Spark takes its half a minute to start
     spark = spark_session(master, partitions, driver_memory=driver_memory)
     try:
         spark.sparkContext.setLogLevel("ERROR")

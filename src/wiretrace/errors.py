@@ -16,13 +16,13 @@ from __future__ import annotations
 import os
 import sys
 
-__all__ = ["ConfigError", "InputError", "ModelError", "StoreError", "WiretraceError", "user_stacklevel"]
+__all__ = ["ConfigError", "InputError", "ModelError", "StoreError", "WiretraceError"]
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 def user_stacklevel() -> int:
-    """The ``stacklevel`` for :func:`warnings.warn` that names the first caller outside wiretrace."""
+    """The ``stacklevel`` for :func:`warnings.warn` that names the first caller outside wiretrace (internal)."""
     frame, level = sys._getframe(1), 1
     while frame.f_back is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE):
         frame, level = frame.f_back, level + 1

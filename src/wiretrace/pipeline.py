@@ -85,7 +85,7 @@ class Engine:
         # Worker processes (a scan's, an ingest's) build their engine from the settings alone: is it this one?
         self.from_settings = (
             getattr(embedder, "model_setting", None) == self.settings.model
-            and type(lexicon).__name__ == "FrequencyLexicon"
+            and getattr(lexicon, "is_default", False)
             and fitted is None
         )
         self.fitted: Fitted = fitted or load_fitted()
@@ -257,7 +257,7 @@ class _Precomputed:
 
 
 # A one-line str that ends as an article file's name does, with no room for a sentence before it.
-_FILE_NAME = re.compile(r"[^\s!?]\S*(?: \S+){0,3}\.(?:txt|html?|jsonl|ndjson|warc(?:\.gz)?)", re.IGNORECASE)
+_FILE_NAME = re.compile(r"[^\s!?]\S*(?: \S+){0,2}\.(?:txt|html?|jsonl|ndjson|warc(?:\.gz)?)", re.IGNORECASE)
 
 
 def _is_file(name: str) -> bool:
@@ -279,13 +279,13 @@ def _as_article(value: Article | str | os.PathLike[str], name: str) -> Article:
         if len(line) < 1024 and len(line.splitlines()) == 1:
             if _is_file(line):
                 warnings.warn(
-                    f"compare() reads a str as the article's text, and {value!r} names a file: "
-                    f"pass Path({value!r}) (or read_article) to compare what it holds",
+                    f"compare() reads a str as the article's text, and {line!r} names a file: "
+                    f"pass Path({line!r}) (or read_article) to compare what it holds",
                     stacklevel=user_stacklevel(),
                 )
             elif _FILE_NAME.fullmatch(line):
                 warnings.warn(
-                    f"compare() reads a str as the article's text, and {value!r} looks like a file name, "
+                    f"compare() reads a str as the article's text, and {line!r} looks like a file name, "
                     "but no such file is there: pass a Path to read a file",
                     stacklevel=user_stacklevel(),
                 )

@@ -12,7 +12,7 @@ import dataclasses
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, cast
 
 from wiretrace.errors import ConfigError
 
@@ -104,7 +104,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         for f in fields(self):
-            value, default = getattr(self, f.name), f.default
+            value, default = getattr(self, f.name), cast(Any, f.default)
             if isinstance(default, bool):
                 ok = isinstance(value, bool)  # "false" is a true value: refused, not read as true
             elif isinstance(default, int | float):  # a float setting takes a whole number too; numpy's count
@@ -115,6 +115,8 @@ class Settings:
             if not ok:
                 kind = "a boolean (True or False)" if isinstance(default, bool) else _KINDS[type(default)]
                 raise ConfigError(f"setting {f.name}={value!r} is not {kind}")
+            if type(value) is not type(default):  # numpy's 10 is stored (and written to JSON) as Python's
+                object.__setattr__(self, f.name, type(default)(value))
         checks = {
             "link_threshold": 0.0 < self.link_threshold < 1.0,
             "gap_threshold": 0.0 < self.gap_threshold <= self.link_threshold,
@@ -169,6 +171,8 @@ class Settings:
                 kwargs[name] = _boolean(label, value, where)
                 continue
             try:
+                if isinstance(default, int) and isinstance(value, float) and not value.is_integer():
+                    raise ValueError(value)  # int(2.5) would be 2: a TOML 2.5 for a count is a mistake
                 kwargs[name] = type(default)(value)
             except (TypeError, ValueError):
                 kind = _KINDS.get(type(default), type(default).__name__)

@@ -296,3 +296,34 @@ def test_a_jsonl_file_of_many_lines_is_said_to_be_read_for_its_first(runner, tmp
     assert result.stderr == f"note: {feed} holds 2 JSON lines; compare reads the first\n"
     feed.write_text(json.dumps(lines[1]) + "\n\n", encoding="utf-8")
     assert runner.invoke(cli, ["compare", str(feed), str(seed_rewrite_path)]).stderr == ""
+
+
+def test_set_model_is_not_undone_by_an_absent_model_flag(runner):
+    shown = runner.invoke(cli, ["config", "show", "--set", "model=/no/such/model"])
+    assert 'model = "/no/such/model"  # command line' in shown.stdout
+    assert (
+        'model = "/other"  # command line'
+        in runner.invoke(cli, ["config", "show", "--set", "model=/no/such/model", "--model", "/other"]).stdout
+    )
+
+
+def test_a_named_pipe_is_read_once(tmp_path, seed_source_path, seed_rewrite_path):
+    """A FIFO holding JSONL is drained by reading it: counting its lines again would wait for ever."""
+    import threading
+
+    fifo = tmp_path / "feed"
+    os.mkfifo(fifo)
+    line = json.dumps({"id": "wire", "text": seed_source_path.read_text(encoding="utf-8")}) + "\n"
+
+    def feed() -> None:
+        with open(fifo, "w", encoding="utf-8") as f:
+            f.write(line * 2)
+
+    threading.Thread(target=feed, daemon=True).start()
+    done = subprocess.run(
+        [sys.executable, "-m", "wiretrace", "compare", str(fifo), str(seed_rewrite_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and done.stdout.startswith("REWRITE"), done.stderr

@@ -51,6 +51,19 @@ def test_settings_of_wrong_types_are_a_config_error(value, words):
         Settings(**value)
 
 
+def test_numpy_numbers_are_stored_as_python_numbers_and_a_toml_fraction_is_no_count():
+    import json
+
+    import numpy as np
+
+    settings = Settings(candidates=np.int64(12), link_threshold=np.float64(0.6))
+    assert type(settings.candidates) is int and type(settings.link_threshold) is float
+    assert json.loads(json.dumps(settings.as_dict()))["candidates"] == 12  # as a scan records them
+    with pytest.raises(ConfigError, match=r"max_merge=2\.5 is not a whole number"):
+        Settings.from_mapping({"max_merge": 2.5}, where="wiretrace.toml")
+    assert Settings.from_mapping({"max_merge": 2.0}).max_merge == 2
+
+
 def test_engine_parts_of_wrong_types_are_refused():
     with pytest.raises(TypeError, match="settings must be a Settings"):
         Engine({"link_threshold": 0.6})  # type: ignore[arg-type]
@@ -129,6 +142,7 @@ def test_workers_cannot_rebuild_an_engine_given_its_own_parts(tmp_path, engine, 
     own = Engine(engine.settings, embedder=engine.embedder, lexicon=Lexicon())
     shared = Engine(engine.settings, embedder=engine.embedder, lexicon=engine.lexicon)
     assert shared.from_settings and not own.from_settings
+    assert not Engine(engine.settings, embedder=engine.embedder, lexicon=FrequencyLexicon(ceiling=3.0)).from_settings
     with Corpus(SQLiteStore(tmp_path / "w.db", store_fingerprint(engine.settings)), own) as corpus:
         corpus.ingest([source, rewrite])
         with pytest.warns(UserWarning, match="workers=2 ignored: this engine was given its own") as caught:

@@ -395,16 +395,20 @@ def test_a_meter_split_is_read_as_a_held_out_copy_may_lay_it_out(tmp_path):
     paper = split / "newspapers" / "rawtexts" / "courts" / "01.01.00" / "harbour" / "harbour1_times.txt"
     paper.write_text("Eastholm\u2019s harbour board approved a \u20ac48 million expansion.\n", encoding="utf-8")
     labels = split / "labels.jsonl"
-    labels.write_bytes(b"\xef\xbb\xbf" + labels.read_bytes() * 2)
+    row = json.loads(labels.read_text(encoding="utf-8"))
+    again = json.dumps({**row, "newspaper_file": "./" + row["newspaper_file"]}).encode() + b"\n"
+    labels.write_bytes(b"\xef\xbb\xbf" + labels.read_bytes() * 2 + again)
     loaded = load_meter(split)
     assert sorted(loaded.pa) == ["courts/01.01.00/harbour", "showbiz/02.01.00/ferry"]
     assert [a.id for a in loaded.pa["showbiz/02.01.00/ferry"]] == ["PA/rawtexts/showbiz/02.01.00/ferry/ferry1.txt"]
     (text,) = loaded.newspapers
     assert text.article.text.startswith("Eastholm\u2019s harbour board approved a \u20ac48")
-    row = {"newspaper_file": "PA/rawtexts/courts/01.01.00/harbour/harbour1.txt", "group": "g", "label": "non-derived"}
-    labels.write_text(labels.read_text(encoding="utf-8-sig") + json.dumps(row) + "\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"labels.jsonl:3: .* is not under newspapers/rawtexts/"):
-        load_meter(split)
+    for outside in ["PA/rawtexts/courts/01.01.00/harbour/harbour1.txt", "newspapers/rawtexts/../../x"]:
+        row = {"newspaper_file": outside, "group": "g", "label": "non-derived"}
+        labels.write_text(labels.read_text(encoding="utf-8-sig") + json.dumps(row) + "\n", encoding="utf-8")
+        with pytest.raises(InputError, match=r"labels.jsonl:4: .* is not under newspapers/rawtexts/"):
+            load_meter(split)
+        labels.write_text("".join(labels.read_text(encoding="utf-8").splitlines(True)[:-1]), encoding="utf-8")
 
 
 def test_a_clough_listing_without_answers_is_named(tmp_path):

@@ -142,6 +142,14 @@ def test_an_article_nested_deep_in_its_page_is_read(depth):
     assert len(lines) == len(STORY)
 
 
+def test_a_page_without_article_text_is_read_once_not_again_as_a_huge_tree(monkeypatch):
+    import wiretrace.adapters.html as html
+
+    monkeypatch.setattr(html, "_huge_tree", lambda page: pytest.fail("read again though not nested deep"))
+    with pytest.raises(InputError, match="no article text found"):
+        read_article(DATA / "menu_only.html")
+
+
 def test_page_without_article_text_is_refused():
     with pytest.raises(InputError) as err:
         read_article(DATA / "menu_only.html")

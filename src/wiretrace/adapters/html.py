@@ -15,6 +15,7 @@ cannot.
 from __future__ import annotations
 
 import codecs
+import copy
 import re
 from collections.abc import Callable
 from typing import Any
@@ -94,6 +95,9 @@ _RETRY_BELOW_CHARS = 500
 # a 10 MB page takes about 20 s and a 40 MB one over 200 s and 3 GB.
 _MAX_HTML_CHARS = 10_000_000
 
+# libxml2's nesting limit, unless a tree is read as huge (then 2,048).
+_DEPTH_LIMIT = 256
+
 
 def decode_html(data: bytes) -> str | None:
     """Decode a page by the charset it declares, or None when that fails.
@@ -171,6 +175,20 @@ def _extract(page: Callable[[], Any]) -> Any:
     return doc
 
 
+def _too_deep(html: str) -> bool:
+    """Whether libxml2 stopped reading the page at its depth limit (one parse, as trafilatura's own)."""
+    if html.count("<") < _DEPTH_LIMIT:  # too few tags to nest that deep
+        return False
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
+    try:
+        lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
+    except (ValueError, lxml.etree.LxmlError):
+        return False
+    return any("Excessive depth" in e.message for e in parser.error_log)
+
+
 def _huge_tree(html: str) -> Any:
     import lxml.html
 
@@ -230,8 +248,8 @@ def extract_article(html: str, where: str) -> Article:
     doc = _extract(lambda: html)
     # libxml2 reads no element nested deeper than 256 unless told the tree is huge (then 2,048): an
     # article inside 300 wrappers of <div> was "no article text". Read so only then, so the figures stand.
-    if not has_article_text(_text(doc)) and _huge_tree(html) is not None:
-        doc = _extract(lambda: _huge_tree(html)) or doc
+    if not has_article_text(_text(doc)) and _too_deep(html) and (tree := _huge_tree(html)) is not None:
+        doc = _extract(lambda: copy.deepcopy(tree)) or doc  # trafilatura prunes the tree it reads
     text = _text(doc)
     if not text or not has_article_text(text):
         raise InputError(where, "no article text found in the HTML page")

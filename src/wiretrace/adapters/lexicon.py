@@ -59,6 +59,8 @@ class FrequencyLexicon(PlainLexicon):
         self._ceiling = ceiling
         self._floor = floor
         self.weight = lru_cache(maxsize=200_000)(self._weight)  # type: ignore[method-assign]  # per-instance cache
+        # What FrequencyLexicon() gives, as a worker process builds it (a subclass or other bounds may differ).
+        self.is_default = type(self) is FrequencyLexicon and (ceiling, floor) == (7.0, 0.25)
 
     def _weight(self, word: str) -> float:
         return max(self._floor, self._ceiling - self._zipf(word, "en"))

@@ -165,8 +165,11 @@ def load_meter(root: str | Path) -> MeterSplit:
             raise InputError(f"{labels_path}:{n}", f"bad label row ({exc})") from None
         if label not in LABELS:
             raise InputError(f"{labels_path}:{n}", f"unknown label {label!r} (one of {', '.join(LABELS)})")
-        if not PurePosixPath(rel).is_relative_to("newspapers/rawtexts"):
-            raise InputError(f"{labels_path}:{n}", f"{rel!r} is not under newspapers/rawtexts/")
+        if not isinstance(rel, str):
+            raise InputError(f"{labels_path}:{n}", f"bad label row (newspaper_file {rel!r} is no path)")
+        spelt, rel = rel, str(PurePosixPath(rel))  # "./newspapers/…" is "newspapers/…"
+        if ".." in PurePosixPath(rel).parts or not PurePosixPath(rel).is_relative_to("newspapers/rawtexts"):
+            raise InputError(f"{labels_path}:{n}", f"{spelt!r} is not under newspapers/rawtexts/")
         if rel in seen:  # a row given twice counts once; given twice otherwise, it is no label
             if seen[rel] != (group, label):
                 raise InputError(f"{labels_path}:{n}", f"{rel} is labelled twice, otherwise: {seen[rel]}")

@@ -168,7 +168,7 @@ class MemoryStore:
         self._scan_settings = None
 
     def close(self) -> None:
-        """Nothing to release."""
+        """Nothing to release: unlike an :class:`SQLiteStore`, a closed MemoryStore still answers."""
 
     def __enter__(self) -> MemoryStore:
         return self
