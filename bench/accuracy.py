@@ -11,6 +11,11 @@ the embedder changed:
 * ``cosine only``: each embedder's cosine alone (no lexical features, no
   link model), as the MiniLM-only baseline of ``bench/compare.py`` aligns.
 
+Needs the ``test`` extra (it reads the seed pair's expected links from
+``tests/unit/test_seed_pair.py``, which imports pytest) and, for the MiniLM
+rows, sentence-transformers with torch (``pip install torch==2.13.0
+'wiretrace[transformer]'``).
+
 Figures:
 
 * **seed pair** (``shared/seeds`` 000 and 002): of the rewrite's 10 sentences,

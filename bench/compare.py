@@ -13,7 +13,8 @@ What it measures, all in one run of this script on this machine:
   - ``lexical``: tokens, stems, word weights, facts of every sentence;
   - ``embed``: sentence vectors of both texts, one batch;
   - ``align x2``: the pair matrices and the sentence alignment in both directions;
-  - ``evid+decide``: evidence, verdict and the result record.
+  - ``evid+decide``: evidence, verdict and the :class:`~wiretrace.types.Comparison`
+    (its JSON form, built afterwards, is not timed).
 
 * **Pipelines**, each in a process of its own so its peak memory is its own:
 
@@ -34,9 +35,10 @@ What it measures, all in one run of this script on this machine:
   pair in rounds until ``--min-time-s`` has passed (at least one round); a
   pair's time is its median over rounds. Reported: mean ms per stage, p50 and
   p95 ms per pair, pairs/s (pairs timed over the time they took), and peak
-  resident memory: ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` of the
-  pipeline's process (models, data and work; the pipelines never share a
-  process), next to its resident memory right after loading (``VmRSS``).
+  resident memory: ``VmHWM`` of the pipeline's process (models, data and
+  work; the pipelines never share a process; ``ru_maxrss`` would start from
+  the launching process's peak), next to its resident memory right after
+  loading (``VmRSS``). Stage means and the p50 of pair totals need not add up.
 
 * **Cold start**: wall time of ``wiretrace compare <seed000> <seed002> --json``
   as a fresh process (median of ``--cold-runs``), with ``--model <MiniLM>`` as
@@ -59,7 +61,6 @@ import importlib.util
 import json
 import os
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -187,8 +188,14 @@ def _rss_mib() -> float:
 
 
 def _peak_rss_mib() -> float:
-    # ru_maxrss is in KiB on Linux (bytes on macOS, where this bench is not run).
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process's own (``VmHWM``): ``ru_maxrss`` would start from its parent's."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 StageRunner = Callable[[bytes, bytes], tuple[list[float], Any]]
@@ -523,8 +530,8 @@ def format_table(r: dict[str, Any]) -> str:
         f"{r['machine']['cpus']} CPUs, Python {r['machine']['python']}, load average "
         f"{r['machine']['load_avg_1min_start']} at start, {r['machine']['load_avg_1min_end']} at end",
         f"after {p['warmup']} warm-up pairs; each pair timed in rounds for >= {p['min_time_s']} s, its median kept.",
-        "Stage columns: mean ms per pair. Peak RSS: ru_maxrss of the pipeline's own process "
-        "(loaded: VmRSS after loading the model).",
+        "Stage columns: mean ms per pair (their sum need not be the p50 of totals; the baseline has no lexical "
+        "stage). Peak: VmHWM of the pipeline's own process (loaded: VmRSS after loading the model).",
         "",
     ]
     head = f"{'pipeline':24}" + "".join(f"{st:>13}" for st in STAGES)

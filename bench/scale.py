@@ -15,7 +15,8 @@ own) does what a user would do with it, on an SQLite store in ``--tmp``:
   ``Corpus.candidates_of`` alone (the index lookup), p50/p95 ms;
 * **memory and disk**: peak RSS (``VmHWM``) of the process holding the store,
   over ingest and scan and over the whole run (queries included), and of the
-  largest of its worker processes (``RUSAGE_CHILDREN``); RAM per indexed
+  largest of its worker processes (their ``VmHWM``, read after each batch: a
+  worker's ``ru_maxrss`` would start from the store process's peak); RAM per indexed
   article as (peak RSS over ingest and scan - RSS with the engine loaded) /
   articles, and between two sizes the marginal RAM per added article; the
   store's bytes per article (file + WAL) and the index's own (``keys`` table
@@ -55,7 +56,6 @@ import itertools
 import json
 import os
 import random
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -83,6 +83,21 @@ def _proc_kib(field: str) -> int:
     except OSError:
         pass
     return 0
+
+
+def _workers_hwm_kib() -> int:
+    """The largest ``VmHWM`` among this process's live worker processes: each one's own peak. A worker's
+    ``ru_maxrss`` (and so ``RUSAGE_CHILDREN``) starts from its parent's peak at the fork."""
+    import multiprocessing
+
+    best = 0
+    for child in multiprocessing.active_children():
+        try:
+            lines = Path(f"/proc/{child.pid}/status").read_text().splitlines()
+        except OSError:
+            continue
+        best = max([best, *(int(line.split()[1]) for line in lines if line.startswith("VmHWM:"))])
+    return best
 
 
 def _percentile(values: Sequence[float], q: float) -> float:
@@ -135,7 +150,13 @@ def run_size(jsonl: Path, truth_path: Path, db: Path, args: argparse.Namespace) 
         print(f"[{truth['n']}] {msg}", file=sys.stderr, flush=True)
 
     say("ingest")
-    ingest = corpus.ingest(iter_articles([jsonl]), workers=workers)
+    worker_kib = 0  # polled after each batch: a worker's peak up to then
+
+    def poll(_k: int) -> None:
+        nonlocal worker_kib
+        worker_kib = max(worker_kib, _workers_hwm_kib())
+
+    ingest = corpus.ingest(iter_articles([jsonl]), progress=poll, workers=workers)
     n = store.count()
     out["ingest"] = {
         "articles": n,
@@ -151,6 +172,7 @@ def run_size(jsonl: Path, truth_path: Path, db: Path, args: argparse.Namespace) 
 
     def progress(k: int) -> None:
         nonlocal scanned, last_said
+        poll(k)
         scanned += k
         now = time.perf_counter()
         if now - last_said > 60:
@@ -196,13 +218,12 @@ def run_size(jsonl: Path, truth_path: Path, db: Path, args: argparse.Namespace) 
     out["all_pairs_baseline"] = _all_pairs(engine, store, rowid_of, args.slice, rng, n, workers)
     disk = _disk(db)
     peak_kib = _proc_kib("VmHWM")
-    children_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
     out["memory"] = {
         "loaded_mib": round(rss_loaded_kib / 1024, 1),
         "peak_mib": round(peak_kib / 1024, 1),
         "scan_peak_mib": round(hwm_scan_kib / 1024, 1),
         "after_scan_mib": round(rss_scan_kib / 1024, 1),
-        "worker_peak_mib": round(children_kib / 1024, 1),
+        "worker_peak_mib": round(worker_kib / 1024, 1),
         "ram_bytes_per_article": round(1024 * (hwm_scan_kib - rss_loaded_kib) / n),
         "disk_bytes_per_article": round(disk["file_bytes"] / n),
         "index_bytes_per_article": round(disk["index_bytes"] / n),
@@ -405,6 +426,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "sizes": {},
     }
     pools = corpus_gen.load_pools(Path(args.data), include_meter=not args.quick)
+    for size in args.sizes:  # every size checked before the first is generated
+        try:
+            corpus_gen.Generator(pools, size, args.seed, include_real=not args.quick)
+        except ValueError as exc:
+            raise SystemExit(f"scale.py: --sizes: {exc}") from None
     for k, size in enumerate(args.sizes):
         print(f"… generating {size} articles", file=sys.stderr, flush=True)
         t = time.perf_counter()

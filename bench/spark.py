@@ -190,7 +190,7 @@ def table(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
         )
     lines.append(
         f"\nPer million articles: {total_core_h / 10:,.0f} vCPU-hours, about "
-        f"${total_core_h / 10 * args.usd_per_vcpu_hour:,.0f}."
+        f"${total_core_h / 10 * args.usd_per_vcpu_hour:,.2f}."
     )
     return "\n".join(lines) + "\n"
 
