@@ -13,7 +13,7 @@ them (``Engine.compare``, the model loaded once) and serialise the result to
 JSON (``comparison_to_dict`` + ``json.dumps``). The ratio says what serving
 over HTTP with concurrent clients costs or gains in throughput.
 
-Printed: requests, errors (anything but a 200 with a rewrite verdict), req/s,
+Printed: requests, errors (anything but a 200 with a rewrite verdict), req/s (those without error),
 p50 and p99 latency per request. Not a test: nothing is asserted except that
 the run had no errors (exit status 1 otherwise).
 
@@ -63,7 +63,7 @@ def _row(name: str, latencies: list[float], errors: int, wall_s: float) -> dict[
         "name": name,
         "requests": n,
         "errors": errors,
-        "req_s": n / wall_s if wall_s else 0.0,
+        "req_s": len(latencies) / wall_s if wall_s else 0.0,  # a failed request is no throughput
         "p50_ms": 1000 * _percentile(latencies, 0.50) if latencies else float("nan"),
         "p99_ms": 1000 * _percentile(latencies, 0.99) if latencies else float("nan"),
         "wall_s": wall_s,
