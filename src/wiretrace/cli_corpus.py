@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -83,6 +83,22 @@ def _progress(label: str) -> Callable[[int], None]:
     return step
 
 
+def _watch_dates(items: Iterable[Article | Any], future: list[Article]) -> Iterator[Article | Any]:
+    """``items`` as they come; the articles dated after today (a typo, a wrong time zone) go to ``future``."""
+    from datetime import UTC, date, datetime, timedelta
+
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()
+    for item in items:
+        if isinstance(item, Article) and item.published:
+            try:
+                day = date.fromisoformat(item.published[:10])
+            except ValueError:
+                day = None
+            if day is not None and day > tomorrow:
+                future.append(item)
+        yield item
+
+
 def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
     from wiretrace.cli import settings_options
 
@@ -113,6 +129,8 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, settings: Settin
     items = iter_articles(paths, on_other=others.append)
     if outlet:
         items = (dataclasses.replace(a, outlet=outlet) if isinstance(a, Article) and _unnamed(a) else a for a in items)
+    future: list[Article] = []
+    items = _watch_dates(items, future)
     with open_corpus(db, settings, create=True) as corpus:
         workers = corpus.settings.workers or os.cpu_count() or 1
         report = corpus.ingest(
@@ -127,6 +145,22 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, settings: Settin
         f"added {report.added}, skipped {report.duplicates} already stored, rejected {len(report.rejected)} "
         f"({counted(total, 'article')} in {db}, {report.wall_s:.1f} s)"
     )
+    if report.same_as:
+        shown = ", ".join(f"{flat(given)} is {flat(kept)}" for given, kept in report.same_as[:3])
+        more = ", …" if len(report.same_as) > 3 else ""
+        click.echo(
+            f"same text, same outlet, stored under another id: {counted(len(report.same_as), 'article')} "
+            f"({shown}{more}); ask for them by the stored id",
+            err=True,
+        )
+    if future:
+        first, days = future[0], settings.window_days
+        window = f": compared only with articles within {days} days of that date" if days else ""
+        click.echo(
+            f"note: {counted(len(future), 'article')} dated after today "
+            f"(first: {flat(str(first.id))}, {first.published}){window}",
+            err=True,
+        )
     if others:
         shown = ", ".join(flat(str(p)) for p in others[:3]) + (", …" if len(others) > 3 else "")
         click.echo(

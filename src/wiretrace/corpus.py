@@ -72,12 +72,18 @@ def store_fingerprint(settings: Settings) -> str:
 
 @dataclass
 class IngestReport:
-    """What an ingest did: counts, and every rejection with its reason."""
+    """What an ingest did: counts, and every rejection with its reason.
+
+    Attributes:
+        same_as: Of the duplicates, those given another id than the stored text's: ``(given, stored)``.
+            The stored id names the article in ``sources``, ``copies`` and the scan.
+    """
 
     added: int = 0
     duplicates: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     wall_s: float = 0.0
+    same_as: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -299,6 +305,11 @@ class Corpus:
         result = self.store.add(prepared.items)
         report.added += len(result.added)
         report.duplicates += len(result.duplicates)
+        for item in result.duplicates:
+            rowid = self.store.find_digest(item.digest)
+            kept = self.store.get(rowid) if rowid is not None else None
+            if kept is not None and kept.article.id != item.article.id:  # a syndicated or re-posted copy
+                report.same_as.append((str(item.article.id), str(kept.article.id)))
         for item in result.conflicts:
             a = item.article
             stored = self.store.get(str(a.id))
@@ -699,7 +710,8 @@ class Corpus:
     def stories(self) -> list[Story]:
         """Stories (connected related articles) with their provenance graphs, largest first.
 
-        Articles with no related article are left out.
+        Articles with no related article are left out. Articles are named by their rowids in the store:
+        ``self.store.ids_of(story.articles)`` gives their ids, as ``scan --jsonl`` shows them.
         """
         pairs = self.store.pairs()
         members = sorted({p.a for p in pairs} | {p.b for p in pairs})

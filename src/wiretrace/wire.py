@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass
 
 from wiretrace.adapters.store.base import PairRecord
 from wiretrace.core.agencies import agency_key
+from wiretrace.core.decide import order_by_time
 from wiretrace.core.represent import Document
 from wiretrace.pipeline import Engine, merge_documents
 from wiretrace.types import Article, Comparison
@@ -120,6 +121,12 @@ def read_as_one(engine: Engine, doc: Document, versions: Sequence[tuple[int, Doc
         The :class:`Reading`, or None when the merged comparison is not a
         rewrite with the versions as the source.
     """
+    # A version filed after the article cannot be its source: its date would have made the reading, dated
+    # by its first version, the source of what came before it.
+    when = doc.view.article.published
+    versions = [v for v in versions if order_by_time(v[1].view.article.published, when) <= 0]
+    if not versions:
+        return None
     # Versions filed at one time are read in order of their ids, not of when they were stored: the
     # merged text, and so the reading, must not depend on the order the corpus was ingested in.
     ordered = sorted(

@@ -132,6 +132,25 @@ def test_files_a_folder_holds_under_other_names_are_said_not_read(tmp_path, data
     assert "added 1," in named.stdout and "not read" not in named.stderr
 
 
+def test_a_copy_under_another_id_and_a_date_in_the_future_are_said(tmp_path, seed_source, seed_rewrite):
+    """An aggregator's feed: the wire story posted again under a new id, a rewrite dated years ahead."""
+    feed = tmp_path / "feed.jsonl"
+    rows = [
+        {"id": "wire", "text": seed_source.text, "source": "Reuters", "published": "2025-11-03"},
+        {"id": "wire-again", "text": seed_source.text, "source": "Reuters", "published": "2025-11-04"},
+        {"id": "late", "text": seed_rewrite.text, "published": "2031-11-03"},
+    ]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    done = run("ingest", str(feed), "--db", str(tmp_path / "w.db"))
+    assert done.returncode == 0, done.stderr
+    assert "added 2, skipped 1 already stored" in done.stdout
+    assert "same text, same outlet, stored under another id: 1 article (wire-again is wire)" in done.stderr
+    assert "note: 1 article dated after today (first: late, 2031-11-03): compared only with articles" in done.stderr
+    again = run("ingest", str(feed), "--db", str(tmp_path / "w.db"))
+    # the same ids again: only the copy under another id is named
+    assert "stored under another id: 1 article (wire-again is wire)" in again.stderr
+
+
 def test_stdin_takes_every_jsonl_line_and_gives_each_plain_text_its_own_id(
     tmp_path, seed_source_path, seed_rewrite_path
 ):

@@ -182,3 +182,17 @@ def test_the_web_page_and_api_show_the_reading(tmp_path, data_dir, engine):
     listed = client.get("/api/articles/" + quote(guardian, safe="") + "/sources").json()
     readings = [m["versions"] for m in listed if m["versions"]]
     assert readings and all(r["relation"] == "rewrite" and len(r["versions"]) == 3 for r in readings)
+
+
+def test_a_version_filed_after_the_paper_is_never_its_source(engine, articles):
+    """The papers dated the morning after; one PA version dated a day later still. Read with the others, it
+    had been credited as their source "by dates", dated by the reading's first version."""
+    dated = {n: dataclasses.replace(articles[n], published="1999-08-10T06:00:00") for n in PAPERS}
+    late = dataclasses.replace(articles["oasis3.txt"], published="1999-08-11T12:00:00")
+    corpus, _ = _scanned(engine, {**articles, **dated, "oasis3.txt": late}, PAPERS + WIRE)
+    for paper in PAPERS:
+        pairs, names = _pairs_with(corpus, paper)
+        late_pair = pairs.get("oasis3.txt")
+        assert late_pair is None or late_pair.source is None or names[late_pair.source] != "oasis3.txt"
+        versions = {names[r] for p in pairs.values() for r in p.summary.get("versions", ())}
+        assert "oasis3.txt" not in versions

@@ -107,6 +107,16 @@ def test_brothers_named_with_one_surname_are_no_changed_name(engine, data_dir):
     assert [(c.was, c.now) for c in result.changed_facts if c.kind == "name"] == []
 
 
+def test_a_name_spelt_with_its_accent_is_the_same_name(engine, data_dir):
+    # The Mirror's "Anais Nin", the Times's "Anaïs Nin" (METER, the Gallaghers' daughter)
+    story = data_dir / "meter" / "newspapers/rawtexts/showbiz/27.01.00/oasis"
+    mirror, times = read_article(story / "oasis126_mirror.txt"), read_article(story / "oasis134_times.txt")
+    assert "Anais Nin" in mirror.text and "Anaïs Nin" in times.text
+    result = engine.compare(mirror, times)
+    assert [(c.was, c.now) for c in result.changed_facts if c.kind == "name"] == []
+    assert any(f.text in ("Anaïs Nin", "Anais Nin") for f in result.carried_facts)
+
+
 def test_a_quote_kept_word_for_word_is_carried_whatever_else_its_sentence_says(engine, data_dir):
     """METER's saboteur story: PA's sentence holds a "not" outside the words the Telegraph quotes."""
     story = "rawtexts/courts/18.02.00/saboteur"

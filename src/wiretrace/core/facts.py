@@ -17,6 +17,7 @@ sentences' own features (:mod:`wiretrace.core.represent`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -134,7 +135,15 @@ def _name_words(phrase: str) -> tuple[str, ...]:
 
     Kept for the last sentences asked: in a scan each article is compared with ten or more others.
     """
-    return tuple(w for w in (m.lower() for m in _NAME_WORD.findall(phrase)) if w not in _TITLES and len(w) > 1)
+    words = (_unaccented(m.lower()) for m in _NAME_WORD.findall(phrase))
+    return tuple(w for w in words if w not in _TITLES and len(w) > 1)
+
+
+def _unaccented(word: str) -> str:
+    """``anaïs`` as ``anais``: one name, spelt with its accents or without."""
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=1 << 15)
@@ -199,7 +208,7 @@ def _given_name(token: str) -> str | None:
     word = token.strip(".,;:'’\"()")
     if not (word.isalpha() and word[0].isupper() and word[1:].islower() and len(word) > 1):
         return None
-    return None if word.lower() in _TITLES else word.lower()
+    return None if word.lower() in _TITLES else _unaccented(word.lower())
 
 
 def _first_name_changed(was: str, now: str, source: Document, derived: Document) -> bool:
@@ -225,7 +234,7 @@ def _names(first: str, surname: str, doc: Document) -> bool:
     """Whether ``doc`` names ``first surname``: so, or sharing the surname ("Noel and Liam Gallagher")."""
     shared = re.compile(rf"\b{re.escape(first)} (?:and|or) \S+ {re.escape(surname)}\b")
     for f in doc.features:
-        words = " ".join(f.norms)
+        words = _unaccented(" ".join(f.norms))
         if f"{first} {surname}" in words or shared.search(words):
             return True
     return False
