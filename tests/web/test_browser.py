@@ -177,7 +177,7 @@ def test_compare_then_story_then_article(page, server, seed_source_path, seed_re
     # Back on the story, an edge opens the same compare view.
     page.go_back()
     page.go_back()
-    page.locator("svg#provenance a.edge").first.click()
+    page.locator("svg#provenance a.edge text").first.click()  # its label: the middle of an elbow is empty
     expect(page.locator("h1.verdict")).to_contain_text("was written from A")
 
 
@@ -258,3 +258,18 @@ def test_upload_shows_progress_until_done(page, server, tmp_path):
     assert page.locator("#ingest-bar").evaluate("b => b.value === b.max")
     page.reload()
     expect(page.locator("#count-articles")).to_have_text(str(before + 1500))
+
+
+def test_an_upload_says_why_a_line_was_rejected(page, server, tmp_path):
+    from playwright.sync_api import expect
+
+    feed = tmp_path / "feed.jsonl"
+    good = {"id": "harbour-note", "text": "Eastholm's harbour board met on Wednesday to approve the plan."}
+    feed.write_text(json.dumps(good) + '\n{"id": "cut", "text": "off\n', encoding="utf-8")
+    page.goto(server + "/")
+    page.set_input_files("#ingest-file", str(feed))
+    page.click("#ingest-button")
+    expect(page.locator("#ingest-status")).to_contain_text("rejected 1", timeout=60_000)
+    expect(page.locator("#ingest-progress .error-line")).to_have_text(
+        "rejected: feed.jsonl:2: malformed JSON at column 23: unterminated string"
+    )

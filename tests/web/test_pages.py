@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from wiretrace.web import WebConfig, create_app
 
-from .conftest import DATA
+from .conftest import DATA, build_store
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +80,27 @@ def test_compare_without_articles_says_what_to_do(client):
     assert line == "error: A: no article given (paste its text or choose a file)"
 
 
+def test_a_paste_over_one_mib_is_read_up_to_the_servers_limit(client, seed_source, seed_rewrite_path):
+    # Starlette's own cut for a form's text field is 1 MiB; the server's limit (4 MiB by default) holds
+    long_sentence = "Residents of Eastholm heard the news " + "and talked about it " * 60 + "on Monday. "
+    padded = seed_source.text + "\n" + long_sentence * 900
+    assert 1024 * 1024 < len(padded.encode()) < 4 * 1024 * 1024
+    response = client.post("/compare", data={"a_text": padded, "b_text": seed_rewrite_path.read_text()})
+    assert response.status_code == 200, soup(response).select_one(".error-line")
+    left, _ = soup(response).select("article.col")
+    assert len(left.select(".s")) > 900  # all of it read
+
+
+def test_pasted_text_and_a_file_for_one_side_are_refused(client, seed_source_path, seed_rewrite_path):
+    response = client.post(
+        "/compare",
+        data={"a_text": seed_source_path.read_text(), "b_text": seed_rewrite_path.read_text()},
+        files={"a_file": (seed_rewrite_path.name, seed_rewrite_path.read_bytes(), "text/plain")},
+    )
+    assert response.status_code == 400
+    assert soup(response).select_one(".error-line").text == "error: A: both pasted text and a file given: keep one"
+
+
 def test_story_graph_original_left_links_to_articles_and_compare(client, seed_source_path, seed_rewrite_path):
     overview = soup(client.get("/"))
     link = next(a["href"] for a in overview.select("#stories a") if "Hegseth" in a.find_parent("tr").text)
@@ -107,6 +128,41 @@ def test_article_page_lists_sources_with_verdicts(client, seed_source_path, seed
     assert "No stored article was written from it." in doc.select_one("#copies").text
     src = soup(client.get(page(str(seed_source_path))))
     assert len(src.select("#copies tbody tr")) == 1
+
+
+def test_an_article_is_shown_without_its_control_characters(tmp_path, engine, data_dir):
+    # PA's wire copy starts each paragraph with \x19, which a browser draws as an empty box
+    wire = data_dir / "meter/PA/rawtexts/showbiz/09.08.99/oasis/oasis1.txt"
+    assert "\x19" in wire.read_text(encoding="cp1252")
+    build_store(tmp_path / "w.db", [wire], engine)
+    client = TestClient(create_app(WebConfig(db=str(tmp_path / "w.db")), engine))
+    text = soup(client.get(page(str(wire)))).select_one(".article-text").text
+    assert "Bonehead" in text and "\x19" not in text
+    assert "\x19" in client.get("/api/articles/" + quote(str(wire), safe="")).json()["text"]  # the data keeps it
+
+
+def test_a_copy_shown_by_the_wire_versions_read_as_one_leads_with_that_reading(tmp_path, engine, data_dir):
+    """METER's Bonehead story: against PA's third version alone the Guardian is only on the same event; read
+    with the other two, it is a copy. Under "Written from it" the reading comes first, the pair's own verdict
+    after it, said to be its own (it had read "same event, not shown copied" under that heading)."""
+    import dataclasses
+
+    from wiretrace.adapters.inputs import iter_articles
+    from wiretrace.adapters.store import SQLiteStore
+    from wiretrace.corpus import Corpus, store_fingerprint
+
+    story = "showbiz/09.08.99/oasis"
+    wire = [dataclasses.replace(a, outlet="PA") for a in iter_articles([data_dir / "meter/PA/rawtexts" / story])]
+    papers = list(iter_articles([data_dir / "meter/newspapers/rawtexts" / story / "oasis31_guardian.txt"]))
+    with Corpus(SQLiteStore(tmp_path / "w.db", store_fingerprint(engine.settings)), engine) as corpus:
+        corpus.ingest([*wire, *papers])
+        corpus.scan()
+    client = TestClient(create_app(WebConfig(db=str(tmp_path / "w.db")), engine))
+    third = next(str(a.id) for a in wire if str(a.id).endswith("oasis3.txt"))
+    (row,) = soup(client.get(page(third))).select("#copies tbody tr")
+    cell = row.select_one(".verdict-cell")
+    assert cell.text.startswith("read as one with") and "rewrite" in cell.text
+    assert cell.select_one(".muted").text.startswith("on its own: same event")
 
 
 @pytest.mark.parametrize("name", ["hostile", "web_hostile"])

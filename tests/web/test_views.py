@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from wiretrace.adapters.store import MemoryStore, SQLiteStore
@@ -52,6 +54,43 @@ def test_story_layout_puts_time_on_the_x_axis():
     assert all(
         0 <= n.x + graph.node_width <= graph.width and n.y + graph.node_height <= graph.height for n in graph.nodes
     )
+
+
+def _segments(path: str) -> list[tuple[float, float, float, float]]:
+    """The straight segments of an edge path "M x,y H x V y H x"."""
+    parts = path.split()
+    x, y = (float(v) for v in parts[0][1:].split(","))
+    out = []
+    for part in parts[1:]:
+        nx, ny = (float(part[1:]), y) if part[0] == "H" else (x, float(part[1:]))
+        out.append((x, y, nx, ny))
+        x, y = nx, ny
+    return out
+
+
+def test_no_arrow_passes_behind_a_box_that_is_not_its_end():
+    """METER's Oasis story as the web app drew it: every dated paper in its own column on one row, so the wire
+    copy's arrow to the last paper ran behind the papers between and seemed to leave one of them."""
+    times = ["2000-01-27T16:27:00", "2000-01-28T05:00:00", "2000-01-28T06:00:00", "2000-01-28T06:30:00"]
+    articles = {r: stored(r, f"Article {r} on the birth.", times[min(r, 3)] if r < 6 else None) for r in range(8)}
+    edges = [(0, 3), (0, 1), (1, 2), (0, 5), (4, 6), (0, 7), (2, 4)]
+    story = Story(
+        articles=tuple(range(8)),
+        edges=tuple(Edge(a, b, "rewrite", 0.9, source=a, derived=b, coverage=0.5, basis="published") for a, b in edges),
+        roots=(0,),
+    )
+    graph = layout_story(story, articles)
+    box = {n.id: (n.x, n.y, n.x + graph.node_width, n.y + graph.node_height) for n in graph.nodes}
+    for (a, b), edge in zip(edges, graph.edges, strict=True):
+        for x1, y1, x2, y2 in _segments(edge.path):
+            for name, (left, top, right, bottom) in box.items():
+                if name in (f"id-{a}", f"id-{b}"):
+                    continue
+                across = min(x1, x2) < right and max(x1, x2) > left and min(y1, y2) < bottom and max(y1, y2) > top
+                assert not across, f"{a}->{b} crosses {name}"
+        assert edge.path.startswith(f"M{box[f'id-{a}'][0]:.0f},")  # from its source's side
+    ys = sorted(box.values(), key=lambda b: b[1])
+    assert all(upper[3] <= lower[1] for upper, lower in itertools.pairwise(ys))  # one article a row
 
 
 @pytest.fixture(params=["sqlite", "memory"])

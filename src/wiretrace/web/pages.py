@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.exceptions import HTTPException
 
 from wiretrace.corpus_report import reading_line
@@ -63,26 +64,27 @@ def add_pages(app: FastAPI, service: Service, templates: Any, to_article: Callab
         return page(request, "compare_form.html")
 
     @app.post("/compare", include_in_schema=False)
-    async def compare_submit(
-        request: Request,
-        a_text: Annotated[str, Form()] = "",
-        b_text: Annotated[str, Form()] = "",
-        a_file: Annotated[UploadFile | None, File()] = None,
-        b_file: Annotated[UploadFile | None, File()] = None,
-    ) -> Response:
+    async def compare_submit(request: Request) -> Response:
         from wiretrace.adapters.readers import read_bytes
 
-        async def read(text: str, upload: UploadFile | None, side: str) -> Article:
-            if upload is not None and upload.filename:
-                data = await upload.read()
-                if data:
-                    return read_bytes(data, safe_name(upload.filename, side))
-            if text.strip():
-                return read_bytes(text.encode("utf-8"), side)
-            raise InputError(side, "no article given (paste its text or choose a file)")
+        # Read here, not by FastAPI's Form(): Starlette cuts a form's text field at 1 MiB ("Part exceeded
+        # maximum size"), where the server's own body limit (--max-body-kb, a 413) is the one that holds.
+        async with request.form(max_part_size=service.config.max_body_bytes) as form:
 
-        art_a = await read(a_text, a_file, "A")
-        art_b = await read(b_text, b_file, "B")
+            async def read(side: str) -> Article:
+                text, upload = form.get(f"{side.lower()}_text") or "", form.get(f"{side.lower()}_file")
+                data = await upload.read() if isinstance(upload, StarletteUpload) and upload.filename else b""
+                if not isinstance(text, str):
+                    raise InputError(side, "the text field holds a file")
+                if data and text.strip():
+                    raise InputError(side, "both pasted text and a file given: keep one")
+                if data:
+                    return read_bytes(data, safe_name(str(upload.filename), side))  # type: ignore[union-attr]
+                if text.strip():
+                    return read_bytes(text.encode("utf-8"), side)
+                raise InputError(side, "no article given (paste its text or choose a file)")
+
+            art_a, art_b = await read("A"), await read("B")
         result = await run_in_threadpool(service.compare, art_a, art_b)
         return show_comparison(request, result, stored=False)
 
@@ -98,6 +100,7 @@ def add_pages(app: FastAPI, service: Service, templates: Any, to_article: Callab
             request,
             "article.html",
             article=views.article_dict(item, with_text=True),
+            text=views.shown_text(item.article.text[item.article.header :]),
             url_is_link=_is_web_address(item.article.url),
             sources=[_match_row(m, "source", article_id) for m in sources],
             copies=[_match_row(m, "copy", article_id) for m in copies],
@@ -190,7 +193,8 @@ def _match_row(match: Any, role: str, this_id: str) -> dict[str, Any]:
         "headline": views.headline(match.article),
         "published": match.article.article.published,
         "outlet": match.article.article.outlet,
-        "verdict": verdict_summary(c),
+        # Listed for what a reading of the wire versions as one shows: the pair alone says less, and says so.
+        "verdict": ("on its own: " if match.versions is not None else "") + verdict_summary(c),
         "versions": reading_line(match, role),
         "facts": [f.text for f in c.carried_facts[:6]],
         "compare": views.compare_url(source, derived),

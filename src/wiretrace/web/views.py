@@ -8,6 +8,7 @@ hand them to Jinja (autoescaped). Verdicts come from
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -57,6 +58,19 @@ def headline(item: StoredArticle, width: int = 90) -> str:
     text = a.title or first_line(a) or a.text[a.header :]
     text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def shown_text(text: str) -> str:
+    """An article's text for reading: control characters (PA's ``\\x19`` before each paragraph) left out.
+
+    Example:
+        >>> shown_text("\\x19 The court heard")
+        ' The court heard'
+    """
+    return _CONTROL.sub("", text)
 
 
 def article_dict(item: StoredArticle, with_text: bool = False) -> dict[str, Any]:
@@ -188,8 +202,12 @@ def _when(published: str) -> str:
 def layout_story(story: Story, articles: dict[int, StoredArticle]) -> GraphLayout:
     """Time as the x axis: one column per publication time, oldest left; undated articles in a last column.
 
-    Undated articles are ordered top to bottom by the height of their sources,
-    so their arrows cross less.
+    One row per article, each under the article it was written from (its best
+    source), roots and siblings in time order. An edge leaves its source's
+    left side into the gap before the source's column, runs down (or up) that
+    gap to the derived article's row and along the row to it: gaps and a row
+    of its own hold no other box, so no arrow passes behind an article that
+    is not its end.
 
     Args:
         story: The story (articles in time order, provenance edges).
@@ -202,27 +220,31 @@ def layout_story(story: Story, articles: dict[int, StoredArticle]) -> GraphLayou
     when = {r: articles[r].article.published or "" for r in members}
     times = sorted({w for w in when.values() if w})
     column = {r: times.index(w) if w else len(times) for r, w in when.items()}
-    parents: dict[int, list[int]] = {}
+    further = set(story.further)
+    children: dict[int, list[int]] = {}
+    has_parent: set[int] = set()
     for e in story.edges:
-        if e.source is not None and e.derived is not None:
-            parents.setdefault(e.derived, []).append(e.source)
-    pos: dict[int, tuple[float, float]] = {}
-    rows: Counter[int] = Counter()
-    for c in sorted(set(column.values())):
-        in_col = [r for r in members if column[r] == c]
-        if c == len(times):
-
-            def parent_y(r: int) -> float:
-                ys = [pos[p][1] for p in parents.get(r, []) if p in pos]
-                return sum(ys) / len(ys) if ys else float("inf")
-
-            in_col.sort(key=parent_y)
-        for r in in_col:
-            pos[r] = (_MARGIN + c * (_NODE_W + _COL_GAP), _MARGIN + rows[c] * (_NODE_H + _ROW_GAP))
-            rows[c] += 1
+        if e not in further and e.source in column and e.derived in column and e.derived not in has_parent:
+            children.setdefault(e.source, []).append(e.derived)
+            has_parent.add(e.derived)
+    rank = {r: k for k, r in enumerate(members)}  # siblings in time order
+    order: list[int] = []
+    seen: set[int] = set()
+    for top in [r for r in members if r not in has_parent] + members:  # members again: a cycle, were one made
+        stack = [top]
+        while stack:
+            r = stack.pop()
+            if r in seen:
+                continue
+            seen.add(r)
+            order.append(r)
+            stack.extend(sorted(children.get(r, []), key=rank.__getitem__, reverse=True))
+    left = _MARGIN + _COL_GAP  # a gap before the first column, for its edges
+    step_x, step_y = _NODE_W + _COL_GAP, _NODE_H + _ROW_GAP
+    pos = {r: (left + column[r] * step_x, _MARGIN + row * step_y) for row, r in enumerate(order)}
     n_cols = max(column.values(), default=0) + 1
-    width = 2 * _MARGIN + n_cols * _NODE_W + (n_cols - 1) * _COL_GAP + _COL_GAP / 2
-    height = 2 * _MARGIN + max(rows.values(), default=1) * (_NODE_H + _ROW_GAP) - _ROW_GAP + _AXIS_H
+    width = left + n_cols * _NODE_W + (n_cols - 1) * _COL_GAP + _MARGIN
+    height = 2 * _MARGIN + max(len(order), 1) * (_NODE_H + _ROW_GAP) - _ROW_GAP + _AXIS_H
     roots = set(story.roots)
     nodes = []
     for r in members:
@@ -240,27 +262,25 @@ def layout_story(story: Story, articles: dict[int, StoredArticle]) -> GraphLayou
                 article_url(str(a.id)),
             )
         )
+    # The sources of one column share its gap, each down a lane of its own.
+    sources = sorted({e.source for e in story.edges if e.source in pos}, key=lambda r: pos[r][1])
+    lanes: dict[int, list[int]] = {}
+    for r in sources:
+        lanes.setdefault(column[r], []).append(r)
+    lane_x = {
+        r: pos[r][0] - _COL_GAP * (0.15 + 0.7 * (k + 1) / (len(in_col) + 1))
+        for in_col in lanes.values()
+        for k, r in enumerate(in_col)
+    }
     edges = []
     for e in story.edges:
         if e.source not in pos or e.derived not in pos:
             continue
         (sx, sy), (dx, dy) = pos[e.source], pos[e.derived]
-        y1, y2 = sy + _NODE_H / 2, dy + _NODE_H / 2
-        if dx > sx:  # forward in time: right side of the source to left side of the derived
-            x1, x2 = sx + _NODE_W, dx
-            bend = (x2 - x1) / 2
-            path = f"M{x1:.0f},{y1:.0f} C{x1 + bend:.0f},{y1:.0f} {x2 - bend:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
-            label = ((x1 + x2) / 2, (y1 + y2) / 2 - 6)
-        elif dx < sx:  # the text says the earlier one was derived: left side to right side
-            x1, x2 = sx, dx + _NODE_W
-            bend = (x1 - x2) / 2
-            path = f"M{x1:.0f},{y1:.0f} C{x1 - bend:.0f},{y1:.0f} {x2 + bend:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
-            label = ((x1 + x2) / 2, (y1 + y2) / 2 - 6)
-        else:  # same column: a loop round the right-hand side
-            x1 = x2 = sx + _NODE_W
-            reach = x1 + _COL_GAP * 0.6
-            path = f"M{x1:.0f},{y1:.0f} C{reach:.0f},{y1:.0f} {reach:.0f},{y2:.0f} {x2 + 2:.0f},{y2:.0f}"
-            label = (x1 + _COL_GAP * 0.45, (y1 + y2) / 2)
+        y1, y2, lane = sy + _NODE_H / 2, dy + _NODE_H / 2, lane_x[e.source]
+        x2 = dx if dx > lane else dx + _NODE_W  # the derived box's near side
+        path = f"M{sx:.0f},{y1:.0f} H{lane:.0f} V{y2:.0f} H{x2:.0f}"
+        label = ((lane + x2) / 2, y2 - 6)
         s_id, d_id = str(articles[e.source].article.id), str(articles[e.derived].article.id)
         if edge_undecided(e.basis, e.direction_p):
             how = "neither: undecided, the text reads the same both ways"
@@ -278,7 +298,7 @@ def layout_story(story: Story, articles: dict[int, StoredArticle]) -> GraphLayou
             )
         )
     axis = tuple(
-        (_MARGIN + c * (_NODE_W + _COL_GAP) + _NODE_W / 2, _when(times[c]) if c < len(times) else "undated")
+        (left + c * (_NODE_W + _COL_GAP) + _NODE_W / 2, _when(times[c]) if c < len(times) else "undated")
         for c in range(n_cols)
         if c in set(column.values())
     )

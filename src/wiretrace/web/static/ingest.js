@@ -9,12 +9,13 @@
     bar.value = job.done;
     var what = job.phase === "scan" ? "scanning for rewrites" : job.phase === "ingest" ? "adding articles" : "reading the file";
     if (job.state === "done") {
+      bar.value = bar.max;
       status.textContent = "done: added " + job.added + ", skipped " + job.duplicates + " already stored, rejected " +
         job.rejected + (job.scanned ? "; scanned " + job.scanned : "") + " (" + job.elapsed_s + " s)";
     } else if (job.state === "failed") {
       status.textContent = "error: " + job.error;
     } else {
-      status.textContent = what + ": " + job.done + " of " + job.total;
+      status.textContent = what + (job.total ? ": " + job.done + " of " + job.total : "…");
     }
   }
   function poll(id, bar, status, done) {
@@ -70,6 +71,19 @@
               link.href = "/";
               link.textContent = " Reload the overview";
               status.appendChild(link);
+            }
+            // Why each file or line was refused, as the job's own page says it
+            (job.rejections || []).slice(0, 5).forEach(function (r) {
+              var line = document.createElement("div");
+              line.className = "error-line";
+              line.textContent = "rejected: " + r.where + ": " + r.reason;
+              box.appendChild(line);
+            });
+            if ((job.rejections || []).length > 5) {
+              var more = document.createElement("a");
+              more.href = "/jobs/" + encodeURIComponent(answer.job);
+              more.textContent = "all " + job.rejections.length + " rejections";
+              box.appendChild(more);
             }
           });
         })
