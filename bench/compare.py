@@ -176,26 +176,25 @@ def build_pairs(data: Path, n: int, n_sentences: int) -> list[dict[str, str]]:
 # ---------------------------------------------------------------- pipelines (run in a worker process)
 
 
-def _rss_mib() -> float:
-    """Resident memory now, from /proc (Linux); 0 where unavailable."""
+def _status_mib(field: str) -> float:
+    """A memory figure of this process from /proc (Linux), in MiB; 0 where unavailable."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
     return 0.0
+
+
+def _rss_mib() -> float:
+    """Resident memory now."""
+    return _status_mib("VmRSS")
 
 
 def _peak_rss_mib() -> float:
     """Peak resident memory of this process's own (``VmHWM``): ``ru_maxrss`` would start from its parent's."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    return _status_mib("VmHWM")
 
 
 StageRunner = Callable[[bytes, bytes], tuple[list[float], Any]]
