@@ -115,6 +115,9 @@ def test_story_graph_original_left_links_to_articles_and_compare(client, seed_so
     query = parse_qs(urlsplit(edge["href"]).query)
     assert query == {"a": [str(seed_source_path)], "b": [str(seed_rewrite_path)]}
     assert [t.text for t in svg.select("text.axis")] == ["2025-11-03", "undated"]
+    # A group, not an image, so a screen reader reaches its links; articles first, as Tab meets them
+    assert svg["role"] == "group" and [a["class"][0] for a in svg.select("a")] == ["node", "node", "edge"]
+    assert src.title.text.endswith(f"({seed_source_path})") and len(src.title.text) > len(str(seed_source_path)) + 3
     compare = soup(client.get(edge["href"]))
     assert " ".join(compare.select_one("h1.verdict").text.split()).startswith("Rewrite: B")
 
