@@ -85,18 +85,20 @@ def _progress(label: str) -> Callable[[int], None]:
 
 def _watch_dates(items: Iterable[Article | Any], future: list[Article]) -> Iterator[Article | Any]:
     """``items`` as they come; the articles dated after today (a typo, a wrong time zone) go to ``future``."""
-    from datetime import UTC, date, datetime, timedelta
+    from datetime import UTC, datetime
 
-    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()
+    from wiretrace.corpus import publication_day
+
+    tomorrow = datetime.now(UTC).toordinal() + 1
     for item in items:
-        if isinstance(item, Article) and item.published:
-            try:
-                day = date.fromisoformat(item.published[:10])
-            except ValueError:
-                day = None
-            if day is not None and day > tomorrow:
-                future.append(item)
+        if isinstance(item, Article) and (publication_day(item.published) or 0) > tomorrow:
+            future.append(item)
         yield item
+
+
+def _some(names: list[str]) -> str:
+    """The first three of ``names`` (flattened for the terminal), and an ellipsis for the rest."""
+    return ", ".join(flat(name) for name in names[:3]) + (", …" if len(names) > 3 else "")
 
 
 def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -146,11 +148,10 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, settings: Settin
         f"({counted(total, 'article')} in {db}, {report.wall_s:.1f} s)"
     )
     if report.same_as:
-        shown = ", ".join(f"{flat(given)} is {flat(kept)}" for given, kept in report.same_as[:3])
-        more = ", …" if len(report.same_as) > 3 else ""
+        shown = _some([f"{given} is {kept}" for given, kept in report.same_as])
         click.echo(
             f"same text, same outlet, stored under another id: {counted(len(report.same_as), 'article')} "
-            f"({shown}{more}); ask for them by the stored id",
+            f"({shown}); ask for them by the stored id",
             err=True,
         )
     if future:
@@ -162,10 +163,10 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, settings: Settin
             err=True,
         )
     if others:
-        shown = ", ".join(flat(str(p)) for p in others[:3]) + (", …" if len(others) > 3 else "")
         click.echo(
             "not read (not named .txt, .htm(l), .jsonl, .ndjson or .warc(.gz)): "
-            f"{counted(len(others), 'file')} in the folders given: {shown} (name a file to read it as an article)",
+            f"{counted(len(others), 'file')} in the folders given: {_some([str(p) for p in others])} "
+            "(name a file to read it as an article)",
             err=True,
         )
     if report.rejected:

@@ -305,11 +305,12 @@ class Corpus:
         result = self.store.add(prepared.items)
         report.added += len(result.added)
         report.duplicates += len(result.duplicates)
-        for item in result.duplicates:
-            rowid = self.store.find_digest(item.digest)
-            kept = self.store.get(rowid) if rowid is not None else None
-            if kept is not None and kept.article.id != item.article.id:  # a syndicated or re-posted copy
-                report.same_as.append((str(item.article.id), str(kept.article.id)))
+        # The ids of the texts the duplicates repeat (ids only: re-ingesting a corpus repeats every text)
+        rowids = [self.store.find_digest(item.digest) for item in result.duplicates]
+        kept = self.store.ids_of([r for r in rowids if r is not None])
+        for item, rowid in zip(result.duplicates, rowids, strict=True):
+            if rowid in kept and kept[rowid] != item.article.id:  # a syndicated or re-posted copy
+                report.same_as.append((str(item.article.id), kept[rowid]))
         for item in result.conflicts:
             a = item.article
             stored = self.store.get(str(a.id))

@@ -175,36 +175,34 @@ def _extract(page: Callable[[], Any]) -> Any:
     return doc
 
 
-def _too_deep(html: str) -> bool:
-    """Whether libxml2 stopped reading the page at its depth limit (one parse, as trafilatura's own)."""
-    if html.count("<") < _DEPTH_LIMIT:  # too few tags to nest that deep
-        return False
+def _parse(html: str, huge: bool) -> tuple[Any, Any]:
+    """The page's tree (None when it has no elements) as trafilatura's own parser reads it, or ``huge`` (no depth
+    limit under 2,048), and the parser, for its error log. Bytes: lxml refuses a str that declares an encoding."""
     import lxml.html
 
-    parser = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
-    try:
-        lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
-    except (ValueError, lxml.etree.LxmlError):
-        return False
-    return any("Excessive depth" in e.message for e in parser.error_log)
-
-
-def _huge_tree(html: str) -> Any:
-    import lxml.html
-
-    # as trafilatura's own parser, but for the depth; bytes, since lxml refuses a str that declares an encoding
     parser = lxml.html.HTMLParser(
         encoding="utf-8",
-        huge_tree=True,
+        huge_tree=huge,
         collect_ids=False,
         default_doctype=False,
         remove_comments=True,
         remove_pis=True,
     )
     try:
-        return lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
-    except (ValueError, lxml.etree.LxmlError):  # no elements at all
-        return None
+        return lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=parser), parser
+    except (ValueError, lxml.etree.LxmlError):
+        return None, parser
+
+
+def _too_deep(html: str) -> bool:
+    """Whether libxml2 stopped reading the page at its depth limit."""
+    if html.count("<") < _DEPTH_LIMIT:  # too few tags to nest that deep
+        return False
+    return any("Excessive depth" in e.message for e in _parse(html, huge=False)[1].error_log)
+
+
+def _huge_tree(html: str) -> Any:
+    return _parse(html, huge=True)[0]
 
 
 def _date_in_text(html: str) -> str | None:

@@ -43,26 +43,13 @@ from typing import Any
 
 from wiretrace.adapters.inputs import iter_articles
 from wiretrace.adapters.store import SQLiteStore
-from wiretrace.corpus import Corpus, content_digest, store_fingerprint
+from wiretrace.corpus import Corpus, store_fingerprint
 from wiretrace.errors import InputError
 from wiretrace.evaluate.meter_data import NewspaperText, load_meter
 from wiretrace.evaluate.metrics import GroupBootstrap
 from wiretrace.pipeline import Engine
-from wiretrace.types import Article
 
 __all__ = ["evaluate_scan"]
-
-
-def _stored_names(corpus: Corpus, articles: list[Article]) -> dict[str, str]:
-    """Each text's name in the store: its own id, or the id of the stored text it repeats (same text, same
-    outlet: ingest keeps one). A text refused at ingest (no article text) has none."""
-    out = {}
-    for a in articles:
-        if corpus.store.get(str(a.id)) is not None:
-            out[str(a.id)] = str(a.id)
-        elif (rowid := corpus.store.find_digest(content_digest(a))) is not None and (kept := corpus.store.get(rowid)):
-            out[str(a.id)] = str(kept.article.id)
-    return out
 
 
 def _ask_sources(
@@ -162,8 +149,12 @@ def evaluate_scan(
         corpus = Corpus(store, engine)
         progress("ingest METER")
         meter_texts = [a for arts in split.pa.values() for a in arts] + [t.article for t in split.newspapers]
-        corpus.ingest(meter_texts)
-        stored_as = _stored_names(corpus, meter_texts)
+        # Each text's name in the store: its own id, or the id of the stored text it repeats (same text, same
+        # outlet: ingest keeps one). A text refused at ingest (no article text) has none.
+        repeats = dict(corpus.ingest(meter_texts).same_as)
+        stored = set(store.ids_of(store.iter_rowids()).values())
+        named = {i: i if i in stored else repeats.get(i, "") for i in (str(a.id) for a in meter_texts)}
+        stored_as = {i: name for i, name in named.items() if name in stored}
         # A wire text two stories share is stored once, and is each story's wire copy.
         pa_groups: dict[str, set[str]] = {}
         for g, arts in split.pa.items():

@@ -73,13 +73,12 @@ def add_pages(app: FastAPI, service: Service, templates: Any, to_article: Callab
 
             async def read(side: str) -> Article:
                 text, upload = form.get(f"{side.lower()}_text") or "", form.get(f"{side.lower()}_file")
-                data = await upload.read() if isinstance(upload, StarletteUpload) and upload.filename else b""
                 if not isinstance(text, str):
                     raise InputError(side, "the text field holds a file")
-                if data and text.strip():
-                    raise InputError(side, "both pasted text and a file given: keep one")
-                if data:
-                    return read_bytes(data, safe_name(str(upload.filename), side))  # type: ignore[union-attr]
+                if isinstance(upload, StarletteUpload) and upload.filename and (data := await upload.read()):
+                    if text.strip():
+                        raise InputError(side, "both pasted text and a file given: keep one")
+                    return read_bytes(data, safe_name(upload.filename, side))
                 if text.strip():
                     return read_bytes(text.encode("utf-8"), side)
                 raise InputError(side, "no article given (paste its text or choose a file)")
