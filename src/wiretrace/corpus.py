@@ -28,7 +28,7 @@ from wiretrace.core.normalize import clean_text
 from wiretrace.core.provenance import Story, retold_closer
 from wiretrace.core.represent import Document
 from wiretrace.corpus_scan import ScanPostings, ScanReport, read_versions, scan
-from wiretrace.corpus_workers import prepare_in_worker, worker_pool
+from wiretrace.corpus_workers import pickled_engine, prepare_in_worker, worker_pool
 from wiretrace.errors import InputError, user_stacklevel
 from wiretrace.pipeline import Engine
 from wiretrace.report import direction_undecided
@@ -680,15 +680,19 @@ class Corpus:
         path = getattr(self.store, "path", None)
         if workers <= 1 or (not ingest and (not path or path == ":memory:")):
             return None
+        engine = None
         if not self.engine.from_settings:
-            # A worker builds its engine from the settings alone: this one's own parts would be lost there.
-            warnings.warn(
-                f"workers={workers} ignored: this engine was given its own embedder, lexicon or fitted models, "
-                "which worker processes cannot rebuild; the work is done in this process",
-                stacklevel=user_stacklevel(),
-            )
-            return None
-        return worker_pool(None if ingest else path, self.settings, workers)
+            # A worker builds its engine from the settings alone, unless it is given this one's own parts.
+            try:
+                engine = pickled_engine(self.engine, ingest)
+            except Exception as e:  # what fails to pickle is the user's own part, of any kind
+                warnings.warn(
+                    f"workers={workers} ignored: this engine's own embedder, lexicon or fitted models do not "
+                    f"pickle to worker processes ({type(e).__name__}: {e}); the work is done in this process",
+                    stacklevel=user_stacklevel(),
+                )
+                return None
+        return worker_pool(None if ingest else path, self.settings, workers, engine)
 
     def forget(self, article_id: str) -> bool:
         """Remove a stored article with its index keys and pairs; the articles paired with it are scanned again.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import threading
 import time
 from collections.abc import Sequence
@@ -22,24 +23,41 @@ from wiretrace.types import Article
 
 if TYPE_CHECKING:
     from wiretrace.corpus import Corpus, PreparedBatch
+    from wiretrace.pipeline import Engine
 
-__all__ = ["decide_in_worker", "pair_shares", "prepare_in_worker", "worker_pool"]
+__all__ = ["decide_in_worker", "pair_shares", "pickled_engine", "prepare_in_worker", "worker_pool"]
 
 # One corpus per worker process.
 _WORKER: dict[str, Corpus] = {}
 
 
-def worker_pool(path: str | None, settings: Settings, workers: int) -> ProcessPoolExecutor:
-    """``workers`` processes, each with a corpus on the SQLite store at ``path``, or on none (``None``: ingest)."""
+def worker_pool(path: str | None, settings: Settings, workers: int, engine: bytes | None = None) -> ProcessPoolExecutor:
+    """``workers`` processes, each with a corpus on the SQLite store at ``path``, or on none (``None``: ingest).
+
+    Each builds its engine from ``settings``, or unpickles ``engine`` (an engine given its own parts).
+    """
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
-        initargs=(path, settings),
+        initargs=(path, settings, engine),
     )
 
 
-def _start_worker(path: str | None, settings: Settings) -> None:
+def pickled_engine(engine: Engine, ingest: bool) -> bytes:
+    """``engine`` pickled for a worker; an ingest worker's leaves the embedder out (it never embeds).
+
+    Raises:
+        Whatever pickling raises for a part that does not pickle (a class defined in a function, a lock).
+    """
+    from wiretrace.pipeline import Engine
+
+    if ingest:
+        engine = Engine(engine.settings, embedder=_NoEmbedder(), lexicon=engine.lexicon, fitted=engine.fitted)
+    return pickle.dumps(engine)
+
+
+def _start_worker(path: str | None, settings: Settings, engine: bytes | None = None) -> None:
     from wiretrace.adapters.store.sqlite import SQLiteStore
     from wiretrace.corpus import Corpus, store_fingerprint
     from wiretrace.pipeline import Engine
@@ -56,10 +74,12 @@ def _start_worker(path: str | None, settings: Settings) -> None:
     if path is None:  # an ingest worker only prepares batches; it needs no store and no vectors
         from wiretrace.adapters.store.memory import MemoryStore
 
-        _WORKER["corpus"] = Corpus(MemoryStore(), Engine(settings, embedder=_NoEmbedder()))
+        built = pickle.loads(engine) if engine else Engine(settings, embedder=_NoEmbedder())
+        _WORKER["corpus"] = Corpus(MemoryStore(), built)
     else:
         store = SQLiteStore(path, store_fingerprint(settings))
-        _WORKER["corpus"] = Corpus(store, Engine(settings), cache_size=settings.scan_cache_size)
+        built = pickle.loads(engine) if engine else Engine(settings)
+        _WORKER["corpus"] = Corpus(store, built, cache_size=settings.scan_cache_size)
 
 
 class _NoEmbedder:

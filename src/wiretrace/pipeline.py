@@ -48,6 +48,9 @@ class Engine:
     at its threshold: with one thread everywhere (Spark's Python workers run
     so too) a comparison gives the same result in every process.
 
+    An engine pickles (its parts must too: the default ones do), so a corpus
+    can hand one given its own parts to worker processes.
+
     Example:
         >>> engine = Engine()
         >>> result = engine.compare(Article("Seoul has 450,000 troops."), Article("Seoul has 450,000 troops."))
@@ -95,6 +98,13 @@ class Engine:
             merge_gain=self.settings.merge_gain,
             max_merge=self.settings.max_merge,
         )
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        # Unpickled in another process (a worker's engine given its own parts): one BLAS thread there too.
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1, user_api="blas")
+        self.__dict__.update(state)
 
     def view(self, article: Article) -> ArticleView:
         """Clean and segment an article (no vectors).

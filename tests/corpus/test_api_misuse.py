@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import pickle
 import warnings
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from wiretrace import Article, ConfigError, Engine, Settings, StoreError
 from wiretrace.adapters.lexicon import FrequencyLexicon
 from wiretrace.adapters.store import MemoryStore, SQLiteStore
 from wiretrace.corpus import Corpus, store_fingerprint
+from wiretrace.report import comparison_to_dict
 
 
 @pytest.mark.parametrize(
@@ -133,19 +135,49 @@ def test_a_closed_store_says_so(tmp_path, engine, source):
     corpus.close()  # twice is no error
 
 
-def test_workers_cannot_rebuild_an_engine_given_its_own_parts(tmp_path, engine, source, rewrite):
-    """Workers build Engine(settings): an engine with its own lexicon is used in this process, and said so."""
+class RareWordsLexicon(FrequencyLexicon):
+    """A user's own lexicon (a module-level class, so worker processes can import it)."""
 
-    class Lexicon(FrequencyLexicon):
-        pass
+    def __init__(self) -> None:
+        super().__init__(ceiling=8.0)
 
-    own = Engine(engine.settings, embedder=engine.embedder, lexicon=Lexicon())
+
+def test_an_engine_pickles_and_compares_the_same_after(engine, seed_source, seed_rewrite):
+    before = engine.compare(seed_source, seed_rewrite)
+    again = pickle.loads(pickle.dumps(Engine(engine.settings, lexicon=RareWordsLexicon()))).compare(
+        seed_source, seed_rewrite
+    )
+    after = pickle.loads(pickle.dumps(engine)).compare(seed_source, seed_rewrite)
+    assert comparison_to_dict(after) == comparison_to_dict(before)
+    assert again.relation == "rewrite" and again.source == "a"
+
+
+def test_workers_get_an_engine_given_its_own_parts(tmp_path, engine, source, rewrite):
+    """Workers build Engine(settings), or are given this engine pickled when it has its own parts."""
+    own = Engine(engine.settings, embedder=engine.embedder, lexicon=RareWordsLexicon())
     shared = Engine(engine.settings, embedder=engine.embedder, lexicon=engine.lexicon)
     assert shared.from_settings and not own.from_settings
     assert not Engine(engine.settings, embedder=engine.embedder, lexicon=FrequencyLexicon(ceiling=3.0)).from_settings
+    found = {}
+    for workers in (1, 2):
+        with Corpus(SQLiteStore(tmp_path / f"w{workers}.db", store_fingerprint(engine.settings)), own) as corpus:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                corpus.ingest([source, rewrite], workers=workers)
+                corpus.scan(workers=workers)
+            found[workers] = [(p.relation, round(p.confidence, 6)) for p in corpus.store.pairs()]
+    assert found[2] == found[1] and found[1][0][0] == "rewrite"
+
+
+def test_workers_cannot_take_an_engine_that_does_not_pickle(tmp_path, engine, source, rewrite):
+    class Lexicon(FrequencyLexicon):  # defined in a function: pickle cannot name it
+        pass
+
+    own = Engine(engine.settings, embedder=engine.embedder, lexicon=Lexicon())
     with Corpus(SQLiteStore(tmp_path / "w.db", store_fingerprint(engine.settings)), own) as corpus:
         corpus.ingest([source, rewrite])
-        with pytest.warns(UserWarning, match="workers=2 ignored: this engine was given its own") as caught:
+        unpicklable = r"workers=2 ignored: this engine's own .* do not pickle .*local"
+        with pytest.warns(UserWarning, match=unpicklable) as caught:
             corpus.scan(workers=2)
         assert caught[0].filename == __file__
         assert len(corpus.store.pairs()) == 1
