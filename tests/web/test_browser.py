@@ -181,6 +181,54 @@ def test_compare_then_story_then_article(page, server, seed_source_path, seed_re
     expect(page.locator("h1.verdict")).to_contain_text("was written from A")
 
 
+def test_sentences_pin_from_the_keyboard(page, server, seed_source_path, seed_rewrite_path):
+    from urllib.parse import urlencode
+
+    from playwright.sync_api import expect
+
+    page.goto(server + "/compare?" + urlencode({"a": str(seed_source_path), "b": str(seed_rewrite_path)}))
+    pinned = re.compile(r"\bpinned\b")
+    b08, a09 = page.locator("#b-s8"), page.locator("#a-s9")
+    expect(b08).to_have_attribute("tabindex", "0")
+    expect(page.locator("#side-a .s.dropped").first).not_to_have_attribute("tabindex", "0")  # nothing to pin
+    hint = page.locator("#" + b08.get_attribute("aria-describedby"))
+    expect(hint).to_contain_text("Enter or Space pins this sentence")
+    status = page.locator("[role=status]#pin-status")
+
+    # Tab order: the sentence comes just before its own number link.
+    page.locator("#b-s8 a.n").focus()
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.id") == "b-s8"
+    assert b08.evaluate("e => e.matches(':focus-visible')")
+    assert b08.evaluate("e => getComputedStyle(e).boxShadow") != "none"  # the focus ring shows
+    page.keyboard.press("Enter")
+    expect(a09).to_have_class(pinned)
+    expect(b08).to_have_class(pinned)
+    expect(status).to_have_text("Pinned B08 with A09.")
+    scrolled = page.evaluate("window.scrollY")
+    page.keyboard.press(" ")  # Space unpins, and does not scroll the page
+    expect(a09).not_to_have_class(pinned)
+    expect(status).to_have_text("Unpinned B08.")
+    assert page.evaluate("window.scrollY") == scrolled
+    page.keyboard.press(" ")
+    expect(a09).to_have_class(pinned)
+    page.keyboard.press("Escape")
+    expect(page.locator(".s.pinned")).to_have_count(0)
+    expect(status).to_have_text("Pins cleared.")
+
+    # Enter on a partner link inside a sentence follows the link, it does not pin.
+    page.locator("#b-s8 a.partner").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#a-s9$"))
+    expect(page.locator(".s.pinned")).to_have_count(0)
+
+    # A mouse click pins as before, without the keyboard's focus ring.
+    page.locator("#b-s1").click(position={"x": 300, "y": 12})
+    expect(page.locator("#a-s10")).to_have_class(pinned)
+    assert not page.locator("#b-s1").evaluate("e => e.matches(':focus-visible')")
+    assert page.locator("#b-s1").evaluate("e => getComputedStyle(e).boxShadow") == "none"
+
+
 HOSTILE = ["hostile", "web_hostile"]
 
 

@@ -15,7 +15,8 @@ What the reader sees:
   paraphrase, merged, split) is a coloured bar and a label;
 * links to each sentence's partners that work without JavaScript (plain
   anchors, highlighted by ``:target``); with JavaScript, hovering or clicking
-  a sentence also highlights its partners;
+  a sentence also highlights its partners, and from the keyboard a linked
+  sentence is a tab stop that Enter or Space pins and Escape clears;
 * added and dropped sentences marked, carried facts highlighted in the text and
   listed, the evidence group by group, and the cut page furniture folded in a
   ``<details>``.
