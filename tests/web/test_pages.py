@@ -62,7 +62,7 @@ def test_compare_form_and_result_on_the_seed_pair(client, seed_source_path, seed
         )
     )
     verdict = " ".join(result.select_one("h1.verdict").text.split())
-    assert verdict.startswith("Rewrite: B «002_") and "was written from A «A»" in verdict
+    assert verdict.startswith("Rewrite: B «002_") and verdict.endswith("was written from A «text A (pasted)»")
     meta = " ".join(result.select_one("header.top .meta").text.split())
     assert "confidence 94%" in meta and "100% of B comes from A" in meta
     left, right = result.select("article.col")
@@ -71,6 +71,23 @@ def test_compare_form_and_result_on_the_seed_pair(client, seed_source_path, seed
     assert right.select_one("details.cut summary").text.startswith("Cut as page furniture: headline list")
     assert "28,500" in [m.text for m in result.select("mark.fact")]
     assert result.select_one("script[src='/static/compare.js']")
+
+
+def test_a_pasted_text_is_named_by_its_short_title(client, seed_source_path, seed_rewrite_path):
+    title = "Hegseth arrives in Seoul for talks on the role of U.S. troops amid shifting regional security"
+    response = client.post(
+        "/compare",
+        data={"a_text": seed_source_path.read_text(), "b_text": f" title {title}\n" + seed_rewrite_path.read_text()},
+    )
+    doc = soup(response)
+    verdict = " ".join(doc.select_one("h1.verdict").text.split())
+    short = "Hegseth arrives in Seoul for talks on the role of U.S.…"
+    assert verdict == f"Rewrite: B «{short}» was written from A «text A (pasted)»"
+    assert doc.title.text == f"wiretrace: {short} rewritten from text A (pasted)"
+    # The column keeps the whole title; the title line is metadata, not a sentence.
+    assert doc.select_one("#side-b h2").text == title
+    assert doc.select_one("#side-a h2").text == "text A (pasted)"
+    assert len(doc.select("#side-b .s")) == 10
 
 
 def test_compare_without_articles_says_what_to_do(client):

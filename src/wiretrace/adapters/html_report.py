@@ -33,6 +33,7 @@ import hashlib
 import os
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import PurePath
@@ -212,6 +213,7 @@ def _column(
     partner_side: str,
     group_of: list[int],
     status: dict[int, tuple[str, str]],
+    name: str | None = None,
 ) -> _Column:
     view = result.a if side == "a" else result.b
     facts: dict[int, list[Fact]] = {}
@@ -247,7 +249,7 @@ def _column(
     return _Column(
         side=side,
         role=role,
-        name=_display_name(view, side),
+        name=name or _display_name(view, side),
         title=art.title,
         path=art.path,
         outlet=art.outlet,
@@ -270,12 +272,16 @@ def _percent(value: float) -> str:
     return f"{value:.0%}"
 
 
-def page_context(result: Comparison, model: str | None = None) -> dict[str, Any]:
+def page_context(
+    result: Comparison, model: str | None = None, names: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """Everything the template shows, as plain values (article text unescaped).
 
     Args:
         result: The comparison.
         model: The embedding model's name, shown in the footer.
+        names: Names to show by side (``a``, ``b``) in place of each article's title or file name
+            (the web app names a pasted text); the JSON form keeps the articles' own.
 
     Returns:
         The template's variables: ``verdict``, ``left``, ``right``, ``groups``,
@@ -301,11 +307,26 @@ def page_context(result: Comparison, model: str | None = None) -> dict[str, Any]
         # Without a rewrite nothing was added or dropped: each text just has
         # sentences the other lacks.
         d_status, s_status = ("unshared", f"only in {d.upper()}"), ("unshared", f"only in {s.upper()}")
+    names = names or {}
     derived_col = _column(
-        result, d, "derived" if is_rewrite else "", "derived", s, group_of, dict.fromkeys(result.added, d_status)
+        result,
+        d,
+        "derived" if is_rewrite else "",
+        "derived",
+        s,
+        group_of,
+        dict.fromkeys(result.added, d_status),
+        names.get(d),
     )
     source_col = _column(
-        result, s, "source" if is_rewrite else "", "source", d, group_of, dict.fromkeys(result.dropped, s_status)
+        result,
+        s,
+        "source" if is_rewrite else "",
+        "source",
+        d,
+        group_of,
+        dict.fromkeys(result.dropped, s_status),
+        names.get(s),
     )
     # Source on the left, as a reader compares "from" with "to"; without a
     # rewrite, a on the left as given.

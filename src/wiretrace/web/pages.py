@@ -26,6 +26,8 @@ from wiretrace.web.service import NotFound, Service
 __all__ = ["add_pages"]
 
 _LATEST = 10
+# A pasted text's title is its name in the verdict line, beside the other's: this many characters at most.
+_NAME_WIDTH = 60
 
 
 def add_pages(app: FastAPI, service: Service, templates: Any, to_article: Callable[..., Article]) -> None:
@@ -50,10 +52,12 @@ def add_pages(app: FastAPI, service: Service, templates: Any, to_article: Callab
             recent=[views.article_dict(item) for item in recent],
         )
 
-    def show_comparison(request: Request, result: Comparison, stored: bool) -> Response:
+    def show_comparison(
+        request: Request, result: Comparison, stored: bool, names: dict[str, str] | None = None
+    ) -> Response:
         from wiretrace.adapters.html_report import page_context
 
-        context = page_context(result, service.model)
+        context = page_context(result, service.model, names)
         context.pop("script", None)
         return page(request, "compare.html", stored=stored, **context)
 
@@ -69,6 +73,7 @@ def add_pages(app: FastAPI, service: Service, templates: Any, to_article: Callab
 
         # Read here, not by FastAPI's Form(): Starlette cuts a form's text field at 1 MiB ("Part exceeded
         # maximum size"), where the server's own body limit (--max-body-kb, a 413) is the one that holds.
+        names: dict[str, str] = {}
         async with request.form(max_part_size=service.config.max_body_bytes) as form:
 
             async def read(side: str) -> Article:
@@ -80,12 +85,14 @@ def add_pages(app: FastAPI, service: Service, templates: Any, to_article: Callab
                         raise InputError(side, "both pasted text and a file given: keep one")
                     return read_bytes(data, safe_name(upload.filename, side))
                 if text.strip():
-                    return read_bytes(text.encode("utf-8"), side)
+                    article = read_bytes(text.encode("utf-8"), side)
+                    names[side.lower()] = _pasted_name(article, side)
+                    return article
                 raise InputError(side, "no article given (paste its text or choose a file)")
 
             art_a, art_b = await read("A"), await read("B")
         result = await run_in_threadpool(service.compare, art_a, art_b)
-        return show_comparison(request, result, stored=False)
+        return show_comparison(request, result, stored=False, names=names)
 
     @app.get("/articles/{article_id:path}", include_in_schema=False)
     def article_page(request: Request, article_id: str) -> Response:
@@ -175,6 +182,14 @@ def add_pages(app: FastAPI, service: Service, templates: Any, to_article: Callab
         if job is None:
             raise NotFound(f"job {job_id}", "no such job (jobs are kept while the server runs)")
         return page(request, "job.html", job=job.as_dict())
+
+
+def _pasted_name(article: Article, side: str) -> str:
+    """A pasted text's name on the page: its title as the reader found it, shortened, else "text A (pasted)".
+
+    A pasted text has no file name, and the bare side letter it is read under says nothing.
+    """
+    return views.clip(article.title or "", _NAME_WIDTH) or f"text {side} (pasted)"
 
 
 def _is_web_address(url: str | None) -> bool:

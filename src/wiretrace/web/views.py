@@ -28,6 +28,7 @@ __all__ = [
     "GraphLayout",
     "article_dict",
     "article_url",
+    "clip",
     "compare_url",
     "headline",
     "layout_story",
@@ -55,9 +56,24 @@ def headline(item: StoredArticle, width: int = 90) -> str:
     skipped, as the CLI's story summary skips them.
     """
     a = item.article
-    text = a.title or first_line(a) or a.text[a.header :]
+    return clip(a.title or first_line(a) or a.text[a.header :], width)
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` on one line (control characters as spaces), clipped to ``width`` characters with "…".
+
+    The cut falls between words unless that would lose more than half the width.
+
+    Example:
+        >>> clip("Hegseth visits  South Korea\\nfor talks", 24)
+        'Hegseth visits South…'
+    """
     text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    if len(text) <= width:
+        return text
+    cut = text[:width]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > width // 2 else cut[: width - 1]).rstrip() + "…"
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
