@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
 from wiretrace.web import WebConfig, create_app
+from wiretrace.web.views import compare_url
 
 from .conftest import DATA, build_store
 
@@ -183,6 +184,41 @@ def test_a_copy_shown_by_the_wire_versions_read_as_one_leads_with_that_reading(t
     cell = row.select_one(".verdict-cell")
     assert cell.text.startswith("read as one with") and "rewrite" in cell.text
     assert cell.select_one(".muted").text.startswith("on its own: same event")
+
+
+def test_every_page_writes_a_date_one_way(tmp_path, engine, seed_source_path, seed_rewrite_path):
+    """ISO day, and the time to the minute with its zone where one is known: the article, search and overview
+    tables had shown the stored "2025-11-03T09:05:00+09:00", the story list and graph "2025-11-03 09:05"."""
+    import dataclasses
+    import re
+
+    from wiretrace.adapters.inputs import iter_articles
+    from wiretrace.adapters.store import SQLiteStore
+    from wiretrace.corpus import Corpus, store_fingerprint
+
+    source, rewrite = iter_articles([seed_source_path, seed_rewrite_path])
+    source = dataclasses.replace(source, published="2025-11-03T09:05:00+09:00")
+    with Corpus(SQLiteStore(tmp_path / "w.db", store_fingerprint(engine.settings)), engine) as corpus:
+        assert corpus.ingest([source, rewrite]).added == 2
+        corpus.scan()
+    client = TestClient(create_app(WebConfig(db=str(tmp_path / "w.db")), engine))
+    shown = "2025-11-03 09:05 +09:00"
+    pages = {
+        "overview": ("/", "#recent td.when"),
+        "stories": ("/stories", "#all-stories td.when"),
+        "story": ("/stories/1", "ol.members .muted"),
+        "graph": ("/stories/1", "svg#provenance text.axis"),
+        "search": ("/search?q=Hegseth", "#results td.when"),
+        "article": (page(str(source.id)), ".meta-list dd"),
+        "sources": (page(str(rewrite.id)), "#sources .muted"),
+        "compare": (compare_url(str(source.id), str(rewrite.id)), "#side-a header .meta"),
+    }
+    for name, (url, selector) in pages.items():
+        doc = soup(client.get(url))
+        assert any(shown in el.text for el in doc.select(selector)), (name, [el.text for el in doc.select(selector)])
+        body = doc.body.text
+        assert not re.search(r"\d{4}-\d\d-\d\dT\d", body), name  # no stored form left anywhere
+        assert "2025-11-03 09:05:00" not in body, name
 
 
 @pytest.mark.parametrize("name", ["hostile", "web_hostile"])

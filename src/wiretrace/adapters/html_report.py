@@ -35,6 +35,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from importlib import resources
 from pathlib import PurePath
 from typing import Any
@@ -45,7 +46,7 @@ from wiretrace.core.normalize import fold
 from wiretrace.report import comparison_to_dict, direction_undecided, group_links
 from wiretrace.types import BASIS_PHRASE, ArticleView, Comparison, Fact
 
-__all__ = ["page_context", "render_html", "write_html"]
+__all__ = ["page_context", "render_html", "shown_date", "write_html"]
 
 KIND_MEANING = {
     "verbatim": "same words",
@@ -193,6 +194,35 @@ def _display_name(view: ArticleView, side: str) -> str:
     return art.id or ("stdin" if art.path == "-" else side.upper())
 
 
+def shown_date(published: str | None) -> str:
+    """A publication time as the pages write it: the ISO day, and the time to the minute only where one is known.
+
+    The web app's pages and the comparison page all write dates through this, one form everywhere. A time
+    keeps its zone (``UTC`` or the offset), so no page shows a zoned time as if it were local.
+
+    Args:
+        published: An article's ``published``: ISO 8601 day or date-time, as the readers store it.
+
+    Returns:
+        ``2025-11-03``, ``2000-06-21 23:56``, ``2025-11-03 09:05 +09:00``; "undated" for None.
+
+    Example:
+        >>> shown_date("2025-11-03"), shown_date("2000-06-21T23:56:00"), shown_date("2025-11-03T00:05:30+00:00")
+        ('2025-11-03', '2000-06-21 23:56', '2025-11-03 00:05 UTC')
+    """
+    if not published:
+        return "undated"
+    if "T" not in published:
+        return published
+    try:
+        when = datetime.fromisoformat(published)
+    except ValueError:  # not one the readers wrote: shown as stored
+        return published
+    offset = when.utcoffset()
+    zone = "" if offset is None else " UTC" if not offset else " " + when.isoformat(timespec="minutes")[16:]
+    return f"{when:%Y-%m-%d %H:%M}{zone}"
+
+
 def _is_web_address(url: str | None) -> bool:
     # Only http(s) becomes a link: a "javascript:" or "data:" address from an
     # article's metadata must stay inert text.
@@ -253,7 +283,7 @@ def _column(
         title=art.title,
         path=art.path,
         outlet=art.outlet,
-        published=art.published,
+        published=shown_date(art.published) if art.published else None,
         url=art.url,
         url_is_link=_is_web_address(art.url),
         sentences=tuple(sentences),

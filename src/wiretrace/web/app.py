@@ -32,6 +32,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from wiretrace.adapters.html_report import shown_date
 from wiretrace.adapters.inputs import Rejected
 from wiretrace.corpus_report import reading_articles
 from wiretrace.errors import ConfigError, InputError, WiretraceError
@@ -254,6 +255,7 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
     env.globals.update(
         article_url=views.article_url, compare_url=views.compare_url, token_required=config.token is not None
     )
+    env.filters["shown_date"] = shown_date  # every date on the pages, one form
     templates = Jinja2Templates(env=env)
     app.state.templates = templates
 

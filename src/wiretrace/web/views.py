@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from wiretrace.adapters.html_report import shown_date
 from wiretrace.adapters.store.base import StoredArticle
 from wiretrace.core.provenance import Story
 from wiretrace.corpus import Corpus, Match
@@ -166,7 +167,7 @@ def story_summary(n: int, story: Story, articles: dict[int, StoredArticle]) -> d
         "rewrites": len(story.edges),
         "originals": [headline(articles[r], 70) for r in story.roots if r in articles],
         "latest": max(dates) if dates else None,
-        "latest_label": _when(max(dates)) if dates else "undated",
+        "latest_label": shown_date(max(dates, default=None)),
         "url": f"/stories/{n}",
     }
 
@@ -207,12 +208,6 @@ class GraphLayout:
 
 
 _NODE_W, _NODE_H, _COL_GAP, _ROW_GAP, _MARGIN, _AXIS_H = 210.0, 58.0, 90.0, 26.0, 20.0, 34.0
-
-
-def _when(published: str) -> str:
-    """An axis label: the day, and the time when there is one (seconds dropped)."""
-    day, _, clock = published.partition("T")
-    return f"{day} {clock[:5]}" if clock else day
 
 
 def layout_story(story: Story, articles: dict[int, StoredArticle]) -> GraphLayout:
@@ -272,7 +267,7 @@ def layout_story(story: Story, articles: dict[int, StoredArticle]) -> GraphLayou
                 x,
                 y,
                 headline(articles[r], 30),
-                _when(a.published) if a.published else "undated",
+                shown_date(a.published),
                 a.outlet or "",
                 r in roots,
                 article_url(str(a.id)),
@@ -314,7 +309,7 @@ def layout_story(story: Story, articles: dict[int, StoredArticle]) -> GraphLayou
             )
         )
     axis = tuple(
-        (left + c * (_NODE_W + _COL_GAP) + _NODE_W / 2, _when(times[c]) if c < len(times) else "undated")
+        (left + c * (_NODE_W + _COL_GAP) + _NODE_W / 2, shown_date(times[c]) if c < len(times) else "undated")
         for c in range(n_cols)
         if c in set(column.values())
     )
