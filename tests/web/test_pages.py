@@ -52,6 +52,42 @@ def test_overview_counts_stories_and_search_box(client):
     assert not doc.select("#ingest-token")  # no token on this server
 
 
+def test_overview_searches_by_title(tmp_path, engine, seed_source_path, seed_rewrite_path):
+    import dataclasses
+
+    from wiretrace.adapters.inputs import iter_articles
+    from wiretrace.adapters.store import SQLiteStore
+    from wiretrace.corpus import Corpus, store_fingerprint
+
+    source, rewrite = iter_articles([seed_source_path, seed_rewrite_path])
+    # A title as hostile as article text may be: markup, a quote, and LIKE's wildcards.
+    rewrite = dataclasses.replace(rewrite, title='Hegseth in Seoul: 100% behind the "<b>alliance</b>"')
+    with Corpus(SQLiteStore(tmp_path / "w.db", store_fingerprint(engine.settings)), engine) as corpus:
+        assert corpus.ingest([source, rewrite]).added == 2
+    client = TestClient(create_app(WebConfig(db=str(tmp_path / "w.db")), engine))
+
+    form = soup(client.get("/")).select_one(".panel form[action='/search']")
+    box = form.select_one("input[name='title']")
+    assert box["aria-label"] == "title" and box["type"] == "text"
+
+    def found(**params: str) -> list[str]:
+        doc = soup(client.get("/search", params=params))
+        assert_inert(doc)
+        for name, value in params.items():  # the query is shown back as typed, as text
+            assert doc.select_one(f".search-form input[name='{name}']")["value"] == value
+        return [a["href"] for a in doc.select("#results a")]
+
+    assert found(q="Hegseth") == [page(str(source.id)), page(str(rewrite.id))]  # words: in the text too
+    assert found(title="hegseth") == [page(str(rewrite.id))]  # the title only, any case
+    assert found(title="<b>alliance") == [page(str(rewrite.id))]
+    assert found(title="100%") == [page(str(rewrite.id))]
+    assert found(title="Seoul_") == []  # "_" and "%" are no wildcards
+    assert found(title="%") == [page(str(rewrite.id))]
+    assert found(title="' OR 1=1 --") == []
+    assert found(title='"><script>alert(1)</script>') == []
+    assert found(title="hegseth", q="Monday") == [page(str(rewrite.id))]  # with the other filters
+
+
 def test_compare_form_and_result_on_the_seed_pair(client, seed_source_path, seed_rewrite_path):
     form = soup(client.get("/compare"))
     assert form.select_one("textarea[name='a_text']") and form.select_one("input[type='file'][name='b_file']")

@@ -533,8 +533,10 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
     @app.get("/api/search", tags=["store"], responses=ERRORS)
     def api_search(
         q: Annotated[str | None, Query(description="Words found in the title or text.")] = None,
-        title: str | None = None,
-        outlet: str | None = None,
+        title: Annotated[
+            str | None, Query(description="Found in the title (a substring; ASCII letters in either case).")
+        ] = None,
+        outlet: Annotated[str | None, Query(description="Found in the outlet (a substring).")] = None,
         since: Annotated[str | None, Query(description="Published on or after (YYYY-MM-DD).")] = None,
         until: Annotated[str | None, Query(description="Published on or before (YYYY-MM-DD).")] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
