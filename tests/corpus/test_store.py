@@ -96,6 +96,26 @@ def test_dates_and_outlets_without_the_text(store):
     assert store.dates_and_outlets([r[1], r[0], 999]) == {r[0]: ("2025-11-03", "Reuters"), r[1]: (None, None)}
 
 
+def test_search_by_title_reads_an_untitled_articles_headline(store, seed_source):
+    """An untitled article is found by its headline (the opening of its text), not by words further down."""
+    import dataclasses
+
+    titled = make("Seoul talks. Body text.", "t")
+    titled = dataclasses.replace(titled, article=dataclasses.replace(titled.article, title="Hegseth in Seoul"))
+    seed = dataclasses.replace(seed_source, id="seed")
+    store.add([titled, StoredArticle(seed, "d" * 64, ("t:a",), 14)])
+    assert seed.title is None and seed.header > 0  # a ` date` line before the text
+
+    def ids(**filters: str) -> set[str]:
+        return {str(s.article.id) for s in store.search(**filters)}
+
+    assert ids(title="hegseth") == {"t", "seed"}
+    assert ids(title="Consultative") == set()  # second paragraph of the seed
+    assert ids(text="Consultative") == {"seed"}
+    assert ids(title="date 2025") == set()  # its metadata line is not its headline
+    assert ids(title="Seoul talks") == set()  # a titled article: the title only
+
+
 def test_pairs_of_gives_the_pairs_touching_any_of_the_articles(store):
     r = [a.rowid for a in store.add([make(f"Story {n}.", f"s{n}") for n in range(4)]).added]
     pairs = [

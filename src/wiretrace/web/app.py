@@ -534,7 +534,11 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
     def api_search(
         q: Annotated[str | None, Query(description="Words found in the title or text.")] = None,
         title: Annotated[
-            str | None, Query(description="Found in the title (a substring; ASCII letters in either case).")
+            str | None,
+            Query(
+                description="Found in the title (a substring; ASCII letters in either case), or in an untitled "
+                "article's opening 200 characters, where its headline stands."
+            ),
         ] = None,
         outlet: Annotated[str | None, Query(description="Found in the outlet (a substring).")] = None,
         since: Annotated[str | None, Query(description="Published on or after (YYYY-MM-DD).")] = None,

@@ -9,7 +9,10 @@ from typing import Any, Protocol
 
 from wiretrace.types import Article
 
-__all__ = ["AddResult", "PairRecord", "Store", "StoredArticle", "article_digest", "drop_forgotten"]
+__all__ = ["HEADLINE_CHARS", "AddResult", "PairRecord", "Store", "StoredArticle", "article_digest", "drop_forgotten"]
+
+# A search by title reads an untitled article's opening characters instead, where its headline stands.
+HEADLINE_CHARS = 200
 
 
 def article_digest(text: str, outlet: str | None) -> str:
@@ -179,7 +182,11 @@ class Store(Protocol):
         until: str | None = None,
         limit: int = 50,
     ) -> list[StoredArticle]:
-        """Articles matching every filter given (substrings; ISO days inclusive), newest first."""
+        """Articles matching every filter given (substrings; ISO days inclusive), newest first.
+
+        ``title`` is found in the title, or in an untitled article's first :data:`HEADLINE_CHARS` characters
+        of text (its headline, as the pages show it).
+        """
         ...
 
     def postings(self, keys: Iterable[str], max_df: int) -> dict[str, list[int]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from wiretrace.adapters.store.base import AddResult, PairRecord, StoredArticle, drop_forgotten
+from wiretrace.adapters.store.base import HEADLINE_CHARS, AddResult, PairRecord, StoredArticle, drop_forgotten
 
 __all__ = ["MemoryStore"]
 
@@ -112,7 +112,8 @@ class MemoryStore:
         for item in self._articles.values():
             a = item.article
             day = (a.published or "")[:10]
-            if not (has(a.text, text) or has(a.title, text)) or not has(a.title, title) or not has(a.outlet, outlet):
+            heading = a.title if a.title is not None else a.text[a.header : a.header + HEADLINE_CHARS]
+            if not (has(a.text, text) or has(a.title, text)) or not has(heading, title) or not has(a.outlet, outlet):
                 continue
             if (since and (not day or day < since)) or (until and (not day or day > until)):
                 continue

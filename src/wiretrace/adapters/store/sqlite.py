@@ -18,7 +18,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from wiretrace.adapters.store.base import AddResult, PairRecord, StoredArticle, article_digest, drop_forgotten
+from wiretrace.adapters.store.base import (
+    HEADLINE_CHARS,
+    AddResult,
+    PairRecord,
+    StoredArticle,
+    article_digest,
+    drop_forgotten,
+)
 from wiretrace.errors import StoreError
 from wiretrace.types import Article
 
@@ -321,7 +328,8 @@ class SQLiteStore:
         """Articles matching every filter given, newest first (undated last).
 
         ``text`` is found in the title or the text, ``title`` and ``outlet`` in
-        their fields (substrings, ASCII case folded); ``since`` and ``until`` are
+        their fields (substrings, ASCII case folded; an untitled article's
+        title is its text's opening :data:`HEADLINE_CHARS` characters); ``since`` and ``until`` are
         ISO dates compared with the publication day, both inclusive.
         """
         where: list[str] = []
@@ -332,6 +340,12 @@ class SQLiteStore:
                 if column == "text":
                     where.append("(text LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\')")
                     values += [pattern, pattern]
+                elif column == "title":  # an untitled article by its headline: the opening of its text
+                    where.append(
+                        "(title LIKE ? ESCAPE '\\' OR "
+                        "(title IS NULL AND substr(text, header + 1, ?) LIKE ? ESCAPE '\\'))"
+                    )
+                    values += [pattern, HEADLINE_CHARS, pattern]
                 else:
                     where.append(f"{column} LIKE ? ESCAPE '\\'")
                     values.append(pattern)
