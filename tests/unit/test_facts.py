@@ -172,3 +172,26 @@ def test_names_ending_in_a_title_are_compared_without_fault():
     from wiretrace.core.facts import _first_name_changed
 
     assert _first_name_changed("Ann Mallalieu QC", "Susan Mallalieu QC", None, None) is False  # type: ignore[arg-type]
+
+
+def test_a_relative_named_beside_the_person_is_no_changed_name(engine, data_dir):
+    """METER: PA's "Brian's uncle Ron Hagland" names a second Hagland beside the Sun's "Brit Brian Hagland"."""
+    story = data_dir / "meter"
+    pa = read_article(story / "PA/rawtexts/courts/16.07.99/bondi/bondi2.txt")
+    paper = read_article(story / "newspapers/rawtexts/courts/16.07.99/bondi/bondi69_sun.txt")
+    assert "Brian's uncle Ron Hagland" in pa.text and "Brit Brian Hagland" in paper.text
+    result = engine.compare(pa, paper)
+    assert result.relation == "rewrite"
+    assert [c for c in _changed(result) if c[0] == "name"] == []
+
+
+def test_one_end_of_a_range_or_choice_is_no_changed_figure(engine, data_dir):
+    """METER: PA's "primary education at 11 or 13"; the Express's "education up to 18", another age."""
+    story = data_dir / "meter"
+    pa = read_article(story / "PA/rawtexts/courts/12.07.99/places/places2.txt")
+    paper = read_article(story / "newspapers/rawtexts/courts/12.07.99/places/places28_express.txt")
+    assert "11 or 13" in pa.text and "education up to 18" in paper.text
+    assert _changed(engine.compare(pa, paper)) == []
+    (eleven, thirteen) = figures("at 11 or 13")
+    assert eleven.alternative and thirteen.alternative
+    assert not any(f.alternative for f in figures("aged 52, was fined £500 and 20 hours of work"))

@@ -66,6 +66,8 @@ class Figure:
         age: Someone's age ("37-year-old", "Jackson, 37,").
         before: The nearest word before it that is no function word, lowercase, a plural's ``s`` cut.
         after: The same after it.
+        alternative: One end of a range or a choice of figures ("11 or 13", "10 to 12", "5-6"; not "and"): said of
+            the same thing as the other end, so a figure of the other text is no change of it.
     """
 
     written: str
@@ -75,6 +77,7 @@ class Figure:
     age: bool = False
     before: str = ""
     after: str = ""
+    alternative: bool = False
 
     def same(self, other: Figure) -> bool:
         """Whether two figures state the same quantity (a currency written on one side only still agrees)."""
@@ -96,11 +99,16 @@ def figures(text: str) -> tuple[Figure, ...]:
         (True, False)
     """
     out = []
-    for m in _FIGURE.finditer(text):
+    found = list(_FIGURE.finditer(text))
+    for n, m in enumerate(found):
         digits = m["num"].replace(",", "")
         scale, pct, cur = m["scale"], m["pct"], m["cur"] or ""
         if len(digits) < 2 and not (scale or pct or cur):
             continue
+        # "11 or 13", "10 to 12", "5-6": joined to the number before or after it
+        alternative = (n > 0 and bool(_JOINED.fullmatch(text[found[n - 1].end() : m.start()]))) or (
+            n + 1 < len(found) and bool(_JOINED.fullmatch(text[m.end() : found[n + 1].start()]))
+        )
         value = Decimal(digits + (m["dec"] or "")) * (_SCALES[scale.lower()] if scale else 1)
         start = m.start("cur") if cur else m.start("num")
         written = text[start : m.end()].strip()
@@ -108,8 +116,12 @@ def figures(text: str) -> tuple[Figure, ...]:
         age = bool(_AGE_AFTER.match(tail) or (_COMMA_END.search(head) and tail.lstrip().startswith(",")))
         before = next((w for w in reversed(_WORD.findall(head)) if w.lower() not in _FUNCTION_WORDS), "")
         after = next((w for w in _WORD.findall(tail) if w.lower() not in _FUNCTION_WORDS), "")
-        out.append(Figure(written, value, cur, bool(pct), age, _plain(before), _plain(after)))
+        out.append(Figure(written, value, cur, bool(pct), age, _plain(before), _plain(after), alternative))
     return tuple(out)
+
+
+# Between two figures of one range or choice.
+_JOINED = re.compile(r"\s*(?:or|to|-|–|—)\s*", re.IGNORECASE)
 
 
 _AGE_AFTER = re.compile(r"\s?-?\s?years?[- ]old\b", re.IGNORECASE)
@@ -177,6 +189,8 @@ def _alike(a: Figure, b: Figure) -> bool:
 
     if (a.currency, a.percent, year(a), a.age) != (b.currency, b.percent, year(b), b.age):
         return False
+    if a.alternative or b.alternative:  # "at 11 or 13" against "up to 18": no one figure was changed
+        return False
     # Said of the same thing: the same word beside both ("46 states", "48 states"; "aged 82", "aged 80").
     if a.age:
         return bool(a.before) and a.before == b.before
@@ -203,9 +217,13 @@ _NICKNAMES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
+# Punctuation around a name's word.
+_EDGES = ".,;:'’\"()"
+
+
 def _given_name(token: str) -> str | None:
     """A token that can be a first name: a capitalised word of letters, no title ("Prosecutor", "Miss")."""
-    word = token.strip(".,;:'’\"()")
+    word = token.strip(_EDGES)
     if not (word.isalpha() and word[0].isupper() and word[1:].islower() and len(word) > 1):
         return None
     return None if word.lower() in _TITLES else _unaccented(word.lower())
@@ -225,9 +243,19 @@ def _first_name_changed(was: str, now: str, source: Document, derived: Document)
     words_a, words_b = set(_name_words(was)), set(_name_words(now))
     if words_a <= words_b or words_b <= words_a:
         return False
-    # "David Price" beside "Deborah Price": two people, when the source names both.
+    # "David Price" beside "Deborah Price": two people, when the source names both; "Brian's uncle Ron
+    # Hagland" for "Brian Hagland": the derived text still speaks of a Brian, so Ron is someone else.
     surname = _name_words(b[-1])[-1]
-    return not _names(first_b, surname, source) and not _names(first_a, surname, derived)
+    if _names(first_b, surname, source) or _names(first_a, surname, derived):
+        return False
+    return not _mentions(b[-2], source) and not _mentions(a[-2], derived)
+
+
+def _mentions(first: str, doc: Document) -> bool:
+    """Whether ``doc`` has the word ``first`` as written (capitalised), on its own or as a possessive."""
+    name = re.escape(first.strip(_EDGES))
+    word = re.compile(rf"(?<![\w'’-]){name}(?:['’]s)?(?![\w-])")
+    return any(word.search(s.text) for s in doc.sentences)
 
 
 def _names(first: str, surname: str, doc: Document) -> bool:
