@@ -135,13 +135,21 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, settings: Settin
     items = _watch_dates(items, future)
     with open_corpus(db, settings, create=True) as corpus:
         workers = corpus.settings.workers or os.cpu_count() or 1
-        report = corpus.ingest(
-            items,
-            progress=_progress("read"),
-            workers=workers,
-            # Said as found, not at the end: an ingest stopped half-way has named what it refused.
-            on_rejected=lambda r: click.echo(f"rejected: {flat(r.where)}: {flat(r.reason)}", err=True),
-        )
+        try:
+            report = corpus.ingest(
+                items,
+                progress=_progress("read"),
+                workers=workers,
+                # Said as found, not at the end: an ingest stopped half-way has named what it refused.
+                on_rejected=lambda r: click.echo(f"rejected: {flat(r.where)}: {flat(r.reason)}", err=True),
+            )
+        except KeyboardInterrupt:
+            click.echo(
+                f"\nerror: aborted; {db} keeps the {counted(corpus.store.count(), 'article')} stored so far "
+                "(each batch whole or not at all): run the same command again to go on",
+                err=True,
+            )
+            raise SystemExit(130) from None
         total = corpus.store.count()
     click.echo(
         f"added {report.added}, skipped {report.duplicates} already stored, rejected {len(report.rejected)} "
@@ -393,7 +401,16 @@ def scan(
         workers = corpus.settings.workers or os.cpu_count() or 1
         if rescan:
             corpus.store.restart_scan()
-        report = corpus.scan(progress=_progress("scanned"), workers=workers)
+        try:
+            report = corpus.scan(progress=_progress("scanned"), workers=workers)
+        except KeyboardInterrupt:
+            left = counted(len(corpus.store.unscanned()), "article")
+            click.echo(
+                f"\nerror: aborted; {db} keeps the pairs of the articles scanned so far: run the same command "
+                f"again to scan the {left} left",
+                err=True,
+            )
+            raise SystemExit(130) from None
         stories = corpus.stories()
         pairs = corpus.store.pairs()
         rowids = sorted({r for s in stories for r in s.articles} | {p.a for p in pairs} | {p.b for p in pairs})

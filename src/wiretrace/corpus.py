@@ -28,7 +28,7 @@ from wiretrace.core.normalize import clean_text
 from wiretrace.core.provenance import Story, retold_closer
 from wiretrace.core.represent import Document
 from wiretrace.corpus_scan import ScanPostings, ScanReport, read_versions, scan
-from wiretrace.corpus_workers import pickled_engine, prepare_in_worker, worker_pool
+from wiretrace.corpus_workers import pickled_engine, prepare_in_worker, quiet_starts, worker_pool
 from wiretrace.errors import InputError, user_stacklevel
 from wiretrace.pipeline import Engine
 from wiretrace.report import direction_undecided
@@ -261,7 +261,8 @@ class Corpus:
                 if pool is None:
                     write(self.prepare_batch(batch), len(batch))
                     continue
-                pending.append(pool.submit(prepare_in_worker, batch))
+                with quiet_starts():
+                    pending.append(pool.submit(prepare_in_worker, batch))
                 while len(pending) > 2 * workers:  # bounded: a huge input never sits in memory
                     done = pending.popleft().result()
                     write(done, done.size)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from wiretrace.adapters.store.base import PairRecord, Store
 from wiretrace.core.agencies import agency_key
-from wiretrace.corpus_workers import decide_in_worker, pair_shares
+from wiretrace.corpus_workers import decide_in_worker, pair_shares, quiet_starts
 from wiretrace.wire import own_verdict, version_sets, versions_records
 
 if TYPE_CHECKING:
@@ -225,7 +225,8 @@ def scan(corpus: Corpus, progress: Progress | None = None, workers: int = 1) -> 
                 continue
             while len(pending) >= SCAN_IN_FLIGHT:
                 finish_pending(*pending.popleft())
-            pending.append((chunk, [pool.submit(decide_in_worker, share) for share in pair_shares(jobs, workers)]))
+            with quiet_starts():
+                pending.append((chunk, [pool.submit(decide_in_worker, share) for share in pair_shares(jobs, workers)]))
         while pending:
             finish_pending(*pending.popleft())
     finally:

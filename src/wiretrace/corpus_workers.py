@@ -3,7 +3,10 @@
 Each process holds one :class:`~wiretrace.corpus.Corpus`, so the engine loads
 once a process, not once a pair. Workers are spawned (not forked: the parent
 may hold an open SQLite connection) and stop themselves when their parent
-dies, so a scan killed with SIGKILL leaves none behind.
+dies, so a scan killed with SIGKILL leaves none behind. Ctrl-C is the parent's
+to handle: a worker starts with it blocked (see :func:`quiet_starts`) and then
+ignores it, so an interrupted ingest or scan prints one line, not a traceback
+from each worker.
 """
 
 from __future__ import annotations
@@ -11,10 +14,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from wiretrace.adapters.store.base import PairRecord
@@ -25,7 +30,7 @@ if TYPE_CHECKING:
     from wiretrace.corpus import Corpus, PreparedBatch
     from wiretrace.pipeline import Engine
 
-__all__ = ["decide_in_worker", "pair_shares", "pickled_engine", "prepare_in_worker", "worker_pool"]
+__all__ = ["decide_in_worker", "pair_shares", "pickled_engine", "prepare_in_worker", "quiet_starts", "worker_pool"]
 
 # One corpus per worker process.
 _WORKER: dict[str, Corpus] = {}
@@ -57,11 +62,29 @@ def pickled_engine(engine: Engine, ingest: bool) -> bytes:
     return pickle.dumps(engine)
 
 
+@contextmanager
+def quiet_starts() -> Iterator[None]:
+    """Ctrl-C blocked in this thread meanwhile, so a worker process started here (a pool starts them as
+    work is submitted) begins with it blocked: one pressed while the worker still imports would print its
+    traceback. The parent gets a Ctrl-C pressed meanwhile when the block ends."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def _start_worker(path: str | None, settings: Settings, engine: bytes | None = None) -> None:
     from wiretrace.adapters.store.sqlite import SQLiteStore
     from wiretrace.corpus import Corpus, store_fingerprint
     from wiretrace.pipeline import Engine
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the pool
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     parent = os.getppid()
 
     def watch() -> None:
