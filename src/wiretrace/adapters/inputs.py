@@ -126,12 +126,15 @@ def _warc(path: Path) -> Iterator[Article | Rejected]:
                     continue
                 where = f"{path}#{n} ({uri})"
                 status = record.http_headers.get_statuscode() if record.http_headers else "200"
-                if not str(status).startswith("2"):  # an error page or a redirect, not the article
-                    yield Rejected(where, f"HTTP status {status}, not an article page")
+                # A redirect, an error page or an empty answer is no article page: passed over, as an image
+                # is. A crawl holds many; a rejection each would fail every crawl's ingest.
+                if not str(status).startswith("2"):
                     continue
                 body = record.content_stream().read()
                 if getattr(record.raw_stream, "limit", 0):  # bytes the record declares, and the file lacks
                     yield Rejected(where, f"truncated record ({record.raw_stream.limit} bytes of it missing)")
+                    continue
+                if not body.strip():
                     continue
                 try:
                     article = read_bytes(body, where, kind="html")
