@@ -263,24 +263,58 @@ def test_killed_ingest_and_scan_lose_nothing_committed_and_resume(tmp_path, data
             env=env,
         )
 
-    for command, marker in ((("ingest", str(folder)), "ingested: 40"), (("scan",), "scanned: 20")):
+    kept = []
+    for command, marker in ((("ingest", str(folder)), "read: 40\n"), (("scan",), "scanned: 20\n")):
         proc = start(*command)
         assert proc.stderr is not None
-        for line in proc.stderr:
-            if line.startswith(marker):
-                break
+        assert marker in iter(proc.stderr.readline, ""), f"no {marker!r} before the end"  # killed half-way
         proc.kill()  # SIGKILL: no chance to clean up
         proc.wait()
-        assert _count(db) >= 40
+        kept.append(_count(db))
+        assert kept[-1] >= 40
     with sqlite3.connect(db) as con:
         scanned_before = con.execute("SELECT count(*) FROM articles WHERE scanned = 1").fetchone()[0]
     assert scanned_before >= 20
     assert run("ingest", str(folder), "--db", str(db), env=env).returncode == 0
     total = _count(db)
-    assert total > 300
+    assert total > 300 and kept[0] < total  # the first ingest was stopped before its end
     assert run("scan", "--db", str(db), env=env).returncode == 0
     with sqlite3.connect(db) as con:
         assert con.execute("SELECT count(*) FROM articles WHERE scanned = 0").fetchone()[0] == 0
+
+
+@pytest.mark.data
+@pytest.mark.parametrize("command", ["ingest", "scan"])
+def test_ctrl_c_stops_ingest_and_scan_in_one_line(tmp_path, data_dir, command):
+    """Ctrl-C reaches the whole process group, workers too: one line says what the store keeps, no traceback."""
+    import os
+    import signal
+
+    folder = data_dir / "bbc" / "bbc" / "entertainment"
+    db = tmp_path / "w.db"
+    env = {**os.environ, "WIRETRACE_BATCH_SIZE": "20", "WIRETRACE_SCAN_BATCH": "10", "WIRETRACE_WORKERS": "2"}
+    if command == "scan":
+        assert run("ingest", str(folder), "--db", str(db), env=env).returncode == 0
+    args = [str(folder)] if command == "ingest" else []
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wiretrace", command, *args, "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    assert proc.stderr is not None
+    marker = "read: 40\n" if command == "ingest" else "scanned: 20\n"
+    assert marker in iter(proc.stderr.readline, ""), f"no {marker!r} before the end"
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    (line,) = [line for line in err.splitlines() if line.startswith("error:")]
+    assert line.startswith(f"error: aborted; {db} keeps the ")
+    assert line.endswith("run the same command again to go on" if command == "ingest" else "articles left")
+    assert run(command, *args, "--db", str(db), env=env).returncode == 0  # and it goes on
 
 
 @pytest.mark.data
