@@ -198,6 +198,7 @@ class Engine:
             self.fitted.direction,
             self.fitted.retelling,
             order_by_agency(da.view.article.outlet, db.view.article.outlet) if self.settings.agency_rule else 0,
+            self.fitted.copied,
         )
         derived_first = verdict.derived_first
         derived, source, al = (da, db, al_ab) if derived_first else (db, da, al_ba)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wiretrace.adapters.readers import read_article
+from wiretrace.types import Article
 
 pytestmark = pytest.mark.data
 
@@ -28,3 +29,39 @@ def test_no_linked_sentence_no_rewrite(engine, data_dir, group, wire, paper):
     assert result.relation != "rewrite"
     assert result.probabilities["rewrite"] == 0.0
     assert sum(result.probabilities[k] for k in ("rewrite", "same-event", "unrelated")) == pytest.approx(1.0)
+
+
+def _page_reprinting(article, *others) -> Article:
+    """A later page that reprints ``article`` whole, with other articles after it."""
+    body = article.text[article.header :] + "\n\n" + "\n\n".join(o.text for o in others)
+    return Article(body, id="page", published="2025-11-04")
+
+
+@pytest.mark.parametrize("extra", [1, 3])
+def test_a_page_that_reprints_an_article_whole_among_others_is_a_rewrite(engine, data_dir, seed_source, extra):
+    """Padded with unrelated BBC articles, the copied seed accounts for less than half the page; the relation
+    model alone had called it an independent report (0.50 with one article more, 0.83 with three)."""
+    bbc = [read_article(data_dir / "bbc" / "bbc" / "politics" / f"{n}.txt") for n in range(100, 100 + extra)]
+    page = _page_reprinting(seed_source, *bbc)
+    result = engine.compare(seed_source, page)
+    assert (result.relation, result.source, result.extent) == ("rewrite", "a", "partially")
+    assert result.coverage["source"] == 1.0 and result.coverage["derived"] < 0.5
+    assert result.confidence >= engine.fitted.copied.precision
+    # The rule reads the seed as standing whole in the page, and not in an article it is not in.
+    assert engine.fitted.copied.fires(_evidence_of(engine, seed_source, page))
+    assert not engine.fitted.copied.fires(_evidence_of(engine, seed_source, bbc[0]))
+
+
+def _evidence_of(engine, derived, source) -> dict[str, float]:
+    from wiretrace.core.decide import evidence
+
+    d, s = engine.prepare(derived), engine.prepare(source)
+    return evidence(d, s, engine.align(d, s))
+
+
+def test_the_copied_rule_never_fires_on_independent_reports(engine, data_dir):
+    """METER's Guardian and Mirror wrote their Bonehead items independently of each other: no copy."""
+    story = data_dir / "meter" / "newspapers/rawtexts/showbiz/09.08.99/oasis"
+    a, b = read_article(story / "oasis31_guardian.txt"), read_article(story / "oasis24_mirror.txt")
+    assert not engine.fitted.copied.fires(_evidence_of(engine, a, b))
+    assert not engine.fitted.copied.fires(_evidence_of(engine, b, a))

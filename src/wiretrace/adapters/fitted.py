@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from wiretrace.core.align import PAIR_FEATURES, LinkModel
-from wiretrace.core.decide import DirectionModel, ExtentModel, RelationModel, RetellingRule
+from wiretrace.core.decide import CopiedRule, DirectionModel, ExtentModel, RelationModel, RetellingRule
 from wiretrace.errors import ModelError
 
 __all__ = ["Fitted", "load_fitted"]
@@ -29,6 +29,7 @@ class Fitted:
     direction: DirectionModel
     fitted_on: str
     retelling: RetellingRule | None = None
+    copied: CopiedRule | None = None
 
 
 def _tuple(value: Any) -> Any:
@@ -58,6 +59,7 @@ def load_fitted(path: str | Path | None = None) -> Fitted:
             direction=DirectionModel(*(_tuple(dirn[k]) for k in binary)),
             fitted_on=str(raw.get("fitted_on", "")),
             retelling=RetellingRule(**raw["retelling"]) if "retelling" in raw else None,
+            copied=CopiedRule(**raw["copied"]) if "copied" in raw else None,
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"{where}: cannot read fitted models ({exc}); reinstall wiretrace") from exc

@@ -58,6 +58,7 @@ from wiretrace.core.represent import Document, StemGrams
 __all__ = [
     "EVIDENCE",
     "RELATION_CLASSES",
+    "CopiedRule",
     "DirectionModel",
     "ExtentModel",
     "RelationModel",
@@ -232,6 +233,36 @@ class RetellingRule:
 
 
 @dataclass(frozen=True)
+class CopiedRule:
+    """A rewrite by definition: one text stands whole, word for word, inside the other.
+
+    When at least ``strong`` of one text's words are in sentences linked to the
+    other with probability >= 0.9 and at least ``tiles`` of them lie inside a word
+    5-gram the other shares, that text was copied into the other, whatever else
+    the other holds: a page that reprints an article among other matter, a wire
+    story run with a box of its own added. The relation model reads how much of
+    the derived text the source accounts for, and called such a padded copy an
+    independent report. Checked both ways round, so it holds whichever text the
+    direction names as the derived one.
+
+    Attributes:
+        strong: Least ``strong`` evidence of the copied text.
+        tiles: Least ``tiles`` evidence of the copied text.
+        precision: The confidence it gives at least, measured by
+            ``tools/fit_models.py`` on the METER and Clough pairs it fires on:
+            (derived + 1) / (fired + 2).
+    """
+
+    strong: float
+    tiles: float
+    precision: float
+
+    def fires(self, e: dict[str, float]) -> bool:
+        """True when the text ``e`` reads as derived stands whole, word for word, in the other."""
+        return e["strong"] >= self.strong and e["tiles"] >= self.tiles
+
+
+@dataclass(frozen=True)
 class ExtentModel:
     """Binary logistic model: evidence of a rewrite -> probability it is wholly derived."""
 
@@ -326,17 +357,21 @@ def classify(
     relation_model: RelationModel,
     extent_model: ExtentModel,
     retelling: RetellingRule | None = None,
+    at_least: float = 0.0,
 ) -> tuple[str, float, str | None, dict[str, float]]:
     """Relation, its probability, the extent of a rewrite, and all probabilities, for one direction.
 
     A rewrite is shown sentence by sentence: with no derived sentence linked
     to the source (``linked`` 0), the document-level evidence alone (shared
     words, facts) does not make one, and the rewrite probability goes to the
-    other two classes in proportion.
+    other two classes in proportion. ``at_least``: a rewrite probability a rule
+    read off both directions gives (:class:`CopiedRule`).
     """
     probs = relation_model.probabilities(e)
-    if retelling is not None and retelling.fires(e) and probs["rewrite"] < retelling.precision:
-        probs = _with_rewrite(probs, retelling.precision)
+    if retelling is not None and retelling.fires(e):
+        at_least = max(at_least, retelling.precision)
+    if probs["rewrite"] < at_least:
+        probs = _with_rewrite(probs, at_least)
     if e["linked"] == 0.0 and probs["rewrite"] > 0.0:
         probs = _with_rewrite(probs, 0.0)
     relation = max(probs, key=lambda k: probs[k])
@@ -355,6 +390,7 @@ def decide(
     direction_model: DirectionModel,
     retelling: RetellingRule | None = None,
     agency_order: int = 0,
+    copied: CopiedRule | None = None,
 ) -> Verdict:
     """Relation, direction and confidence for a pair of texts ``a`` and ``b``.
 
@@ -369,6 +405,7 @@ def decide(
         agency_order: :func:`~wiretrace.core.agencies.order_by_agency` of the
             two outlets (0 to leave direction to the text when times do not
             decide).
+        copied: Calls a pair where one text stands whole in the other a rewrite.
 
     Returns:
         The :class:`Verdict`; ``derived_first`` says whether ``a`` is the
@@ -395,8 +432,13 @@ def decide(
         derived_first = p_first >= 0.5
         basis = "text"
         direction_p = p_first if derived_first else 1.0 - p_first
+    whole = copied is not None and (copied.fires(e_ab) or copied.fires(e_ba))
     relation, confidence, extent, probs = classify(
-        e_ab if derived_first else e_ba, relation_model, extent_model, retelling
+        e_ab if derived_first else e_ba,
+        relation_model,
+        extent_model,
+        retelling,
+        copied.precision if whole and copied is not None else 0.0,
     )
     probs = {**probs, "direction": direction_p}
     if text_p is not None and relation == "rewrite":
