@@ -117,6 +117,13 @@ class Match:
     credit: Credit | None = None
 
 
+# A long query's parts ask the index too (Corpus.candidates): sentences a part (about one news article),
+# candidates kept of each, and parts at most (a longer query has longer parts).
+PART_SENTENCES = 20
+PART_CANDIDATES = 3
+MOST_PARTS = 16
+
+
 def publication_day(published: str | None) -> int | None:
     """The day (an ordinal) of an ISO 8601 publication time, or None when unknown or unreadable."""
     if not published:
@@ -370,8 +377,26 @@ class Corpus:
 
         Only candidates scoring at least ``min_candidate_score`` are kept, and,
         when both publication dates are known, only those within ``window_days``.
+        A query longer than two parts of :data:`PART_SENTENCES` sentences may
+        hold several articles (a page reprinting them, a digest): the most
+        distinctive terms of the whole speak for the one that dominates it, so
+        each part asks too, and its best :data:`PART_CANDIDATES` candidates
+        follow the whole's (at most :data:`MOST_PARTS` parts).
         """
-        return self._rank(fingerprint(doc.features, self._fp), doc.view.article.published, exclude)
+        published = doc.view.article.published
+        ranked = self._rank(fingerprint(doc.features, self._fp), published, exclude)
+        if len(doc.features) <= 2 * PART_SENTENCES:
+            return ranked
+        seen = {r for r, _ in ranked}
+        n = self.store.count()
+        step = max(PART_SENTENCES, -(-len(doc.features) // MOST_PARTS))
+        for start in range(0, len(doc.features), step):
+            part = doc.features[start : start + step]
+            for r, score in self._rank(fingerprint(part, self._fp), published, exclude, n, limit=PART_CANDIDATES):
+                if r not in seen:
+                    seen.add(r)
+                    ranked.append((r, score))
+        return ranked
 
     def _rank(
         self,

@@ -230,6 +230,26 @@ def test_a_store_of_one_story_still_finds_the_wire_copy(corpus, data_dir):
     assert found[0].comparison.relation == "rewrite"
 
 
+@pytest.mark.data
+def test_sources_of_a_page_of_reprints_finds_each_article_it_reprints(engine, data_dir):
+    """A later page reprinting ten BBC politics articles whole: each is a source. The page's most
+    distinctive terms alone speak for three of them; each part of the page asks the index too."""
+    from wiretrace.core.fingerprint import fingerprint
+
+    folder = data_dir / "bbc" / "bbc" / "politics"
+    stored = [dataclasses.replace(a, published="2025-01-01") for a in iter_articles([folder]) if isinstance(a, Article)]
+    corpus = Corpus(MemoryStore(), engine)
+    corpus.ingest(stored)
+    reprinted = [str(folder / f"{n}.txt") for n in range(100, 200, 10)]
+    text = "\n\n".join(a.text for a in stored if a.id in reprinted)
+    page = engine.prepare(Article(text, id="page", published="2025-01-02"))
+
+    found = [m for m in corpus.sources(page.view.article) if m.comparison.relation == "rewrite"]
+    assert set(reprinted) <= {m.article.article.id for m in found}
+    whole = {r for r, _ in corpus._rank(fingerprint(page.features, corpus._fp), "2025-01-02", None)}
+    assert len(whole & {corpus.store.get(i).rowid for i in reprinted}) < len(reprinted)
+
+
 def test_text_given_as_an_id_is_named_by_its_start(engine, seed_source):
     corpus = Corpus(MemoryStore(), engine)
     with pytest.raises(InputError) as err:
