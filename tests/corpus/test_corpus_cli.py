@@ -303,6 +303,8 @@ def test_ctrl_c_stops_ingest_and_scan_in_one_line(tmp_path, data_dir, command):
         text=True,
         env=env,
         start_new_session=True,  # its own process group, as a terminal's foreground job
+        # As a terminal starts it: a test run in the background (nohup, `&`) passes Ctrl-C down ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert proc.stderr is not None
     marker = "read: 40\n" if command == "ingest" else "scanned: 20\n"
