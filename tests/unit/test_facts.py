@@ -194,4 +194,37 @@ def test_one_end_of_a_range_or_choice_is_no_changed_figure(engine, data_dir):
     assert _changed(engine.compare(pa, paper)) == []
     (eleven, thirteen) = figures("at 11 or 13")
     assert eleven.alternative and thirteen.alternative
-    assert not any(f.alternative for f in figures("aged 52, was fined £500 and 20 hours of work"))
+    assert all(f.alternative for f in figures("it will cost £5m-£6m"))
+    for said in ("aged 52, was fined £500 and 20 hours of work", "profit rose 12% to £120m", "from 20 to 25"):
+        assert not any(f.alternative for f in figures(said)), said
+
+
+@pytest.mark.parametrize(
+    ("was", "now", "changed"),
+    [
+        (
+            "Profits rose 12% to £120m last year, the company said.",
+            "Profits rose 12% to £150m last year.",
+            ("£120m", "£150m"),
+        ),
+        (
+            "The toll has risen from 20 to 25, officials said.",
+            "The toll has risen from 20 to 35, officials said.",
+            ("25", "35"),
+        ),
+        (
+            "It will cost £5m-£6m to repair, officials said.",
+            "It will cost £5m-£9m to repair, officials said.",
+            ("£6m", "£9m"),
+        ),
+    ],
+)
+def test_a_change_between_two_figures_is_still_a_changed_figure(engine, was, now, changed):
+    """ "From 20 to 25" says a change, no choice; a range against a range compares end with end."""
+    from wiretrace.types import Article
+
+    result = engine.compare(
+        Article(was + " The rest is the same in both.", id="a"), Article(now + " The rest is the same in both.", id="b")
+    )
+    assert result.relation == "rewrite"
+    assert [(c.was, c.now) for c in result.changed_facts if c.kind == "number"] == [changed]

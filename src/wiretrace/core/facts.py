@@ -66,8 +66,9 @@ class Figure:
         age: Someone's age ("37-year-old", "Jackson, 37,").
         before: The nearest word before it that is no function word, lowercase, a plural's ``s`` cut.
         after: The same after it.
-        alternative: One end of a range or a choice of figures ("11 or 13", "10 to 12", "5-6"; not "and"): said of
-            the same thing as the other end, so a figure of the other text is no change of it.
+        alternative: One end of a choice or a range of figures of one kind ("11 or 13", "£5m-£6m"; not "from
+            20 to 25", which says a change): said of the same thing as the other end, so a single figure of
+            the other text is no change of it.
     """
 
     written: str
@@ -105,9 +106,9 @@ def figures(text: str) -> tuple[Figure, ...]:
         scale, pct, cur = m["scale"], m["pct"], m["cur"] or ""
         if len(digits) < 2 and not (scale or pct or cur):
             continue
-        # "11 or 13", "10 to 12", "5-6": joined to the number before or after it
-        alternative = (n > 0 and bool(_JOINED.fullmatch(text[found[n - 1].end() : m.start()]))) or (
-            n + 1 < len(found) and bool(_JOINED.fullmatch(text[m.end() : found[n + 1].start()]))
+        # "11 or 13", "£5m-£6m": joined to a figure of its kind before or after it
+        alternative = (n > 0 and _joined(text, found[n - 1], m)) or (
+            n + 1 < len(found) and _joined(text, m, found[n + 1])
         )
         value = Decimal(digits + (m["dec"] or "")) * (_SCALES[scale.lower()] if scale else 1)
         start = m.start("cur") if cur else m.start("num")
@@ -120,8 +121,14 @@ def figures(text: str) -> tuple[Figure, ...]:
     return tuple(out)
 
 
-# Between two figures of one range or choice.
-_JOINED = re.compile(r"\s*(?:or|to|-|–|—)\s*", re.IGNORECASE)
+# Between two figures of one choice or range.
+_JOINED = re.compile(r"\s*(?:or|-|–|—)\s*", re.IGNORECASE)
+
+
+def _joined(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
+    """Whether two figures found in ``text`` are a choice or a range: of one kind, "or" or a dash between."""
+    kind = (first["cur"] or "", bool(first["pct"])) == (second["cur"] or "", bool(second["pct"]))
+    return kind and bool(_JOINED.fullmatch(text[first.end() : second.start()]))
 
 
 _AGE_AFTER = re.compile(r"\s?-?\s?years?[- ]old\b", re.IGNORECASE)
@@ -189,7 +196,7 @@ def _alike(a: Figure, b: Figure) -> bool:
 
     if (a.currency, a.percent, year(a), a.age) != (b.currency, b.percent, year(b), b.age):
         return False
-    if a.alternative or b.alternative:  # "at 11 or 13" against "up to 18": no one figure was changed
+    if a.alternative != b.alternative:  # "at 11 or 13" against "up to 18": no one figure was changed
         return False
     # Said of the same thing: the same word beside both ("46 states", "48 states"; "aged 82", "aged 80").
     if a.age:
