@@ -299,7 +299,7 @@ def measure_retelling(engine: Engine, split: MeterSplit, docs: dict) -> dict[str
     return {**RETELLING, "precision": precision}
 
 
-COPIED = {"strong": 0.9, "tiles": 0.8}
+COPIED = {"strong": 0.9, "tiles": 0.8, "min_sentences": 2, "min_words": 30}
 
 
 def measure_copied(engine: Engine, split: MeterSplit, docs: dict, clough: CloughCorpus | None) -> dict[str, float]:

@@ -65,3 +65,14 @@ def test_the_copied_rule_never_fires_on_independent_reports(engine, data_dir):
     a, b = read_article(story / "oasis31_guardian.txt"), read_article(story / "oasis24_mirror.txt")
     assert not engine.fitted.copied.fires(_evidence_of(engine, a, b))
     assert not engine.fitted.copied.fires(_evidence_of(engine, b, a))
+
+
+def test_a_line_of_boilerplate_inside_an_article_is_no_copy_of_it(engine, data_dir):
+    """One sentence standing whole in an unrelated article is too little to call it copied (review)."""
+    line = "The company did not immediately respond to a request for comment."
+    item = Article(line, id="item", published="2025-01-01")
+    bbc = read_article(data_dir / "bbc" / "bbc" / "business" / "010.txt")
+    article = Article(bbc.text.rstrip() + "\n\n" + line, id="article", published="2025-01-02")
+    result = engine.compare(item, article)
+    assert not engine.fitted.copied.fires(_evidence_of(engine, item, article))
+    assert result.relation != "rewrite"

@@ -114,6 +114,8 @@ def evidence(
     out = dict.fromkeys(EVIDENCE, 0.0)
     n = len(derived.features)
     words_d, words_s = derived.word_counts, source.word_counts
+    # The derived text's size, for the rules (not a model feature).
+    out["sentences"], out["words"] = float(n), float(sum(f.n_words for f in derived.features))
     out["len_ratio"] = math.log((words_d.sum() + 1) / (words_s.sum() + 1))
     if n == 0 or len(source.features) == 0:
         return out
@@ -245,9 +247,15 @@ class CopiedRule:
     independent report. Checked both ways round, so it holds whichever text the
     direction names as the derived one.
 
+    A copied text of one sentence or a few words is left to the model: a
+    line of boilerplate ("The company did not immediately respond to a
+    request for comment.") stands whole in many unrelated articles.
+
     Attributes:
         strong: Least ``strong`` evidence of the copied text.
         tiles: Least ``tiles`` evidence of the copied text.
+        min_sentences: Least sentences of the copied text.
+        min_words: Least words of the copied text.
         precision: The confidence it gives at least, measured by
             ``tools/fit_models.py`` on the METER and Clough pairs it fires on:
             (derived + 1) / (fired + 2).
@@ -255,11 +263,18 @@ class CopiedRule:
 
     strong: float
     tiles: float
+    min_sentences: int
+    min_words: int
     precision: float
 
     def fires(self, e: dict[str, float]) -> bool:
         """True when the text ``e`` reads as derived stands whole, word for word, in the other."""
-        return e["strong"] >= self.strong and e["tiles"] >= self.tiles
+        return (
+            e["sentences"] >= self.min_sentences
+            and e["words"] >= self.min_words
+            and e["strong"] >= self.strong
+            and e["tiles"] >= self.tiles
+        )
 
 
 @dataclass(frozen=True)
