@@ -10,6 +10,7 @@ window when dates are known.
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 import warnings
@@ -380,18 +381,20 @@ class Corpus:
         A query longer than two parts of :data:`PART_SENTENCES` sentences may
         hold several articles (a page reprinting them, a digest): the most
         distinctive terms of the whole speak for the one that dominates it, so
-        each part asks too, and its best :data:`PART_CANDIDATES` candidates
-        follow the whole's (at most :data:`MOST_PARTS` parts).
+        each part (of about that many sentences, at most :data:`MOST_PARTS`)
+        asks too, and its best :data:`PART_CANDIDATES` candidates follow the
+        whole's. A scan asks by each article's stored keys alone.
         """
         published = doc.view.article.published
-        ranked = self._rank(fingerprint(doc.features, self._fp), published, exclude)
+        n = self.store.count()
+        ranked = self._rank(fingerprint(doc.features, self._fp), published, exclude, n)
         if len(doc.features) <= 2 * PART_SENTENCES:
             return ranked
         seen = {r for r, _ in ranked}
-        n = self.store.count()
-        step = max(PART_SENTENCES, -(-len(doc.features) // MOST_PARTS))
-        for start in range(0, len(doc.features), step):
-            part = doc.features[start : start + step]
+        parts = min(MOST_PARTS, len(doc.features) // PART_SENTENCES)  # a short remainder joins the last part
+        bounds = [k * len(doc.features) // parts for k in range(parts + 1)]
+        for start, end in itertools.pairwise(bounds):
+            part = doc.features[start:end]
             for r, score in self._rank(fingerprint(part, self._fp), published, exclude, n, limit=PART_CANDIDATES):
                 if r not in seen:
                     seen.add(r)
@@ -488,7 +491,8 @@ class Corpus:
         here = _resolved(query.path)
         if here is None:
             return None
-        for rowid, _ in self.candidates(doc)[:3]:  # the same text ranks first (it shares every key)
+        # The same text ranks first (it shares every key): the whole's keys, not its parts'
+        for rowid, _ in self._rank(fingerprint(doc.features, self._fp), doc.view.article.published, None)[:3]:
             stored = self.store.get(rowid)
             if stored is None or stored.article.text.split() != query.text.split():
                 continue
@@ -675,8 +679,9 @@ class Corpus:
         Args:
             progress: Called with the number of articles done after each batch.
             workers: Processes deciding pairs; more than 1 needs a store on disk
-                (each worker opens it read-only) and an engine built from its
-                settings.
+                (each worker opens it read-only) and an engine that pickles (one
+                given its own parts is handed to the workers; else they build theirs
+                from the settings).
         """
         return scan(self, progress, workers)
 

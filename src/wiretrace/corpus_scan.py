@@ -147,8 +147,9 @@ def scan(corpus: Corpus, progress: Progress | None = None, workers: int = 1) -> 
         corpus: The corpus whose store is scanned (its engine decides the pairs).
         progress: Called with the number of articles done after each batch.
         workers: Processes deciding pairs; more than 1 needs a store on disk
-            (each worker opens it read-only) and an engine built from its
-            settings.
+            (each worker opens it read-only) and an engine that pickles (one
+            given its own parts is handed to the workers; else they build theirs
+            from the settings).
     """
     started = time.perf_counter()
     report = ScanReport()

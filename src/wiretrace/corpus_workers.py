@@ -53,21 +53,40 @@ def pickled_engine(engine: Engine, ingest: bool) -> bytes:
     """``engine`` pickled for a worker; an ingest worker's leaves the embedder out (it never embeds).
 
     Raises:
-        Whatever pickling raises for a part that does not pickle (a class defined in a function, a lock).
+        Whatever pickling raises for a part that does not pickle (a class defined in a function, a lock);
+        :class:`pickle.PicklingError` for a class of ``__main__`` (a notebook's, or a script's under
+        ``if __name__ == "__main__":``), which pickles here but which a worker cannot import.
     """
+    import io
+
     from wiretrace.pipeline import Engine
 
     if ingest:
         engine = Engine(engine.settings, embedder=_NoEmbedder(), lexicon=engine.lexicon, fitted=engine.fitted)
-    return pickle.dumps(engine)
+    out = io.BytesIO()
+    _NoMainPickler(out, pickle.HIGHEST_PROTOCOL).dump(engine)
+    return out.getvalue()
+
+
+class _NoMainPickler(pickle.Pickler):
+    """Refuses what a worker process could not unpickle: an object of a class defined in ``__main__``."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        cls = obj if isinstance(obj, type) else type(obj)
+        if cls.__module__ == "__main__":
+            raise pickle.PicklingError(
+                f"{cls.__qualname__} is defined in __main__, which worker processes cannot import "
+                "(define it in a module)"
+            )
+        return NotImplemented
 
 
 @contextmanager
 def quiet_starts() -> Iterator[None]:
     """Ctrl-C blocked in this thread meanwhile, so a worker process started here (a pool starts them as
     work is submitted) begins with it blocked: one pressed while the worker still imports would print its
-    traceback. The parent gets a Ctrl-C pressed meanwhile when the block ends."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+    traceback. The process gets a Ctrl-C pressed meanwhile when the block ends (or another thread does)."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
         yield
         return
     before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})

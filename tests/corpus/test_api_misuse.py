@@ -6,13 +6,15 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import pickle
+import signal
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from wiretrace import Article, ConfigError, Engine, Settings, StoreError
-from wiretrace.adapters.lexicon import FrequencyLexicon
+from wiretrace.adapters.lexicon import FrequencyLexicon, PlainLexicon
 from wiretrace.adapters.store import MemoryStore, SQLiteStore
 from wiretrace.corpus import Corpus, store_fingerprint
 from wiretrace.report import comparison_to_dict
@@ -135,38 +137,73 @@ def test_a_closed_store_says_so(tmp_path, engine, source):
     corpus.close()  # twice is no error
 
 
-class RareWordsLexicon(FrequencyLexicon):
-    """A user's own lexicon (a module-level class, so worker processes can import it)."""
-
-    def __init__(self) -> None:
-        super().__init__(ceiling=8.0)
-
-
 def test_an_engine_pickles_and_compares_the_same_after(engine, seed_source, seed_rewrite):
     before = engine.compare(seed_source, seed_rewrite)
-    again = pickle.loads(pickle.dumps(Engine(engine.settings, lexicon=RareWordsLexicon()))).compare(
-        seed_source, seed_rewrite
-    )
     after = pickle.loads(pickle.dumps(engine)).compare(seed_source, seed_rewrite)
     assert comparison_to_dict(after) == comparison_to_dict(before)
-    assert again.relation == "rewrite" and again.source == "a"
+    plain = Engine(engine.settings, lexicon=PlainLexicon())
+    assert comparison_to_dict(pickle.loads(pickle.dumps(plain)).compare(seed_source, seed_rewrite)) == (
+        comparison_to_dict(plain.compare(seed_source, seed_rewrite))
+    )
 
 
 def test_workers_get_an_engine_given_its_own_parts(tmp_path, engine, source, rewrite):
-    """Workers build Engine(settings), or are given this engine pickled when it has its own parts."""
-    own = Engine(engine.settings, embedder=engine.embedder, lexicon=RareWordsLexicon())
+    """Workers build Engine(settings), or are given this engine pickled when it has its own parts: with
+    every word weighing 1 the pair's verdict differs from the default's, and workers find that one."""
+    own = Engine(engine.settings, embedder=engine.embedder, lexicon=PlainLexicon())
     shared = Engine(engine.settings, embedder=engine.embedder, lexicon=engine.lexicon)
     assert shared.from_settings and not own.from_settings
     assert not Engine(engine.settings, embedder=engine.embedder, lexicon=FrequencyLexicon(ceiling=3.0)).from_settings
     found = {}
-    for workers in (1, 2):
-        with Corpus(SQLiteStore(tmp_path / f"w{workers}.db", store_fingerprint(engine.settings)), own) as corpus:
+    for name, used, workers in (("default", engine, 1), ("own", own, 1), ("own-workers", own, 2)):
+        with Corpus(SQLiteStore(tmp_path / f"{name}.db", store_fingerprint(engine.settings)), used) as corpus:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
                 corpus.ingest([source, rewrite], workers=workers)
                 corpus.scan(workers=workers)
-            found[workers] = [(p.relation, round(p.confidence, 6)) for p in corpus.store.pairs()]
-    assert found[2] == found[1] and found[1][0][0] == "rewrite"
+            found[name] = [(p.relation, p.coverage_source, p.summary["direction_p"]) for p in corpus.store.pairs()]
+    assert found["own"] != found["default"]
+    assert found["own-workers"] == found["own"]
+
+
+def test_an_engine_with_a_part_of_main_is_not_handed_to_workers():
+    """A class of __main__ (a notebook's) pickles here, but a worker cannot import it: refused at once."""
+    from wiretrace.corpus_workers import pickled_engine
+
+    class NotebookLexicon(PlainLexicon):
+        pass
+
+    NotebookLexicon.__module__ = "__main__"
+    with pytest.raises(pickle.PicklingError, match="NotebookLexicon is defined in __main__"):
+        pickled_engine(Engine(lexicon=NotebookLexicon()), ingest=True)
+
+
+def _ctrl_c_blocked(out: Any) -> None:
+    """In a spawned process: whether SIGINT is blocked, from the kernel's own account."""
+    status = Path("/proc/self/status").read_text()
+    mask = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigBlk:")), 16)
+    out.put(bool(mask & (1 << (signal.SIGINT - 1))))
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the signal mask from Linux's /proc")
+def test_a_worker_started_in_quiet_starts_begins_with_ctrl_c_blocked():
+    import multiprocessing
+
+    from wiretrace.corpus_workers import quiet_starts
+
+    context = multiprocessing.get_context("spawn")
+    out = context.Queue()
+    blocked = []
+    for quiet in (True, False):
+        process = context.Process(target=_ctrl_c_blocked, args=(out,))
+        if quiet:
+            with quiet_starts():
+                process.start()
+        else:
+            process.start()
+        blocked.append(out.get(timeout=120))
+        process.join()
+    assert blocked == [True, False]
 
 
 def test_workers_cannot_take_an_engine_that_does_not_pickle(tmp_path, engine, source, rewrite):

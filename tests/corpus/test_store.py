@@ -114,6 +114,9 @@ def test_search_by_title_reads_an_untitled_articles_headline(store, seed_source)
     assert ids(text="Consultative") == {"seed"}
     assert ids(title="date 2025") == set()  # its metadata line is not its headline
     assert ids(title="Seoul talks") == set()  # a titled article: the title only
+    blank = make("Harbour strike. Dockworkers walked out.", "blank")
+    store.add([dataclasses.replace(blank, article=dataclasses.replace(blank.article, title=""))])
+    assert ids(title="harbour") == {"blank"}  # an empty title is none
 
 
 def test_pairs_of_gives_the_pairs_touching_any_of_the_articles(store):

@@ -34,6 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wiretrace.adapters.html_report import shown_date
 from wiretrace.adapters.inputs import Rejected
+from wiretrace.adapters.store.base import HEADLINE_CHARS
 from wiretrace.corpus_report import reading_articles
 from wiretrace.errors import ConfigError, InputError, WiretraceError
 from wiretrace.report import comparison_to_dict
@@ -537,7 +538,7 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
             str | None,
             Query(
                 description="Found in the title (a substring; ASCII letters in either case), or in an untitled "
-                "article's opening 200 characters, where its headline stands."
+                f"article's opening {HEADLINE_CHARS} characters, where its headline stands."
             ),
         ] = None,
         outlet: Annotated[str | None, Query(description="Found in the outlet (a substring).")] = None,

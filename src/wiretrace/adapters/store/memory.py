@@ -112,7 +112,7 @@ class MemoryStore:
         for item in self._articles.values():
             a = item.article
             day = (a.published or "")[:10]
-            heading = a.title if a.title is not None else a.text[a.header : a.header + HEADLINE_CHARS]
+            heading = a.title or a.text[a.header : a.header + HEADLINE_CHARS]  # an empty title is none
             if not (has(a.text, text) or has(a.title, text)) or not has(heading, title) or not has(a.outlet, outlet):
                 continue
             if (since and (not day or day < since)) or (until and (not day or day > until)):

@@ -343,7 +343,7 @@ class SQLiteStore:
                 elif column == "title":  # an untitled article by its headline: the opening of its text
                     where.append(
                         "(title LIKE ? ESCAPE '\\' OR "
-                        "(title IS NULL AND substr(text, header + 1, ?) LIKE ? ESCAPE '\\'))"
+                        "(coalesce(title, '') = '' AND substr(text, header + 1, ?) LIKE ? ESCAPE '\\'))"
                     )
                     values += [pattern, HEADLINE_CHARS, pattern]
                 else:
