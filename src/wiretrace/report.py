@@ -143,7 +143,7 @@ def verdict_summary(result: Comparison) -> str:
         verdict = "same event, not shown copied" if result.relation == "same-event" else "unrelated"
         return f"{verdict} · P(rewrite) {result.probabilities.get('rewrite', 0.0):.0%} · {links}"
     direction = (
-        "direction undecided (the text reads the same both ways)"
+        "direction undecided (the text alone cannot tell)"
         if direction_undecided(result)
         else f"direction by {BASIS_WORD.get(result.direction_basis or '', 'text')}"
     )
@@ -264,7 +264,7 @@ def comparison_to_text(result: Comparison, colour: bool = False, width: int = 10
         if result.extent:
             facts.append(f"{result.extent} derived")
         if undecided:
-            facts.append(f"direction undecided: the text reads the same both ways{_dates(result)}")
+            facts.append(f"direction undecided: the text alone cannot tell{_dates(result)}")
         elif result.direction_basis:
             basis = BASIS_PHRASE.get(result.direction_basis, result.direction_basis)
             sure = ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from wiretrace.adapters.readers import read_article
@@ -76,3 +78,18 @@ def test_a_line_of_boilerplate_inside_an_article_is_no_copy_of_it(engine, data_d
     result = engine.compare(item, article)
     assert not engine.fitted.copied.fires(_evidence_of(engine, item, article))
     assert result.relation != "rewrite"
+
+
+def test_one_sentence_against_a_longer_text_leaves_the_direction_undecided(engine, data_dir):
+    """PA's one-sentence flash of the axe attack and the Express's story: the text alone had called the
+    flash the copy at probability 1.00 (helper's audit); with no date or outlet to go by, it cannot tell."""
+    from wiretrace.report import direction_undecided
+
+    meter = data_dir / "meter"
+    flash = read_article(meter / "PA/rawtexts/courts/12.07.99/axe/axe1snap.txt")
+    story = read_article(meter / "newspapers/rawtexts/courts/12.07.99/axe/axe32_express.txt")
+    flash = dataclasses.replace(flash, published=None)
+    for a, b in ((flash, story), (story, flash)):
+        result = engine.compare(a, b)
+        assert (result.relation, result.direction_basis) == ("rewrite", "text")
+        assert result.probabilities["direction"] == 0.5 and direction_undecided(result)

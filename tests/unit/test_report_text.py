@@ -50,10 +50,10 @@ def test_a_text_against_itself_is_a_copy_whose_direction_is_not_claimed(engine, 
     assert same.relation == "rewrite" and same.probabilities["direction"] == 0.5
     lines = comparison_to_text(same, width=400).splitlines()
     assert lines[0].startswith("REWRITE: one of a (") and lines[0].endswith(") was written from the other")
-    assert "direction undecided: the text reads the same both ways" in lines[1]
+    assert "direction undecided: the text alone cannot tell" in lines[1]
     assert "direction by" not in lines[1]
     # So too in the one-line verdict `sources`, `copies` and the web's lists show.
-    assert verdict_summary(same).endswith("direction undecided (the text reads the same both ways)")
+    assert verdict_summary(same).endswith("direction undecided (the text alone cannot tell)")
 
 
 def test_links_are_listed_by_group_with_each_source_sentence_once(seed):

@@ -447,6 +447,12 @@ def decide(
         derived_first = p_first >= 0.5
         basis = "text"
         direction_p = p_first if derived_first else 1.0 - p_first
+        derived, other = (e_ab, e_ba) if derived_first else (e_ba, e_ab)
+        if derived["sentences"] == 1 and other["sentences"] > 1:
+            # One sentence has no order, merges or dropped sentences to read, only its length, and a wire
+            # flash (the first report) is as short as a summary of the story: on METER, each derived paper
+            # against its story's wire texts with the text alone, 14 of 64 such calls were right.
+            direction_p = 0.5
     whole = copied is not None and (copied.fires(e_ab) or copied.fires(e_ba))
     relation, confidence, extent, probs = classify(
         e_ab if derived_first else e_ba,

@@ -294,7 +294,7 @@ def layout_story(story: Story, articles: dict[int, StoredArticle]) -> GraphLayou
         label = ((lane + x2) / 2, y2 - 6)
         s_id, d_id = str(articles[e.source].article.id), str(articles[e.derived].article.id)
         if edge_undecided(e.basis, e.direction_p):
-            how = "neither: undecided, the text reads the same both ways"
+            how = "neither: undecided, the text alone cannot tell"
         else:
             how = BASIS_PHRASE.get(e.basis or "", "textual evidence")
         edges.append(
