@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -128,7 +129,8 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, settings: Settin
     from wiretrace.corpus_report import counted
 
     others: list[Path] = []
-    items = iter_articles(paths, on_other=others.append)
+    passed: list[tuple[str, str]] = []
+    items = iter_articles(paths, on_other=others.append, on_passed=lambda where, why: passed.append((where, why)))
     if outlet:
         items = (dataclasses.replace(a, outlet=outlet) if isinstance(a, Article) and _unnamed(a) else a for a in items)
     future: list[Article] = []
@@ -175,6 +177,13 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, settings: Settin
             "not read (not named .txt, .htm(l), .jsonl, .ndjson or .warc(.gz)): "
             f"{counted(len(others), 'file')} in the folders given: {_some([str(p) for p in others])} "
             "(name a file to read it as an article)",
+            err=True,
+        )
+    if passed:
+        kinds = Counter(why.split(" (")[0] for _, why in passed)
+        click.echo(
+            f"passed over: {counted(len(passed), 'WARC record')} of pages holding no article "
+            f"({', '.join(f'{n} {why}' for why, n in kinds.most_common())}): {_some([w for w, _ in passed])}",
             err=True,
         )
     if report.rejected:

@@ -45,12 +45,13 @@ def test_a_warc_file_is_read_record_by_record(tmp_path):
                 f"https://example.org/story/{n}", "response", payload=io.BytesIO(body.encode()), http_headers=headers
             )
             writer.write_record(record)
-    found = list(iter_articles([path]))
-    articles = [f for f in found if isinstance(f, Article)]
-    rejected = [f for f in found if isinstance(f, Rejected)]
-    assert [a.id for a in articles] == ["https://example.org/story/0"]
-    assert "1,840 members" in articles[0].text
-    assert len(rejected) == 1 and "no article text" in rejected[0].reason
+    passed: list[tuple[str, str]] = []
+    found = list(iter_articles([path], on_passed=lambda where, why: passed.append((where, why))))
+    assert [a.id for a in found if isinstance(a, Article)] == ["https://example.org/story/0"]
+    assert "1,840 members" in found[0].text
+    # The menu page is no article: passed over, and said so, not rejected (a crawl holds many such pages).
+    assert [f for f in found if isinstance(f, Rejected)] == []
+    assert passed == [(f"{path}#2 (https://example.org/story/1)", "no article text found in the HTML page")]
 
 
 def test_damaged_warc_files_are_rejected_each_in_one_line(tmp_path, seed_source):

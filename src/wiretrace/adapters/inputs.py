@@ -105,7 +105,7 @@ def _warc_problem(path: Path) -> str | None:
     return None
 
 
-def _warc(path: Path) -> Iterator[Article | Rejected]:
+def _warc(path: Path, on_passed: Callable[[str, str], None] | None = None) -> Iterator[Article | Rejected]:
     try:
         from warcio.archiveiterator import ArchiveIterator
     except ImportError:
@@ -126,21 +126,28 @@ def _warc(path: Path) -> Iterator[Article | Rejected]:
                     continue
                 where = f"{path}#{n} ({uri})"
                 status = record.http_headers.get_statuscode() if record.http_headers else "200"
-                # A redirect, an error page or an empty answer is no article page: passed over, as an image
-                # is. A crawl holds many; a rejection each would fail every crawl's ingest.
+                # A redirect, an error page, an empty answer or a page without article text (an index, a
+                # consent wall) is no article page: passed over, said to ``on_passed``. A crawl holds many;
+                # a rejection each would fail every crawl's ingest.
+                passed = on_passed or (lambda _where, _why: None)
                 if not str(status).startswith("2"):
+                    passed(where, f"HTTP status {status}")
                     continue
                 body = record.content_stream().read()
                 if getattr(record.raw_stream, "limit", 0):  # bytes the record declares, and the file lacks
                     yield Rejected(where, f"truncated record ({record.raw_stream.limit} bytes of it missing)")
                     continue
                 if not body.strip():
+                    passed(where, "empty answer")
                     continue
                 try:
                     article = read_bytes(body, where, kind="html")
                     yield dataclasses.replace(article, id=uri, url=article.url or uri)
                 except InputError as exc:
-                    yield Rejected(exc.where, exc.problem)
+                    if exc.problem.startswith("no article text"):
+                        passed(where, exc.problem)
+                    else:
+                        yield Rejected(exc.where, exc.problem)
     except Exception as exc:  # warcio fails in many ways on a damaged file (AttributeError too)
         # warcio explains at length, over many lines: one line of it, as every rejection is one line
         first = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
@@ -171,12 +178,12 @@ def _stdin(stream: BinaryIO) -> Iterator[Article | Rejected]:
     yield _with_id(article, f"stdin:{hashlib.sha256(data).hexdigest()[:16]}")
 
 
-def _file(path: Path) -> Iterator[Article | Rejected]:
+def _file(path: Path, on_passed: Callable[[str, str], None] | None = None) -> Iterator[Article | Rejected]:
     name = path.name.lower()
     if name.endswith((".jsonl", ".ndjson")):
         yield from _jsonl(path)
     elif name.endswith((".warc", ".warc.gz")):
-        yield from _warc(path)
+        yield from _warc(path, on_passed)
     else:
         try:
             yield _with_id(read_article(path), str(path))
@@ -189,7 +196,9 @@ def _hidden(relative: Path) -> bool:
 
 
 def iter_articles(
-    paths: Iterable[str | Path], on_other: Callable[[Path], None] | None = None
+    paths: Iterable[str | Path],
+    on_other: Callable[[Path], None] | None = None,
+    on_passed: Callable[[str, str], None] | None = None,
 ) -> Iterator[Article | Rejected]:
     """Articles (or rejections) from files and folders, in a stable order.
 
@@ -199,6 +208,9 @@ def iter_articles(
         on_other: Called with each file a folder holds that is not read: one
             whose name ends otherwise than an article file's (hidden files and
             folders aside). Named on its own, such a file is read as an article.
+        on_passed: Called with ``(where, why)`` for each WARC record of an HTML
+            page that holds no article: a redirect or error status, an empty
+            answer, a page without article text (an index page, say).
 
     Yields:
         :class:`Article` (with ``id`` set) or :class:`Rejected`.
@@ -227,9 +239,9 @@ def iter_articles(
             if not files and not found:
                 yield Rejected(str(path), f"no article files here ({', '.join(_SUFFIXES)})")
             for f in files:
-                yield from _file(f)
+                yield from _file(f, on_passed)
         elif path.is_file():
-            yield from _file(path)
+            yield from _file(path, on_passed)
         elif path.exists():  # a FIFO, a socket, a device: reading one may never end
             yield Rejected(str(path), "not a regular file")
         elif path.is_symlink():
