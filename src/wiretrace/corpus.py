@@ -10,7 +10,6 @@ window when dates are known.
 
 from __future__ import annotations
 
-import itertools
 import os
 import time
 import warnings
@@ -24,7 +23,7 @@ from pathlib import Path
 from wiretrace.adapters.inputs import Rejected
 from wiretrace.adapters.store.base import PairRecord, Store, StoredArticle, article_digest
 from wiretrace.core.agencies import agency_key, order_by_agency
-from wiretrace.core.fingerprint import FingerprintSettings, fingerprint, max_df, select_candidates
+from wiretrace.core.fingerprint import FingerprintSettings, fingerprint, max_df, parts, select_candidates
 from wiretrace.core.normalize import clean_text
 from wiretrace.core.provenance import Story, retold_closer
 from wiretrace.core.represent import Document
@@ -68,6 +67,8 @@ def fingerprint_settings(settings: Settings) -> FingerprintSettings:
 def store_fingerprint(settings: Settings) -> str:
     """A name for the index-key settings, recorded in the store so mismatched keys are refused."""
     f = fingerprint_settings(settings)
+    # A long article's part keys (FingerprintSettings.part_*) are added terms of the same kind: a store
+    # made before them reads on, its long articles holding their whole's terms alone.
     return f"terms{f.max_terms}-shingle{f.shingle}-lsh{f.bands}x{f.rows}-seed{f.seed}"
 
 
@@ -118,11 +119,8 @@ class Match:
     credit: Credit | None = None
 
 
-# A long query's parts ask the index too (Corpus.candidates): sentences a part (about one news article),
-# candidates kept of each, and parts at most (a longer query has longer parts).
-PART_SENTENCES = 20
+# Candidates kept of each part of a long query (Corpus.candidates; parts as the index keys make them).
 PART_CANDIDATES = 3
-MOST_PARTS = 16
 
 
 def publication_day(published: str | None) -> int | None:
@@ -378,22 +376,18 @@ class Corpus:
 
         Only candidates scoring at least ``min_candidate_score`` are kept, and,
         when both publication dates are known, only those within ``window_days``.
-        A query longer than two parts of :data:`PART_SENTENCES` sentences may
-        hold several articles (a page reprinting them, a digest): the most
-        distinctive terms of the whole speak for the one that dominates it, so
-        each part (of about that many sentences, at most :data:`MOST_PARTS`)
+        A long query may hold several articles (a page reprinting them, a
+        digest): the most distinctive terms of the whole speak for the one that
+        dominates it, so each of its parts (:func:`~wiretrace.core.fingerprint.parts`)
         asks too, and its best :data:`PART_CANDIDATES` candidates follow the
-        whole's. A scan asks by each article's stored keys alone.
+        whole's. A scan asks by each article's stored keys, which hold its
+        parts' terms.
         """
         published = doc.view.article.published
         n = self.store.count()
         ranked = self._rank(fingerprint(doc.features, self._fp), published, exclude, n)
-        if len(doc.features) <= 2 * PART_SENTENCES:
-            return ranked
         seen = {r for r, _ in ranked}
-        parts = min(MOST_PARTS, len(doc.features) // PART_SENTENCES)  # a short remainder joins the last part
-        bounds = [k * len(doc.features) // parts for k in range(parts + 1)]
-        for start, end in itertools.pairwise(bounds):
+        for start, end in parts(len(doc.features), self._fp):
             part = doc.features[start:end]
             for r, score in self._rank(fingerprint(part, self._fp), published, exclude, n, limit=PART_CANDIDATES):
                 if r not in seen:

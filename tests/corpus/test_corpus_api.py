@@ -235,7 +235,7 @@ def test_a_store_of_one_story_still_finds_the_wire_copy(corpus, data_dir):
 def test_sources_of_a_page_of_reprints_finds_each_article_it_reprints(engine, data_dir):
     """A later page reprinting ten BBC politics articles whole: each is a source. The page's most
     distinctive terms alone speak for three of them; each part of the page asks the index too."""
-    from wiretrace.core.fingerprint import fingerprint
+    from wiretrace.core.fingerprint import term_keys
 
     folder = data_dir / "bbc" / "bbc" / "politics"
     stored = [dataclasses.replace(a, published="2025-01-01") for a in iter_articles([folder]) if isinstance(a, Article)]
@@ -247,8 +247,15 @@ def test_sources_of_a_page_of_reprints_finds_each_article_it_reprints(engine, da
 
     found = [m for m in corpus.sources(page.view.article) if m.comparison.relation == "rewrite"]
     assert set(reprinted) <= {m.article.article.id for m in found}
-    whole = {r for r, _ in corpus._rank(fingerprint(page.features, corpus._fp), "2025-01-02", None)}
+    whole = {r for r, _ in corpus._rank(term_keys(page.features, 32), "2025-01-02", None)}
     assert len(whole & {corpus.store.get(i).rowid for i in reprinted}) < len(reprinted)
+
+    # Stored, the page's index keys hold its parts' terms too: the scan pairs it with each article it reprints.
+    corpus.ingest([page.view.article])
+    corpus.scan()
+    rowid = corpus.store.get("page").rowid
+    paired = {p.a if p.b == rowid else p.b for p in corpus.store.pairs_of([rowid]) if p.relation == "rewrite"}
+    assert {corpus.store.get(i).rowid for i in reprinted} <= paired
 
 
 def test_text_given_as_an_id_is_named_by_its_start(engine, seed_source):

@@ -18,6 +18,7 @@ Two channels, because rewrites come in two kinds:
 
 from __future__ import annotations
 
+import itertools
 import math
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -57,6 +58,12 @@ class FingerprintSettings:
             band with probability ``1 - (1 - j**rows) ** bands``: with 16 x 4,
             0.5 for j = 0.21 and 0.99 for j = 0.5.
         seed: MinHash seed (changing it invalidates stored band keys).
+        part_sentences: An article longer than two parts of this many sentences
+            may hold several (a page reprinting them, a digest): each part of
+            about this many sentences adds its own distinctive terms, since the
+            whole's speak for the articles that dominate it.
+        part_terms: Distinctive terms kept per part.
+        most_parts: Parts at most (a longer article has longer parts).
     """
 
     max_terms: int = 32
@@ -64,6 +71,9 @@ class FingerprintSettings:
     bands: int = 16
     rows: int = 4
     seed: int = 1103
+    part_sentences: int = 20
+    part_terms: int = 8
+    most_parts: int = 16
 
 
 class Terms(Protocol):
@@ -136,8 +146,31 @@ def band_keys(features: Sequence[Terms], settings: FingerprintSettings) -> list[
 
 
 def fingerprint(features: Sequence[Terms], settings: FingerprintSettings) -> list[str]:
-    """All index keys of an article (given its sentences' terms or features): distinctive terms and LSH bands."""
-    return term_keys(features, settings.max_terms) + band_keys(features, settings)
+    """All index keys of an article (given its sentences' terms or features): distinctive terms, LSH
+    bands, and a long article's parts' own distinctive terms (:func:`parts`)."""
+    keys = term_keys(features, settings.max_terms) + band_keys(features, settings)
+    seen = set(keys)
+    for start, end in parts(len(features), settings):
+        for key in term_keys(features[start:end], settings.part_terms):
+            if key not in seen:
+                seen.add(key)
+                keys.append(key)
+    return keys
+
+
+def parts(n_sentences: int, settings: FingerprintSettings) -> list[tuple[int, int]]:
+    """``(start, end)`` of a long article's parts: none up to two parts' worth of sentences, else parts of
+    about ``part_sentences`` (a short remainder joins the last), ``most_parts`` at most.
+
+    Example:
+        >>> parts(41, FingerprintSettings()), parts(40, FingerprintSettings())
+        ([(0, 20), (20, 41)], [])
+    """
+    if n_sentences <= 2 * settings.part_sentences:
+        return []
+    count = min(settings.most_parts, n_sentences // settings.part_sentences)
+    bounds = [k * n_sentences // count for k in range(count + 1)]
+    return list(itertools.pairwise(bounds))
 
 
 def idf(df: int, n_articles: int) -> float:
