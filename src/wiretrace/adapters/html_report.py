@@ -338,25 +338,12 @@ def page_context(
         # sentences the other lacks.
         d_status, s_status = ("unshared", f"only in {d.upper()}"), ("unshared", f"only in {s.upper()}")
     names = names or {}
-    derived_col = _column(
-        result,
-        d,
-        "derived" if is_rewrite else "",
-        "derived",
-        s,
-        group_of,
-        dict.fromkeys(result.added, d_status),
-        names.get(d),
-    )
-    source_col = _column(
-        result,
-        s,
-        "source" if is_rewrite else "",
-        "source",
-        d,
-        group_of,
-        dict.fromkeys(result.dropped, s_status),
-        names.get(s),
+    derived_col, source_col = (
+        _column(result, side, role if is_rewrite else "", role, other, group_of, status, names.get(side))
+        for side, role, other, status in (
+            (d, "derived", s, dict.fromkeys(result.added, d_status)),
+            (s, "source", d, dict.fromkeys(result.dropped, s_status)),
+        )
     )
     # Source on the left, as a reader compares "from" with "to"; without a
     # rewrite, a on the left as given.
