@@ -7,109 +7,20 @@ and keeps its traceback.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import shutil
 import sys
-import tomllib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from wiretrace.errors import ConfigError, InputError, WiretraceError
+from wiretrace.cli_settings import build_settings, command_line, config_options, settings_layers, settings_options
+from wiretrace.errors import InputError, WiretraceError
 from wiretrace.settings import Settings
 
 __all__ = ["build_settings", "main", "settings_layers"]
-
-
-def build_settings(
-    config: str | None,
-    flags: dict[str, Any],
-    environ: dict[str, str] | None = None,
-) -> Settings:
-    """Settings by precedence: flags > ``WIRETRACE_*`` environment > TOML file > defaults.
-
-    Args:
-        config: A TOML file of settings, or None.
-        flags: Values given on the command line; None means not given.
-        environ: The environment (``os.environ`` when None).
-
-    Returns:
-        The settings in effect.
-
-    Raises:
-        ConfigError: Unreadable config file, unknown key or bad value.
-
-    Example:
-        >>> build_settings(None, {"link_threshold": 0.6}, {"WIRETRACE_LINK_THRESHOLD": "0.7"}).link_threshold
-        0.6
-    """
-    return Settings.from_mapping(
-        {k: v for _, layer in settings_layers(config, flags, environ) for k, v in layer.items()}
-    )
-
-
-def settings_layers(
-    config: str | None,
-    flags: dict[str, Any],
-    environ: dict[str, str] | None = None,
-) -> list[tuple[str, dict[str, Any]]]:
-    """Where each setting comes from: ``(origin, values)`` layers, lowest precedence first.
-
-    Each layer is checked together with the layers below it, so a file that
-    lowers ``gap_threshold`` lets the environment lower ``link_threshold``
-    below the default gap.
-
-    Raises:
-        ConfigError: Unreadable config file, unknown key or bad value.
-
-    Example:
-        >>> settings_layers(None, {}, {"WIRETRACE_MAX_MERGE": "2"})
-        [('environment', {'max_merge': '2'})]
-    """
-    environ = dict(os.environ) if environ is None else environ
-    layers: list[tuple[str, dict[str, Any]]] = []
-    if config:
-        try:
-            with open(config, "rb") as fh:
-                values = tomllib.load(fh)
-        except OSError as exc:
-            raise ConfigError(f"{config}: cannot read config file ({exc.strerror})") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{config}: not valid TOML ({exc})") from None
-        layers.append((config, {k.lower().replace("-", "_"): v for k, v in values.items()}))
-    names = Settings().as_dict().keys()
-    env = {n: environ[f"WIRETRACE_{n.upper()}"] for n in names if f"WIRETRACE_{n.upper()}" in environ}
-    if env:
-        layers.append(("environment", env))
-    given = {k: v for k, v in flags.items() if v is not None}
-    if given:
-        layers.append(("command line", given))
-    merged: dict[str, Any] = {}
-    for origin, layer in layers:
-        merged.update(layer)
-        # Layers below were fine, so a bad name or value here is this layer's.
-        try:
-            shown = {n: f"WIRETRACE_{n.upper()}" for n in layer} if origin == "environment" else None
-            Settings.from_mapping(merged, where=origin, shown=shown)
-        except ConfigError as exc:
-            if str(exc).startswith(f"{origin}: "):
-                raise
-            raise ConfigError(f"{origin}: {exc}") from None
-    return layers
-
-
-def _parse_set(values: tuple[str, ...]) -> dict[str, str]:
-    out = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(f"{item!r} is not NAME=VALUE (e.g. link_threshold=0.6)", param_hint="--set")
-        out[key.strip().lower().replace("-", "_")] = value.strip()
-    return out
 
 
 def _json_lines(path: str) -> int:
@@ -123,53 +34,8 @@ def _json_lines(path: str) -> int:
         return 0
 
 
-def command_line(set_values: tuple[str, ...], model: str | None) -> dict[str, Any]:
-    """The settings given on the command line: ``--set`` values, and ``--model`` when given (it wins)."""
-    flags: dict[str, Any] = _parse_set(set_values)
-    if model is not None:
-        flags["model"] = model
-    return flags
-
-
 def _progress(message: str) -> None:
     click.echo(f"… {message}", err=True)
-
-
-def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The options every engine command shares, --config, --model and --set, read into one ``settings``.
-
-    The command is called with ``settings`` (a :class:`Settings`, by :func:`build_settings`'s precedence)
-    in place of the three.
-    """
-
-    @functools.wraps(func)
-    def with_settings(*args: Any, config: str | None, model: str | None, set_values: tuple[str, ...], **kw: Any) -> Any:
-        return func(*args, settings=build_settings(config, command_line(set_values, model)), **kw)
-
-    return config_options(with_settings)
-
-
-def config_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--config, --model and --set as they are given (``config show`` tells their layers apart)."""
-    func = click.option(
-        "--set",
-        "set_values",
-        multiple=True,
-        metavar="NAME=VALUE",
-        help="Set any setting for this run, e.g. --set link_threshold=0.6 (repeatable; beats env and --config).",
-    )(func)
-    func = click.option(
-        "--model",
-        help="Embedding model: 'bundled' (default), a model2vec folder, or a sentence-transformers path or name.",
-    )(func)
-    func = click.option(
-        "--config",
-        "config",
-        type=click.Path(dir_okay=False),
-        envvar="WIRETRACE_CONFIG",
-        help="TOML file of settings (see `wiretrace config show`).",
-    )(func)
-    return func
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

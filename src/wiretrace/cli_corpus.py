@@ -21,6 +21,7 @@ from typing import Any
 import click
 
 from wiretrace.adapters.files import write_text_atomic
+from wiretrace.cli_settings import settings_options
 from wiretrace.errors import InputError, StoreError
 from wiretrace.report import flat
 from wiretrace.settings import Settings
@@ -102,12 +103,6 @@ def _some(names: list[str]) -> str:
     return ", ".join(flat(name) for name in names[:3]) + (", …" if len(names) > 3 else "")
 
 
-def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    from wiretrace.cli import settings_options
-
-    return settings_options(func)
-
-
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @db_option
@@ -117,7 +112,7 @@ def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
     "header line; one whose byline or dateline credits a news agency is that agency's unless this says otherwise), "
     "e.g. --outlet PA for a folder of wire copy: a news agency's copy is then the source when dates cannot say.",
 )
-@_settings_options
+@settings_options
 def ingest(paths: tuple[str, ...], db: str, outlet: str | None, settings: Settings) -> None:
     """Add articles to the store: folders of .txt/.html, JSONL, WARC, files; '-' for stdin.
 
@@ -301,7 +296,7 @@ def _plural_quotes(n: int) -> str:
 )
 @_QUERY_OUTLET
 @db_option
-@_settings_options
+@settings_options
 def sources(
     article: str,
     as_json: bool,
@@ -329,7 +324,7 @@ def sources(
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: each copy with its full comparison.")
 @_QUERY_OUTLET
 @db_option
-@_settings_options
+@settings_options
 def copies(article: str, as_json: bool, outlet: str | None, db: str, settings: Settings) -> None:
     """The stored articles written from ARTICLE (a stored id, a file or '-'), best first."""
     query = _query(article, outlet)
@@ -374,7 +369,7 @@ def _window_note(corpus: Any, query: Any, matches: list[Any]) -> None:
     help="Drop every decided pair and decide them all again (after changing settings that decide pairs).",
 )
 @db_option
-@_settings_options
+@settings_options
 def scan(
     jsonl_path: str | None,
     graph_path: str | None,

@@ -7,21 +7,13 @@ and Java 17 or newer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import click
 
+from wiretrace.cli_settings import settings_options
 from wiretrace.report import flat
 from wiretrace.settings import Settings
 
 __all__ = ["register"]
-
-
-def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    from wiretrace.cli import settings_options
-
-    return settings_options(func)
 
 
 @click.command(name="spark-scan")
@@ -49,7 +41,7 @@ def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
     help="Driver JVM heap, e.g. 8g (spark.driver.memory; local[N] default 4g: its executors share it).",
 )
 @click.option("--overwrite", is_flag=True, help="Replace the outputs of an earlier run in --output.")
-@_settings_options
+@settings_options
 def spark_scan(
     src: str,
     dst: str,

@@ -9,22 +9,15 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
-from collections.abc import Callable
-from typing import Any
 from urllib.parse import urlsplit
 
 import click
 
+from wiretrace.cli_settings import settings_options
 from wiretrace.errors import ConfigError
 from wiretrace.settings import Settings
 
 __all__ = ["is_loopback", "register"]
-
-
-def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    from wiretrace.cli import settings_options
-
-    return settings_options(func)
 
 
 def is_loopback(host: str) -> bool:
@@ -77,7 +70,7 @@ def is_loopback(host: str) -> bool:
     type=click.FloatRange(min=0.1),
     help="Seconds a compare may take before it is answered 504.",
 )
-@_settings_options
+@settings_options
 def serve(
     db: str,
     host: str,

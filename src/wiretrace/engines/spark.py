@@ -499,7 +499,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--overwrite", action="store_true", help="Replace the outputs of an earlier run.")
     args = parser.parse_args(argv)
     try:
-        from wiretrace.cli import build_settings
+        from wiretrace.cli_settings import build_settings
 
         settings = build_settings(args.config, {})
         check_input(args.input)
