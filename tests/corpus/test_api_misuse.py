@@ -128,11 +128,14 @@ def test_corpus_calls_of_wrong_types_say_what_they_take(store, engine, source):
         Corpus("news.db", engine)  # type: ignore[arg-type]
 
 
-def test_a_closed_store_says_so(tmp_path, engine, source):
-    with Corpus(SQLiteStore(tmp_path / "w.db", store_fingerprint(engine.settings)), engine) as corpus:
+@pytest.mark.parametrize("kind", ["sqlite", "memory"])
+def test_a_closed_store_says_so(tmp_path, engine, source, kind):
+    store = SQLiteStore(tmp_path / "w.db", store_fingerprint(engine.settings)) if kind == "sqlite" else MemoryStore()
+    with Corpus(store, engine) as corpus:
         corpus.ingest([source])
-    for use in (corpus.store.count, lambda: corpus.sources(str(source.id)), lambda: corpus.ingest([source])):
-        with pytest.raises(StoreError, match=r"w\.db: the store is closed"):
+    where = r"w\.db" if kind == "sqlite" else r"\(memory store\)"
+    for use in (lambda: corpus.store.count(), lambda: corpus.sources(str(source.id)), lambda: corpus.ingest([source])):
+        with pytest.raises(StoreError, match=rf"{where}: the store is closed"):
             use()
     corpus.close()  # twice is no error
 

@@ -6,12 +6,15 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from wiretrace.adapters.store.base import HEADLINE_CHARS, AddResult, PairRecord, StoredArticle, drop_forgotten
+from wiretrace.errors import StoreError
 
 __all__ = ["MemoryStore"]
 
 
 class MemoryStore:
     """Articles, keys and pairs in dictionaries; nothing survives the process."""
+
+    _closed = False
 
     def __init__(self) -> None:
         self._articles: dict[int, StoredArticle] = {}
@@ -169,7 +172,14 @@ class MemoryStore:
         self._scan_settings = None
 
     def close(self) -> None:
-        """Nothing to release: unlike an :class:`SQLiteStore`, a closed MemoryStore still answers."""
+        """Release the store; using it afterwards raises :class:`StoreError`, as an :class:`SQLiteStore` does."""
+        self._closed = True
+
+    def __getattribute__(self, name: str) -> Any:
+        # Every public method of a closed store is one clear error; closing twice is none.
+        if not name.startswith("_") and name != "close" and object.__getattribute__(self, "_closed"):
+            raise StoreError("(memory store): the store is closed")
+        return object.__getattribute__(self, name)
 
     def __enter__(self) -> MemoryStore:
         return self
