@@ -88,6 +88,25 @@ def test_a_lone_digit_is_a_figure_only_with_a_unit():
         "5%",
         "28,500",
     ]
+    assert [f.written for f in figures("a 7lb 6oz girl; he is 5ft tall, ran 3km at 12mph")] == [
+        "7lb",
+        "6oz",
+        "5ft",
+        "3km",
+        "12mph",
+    ]
+
+
+def test_a_babys_weight_changed_by_a_paper_is_flagged(engine, data_dir):
+    """METER: PA has Oasis's daughter born at "7lb 6oz"; the Telegraph's rewrite has "7lb 2oz"."""
+    story = data_dir / "meter"
+    pa = read_article(story / "PA/rawtexts/showbiz/27.01.00/oasis/oasis1sub.txt")
+    paper = read_article(story / "newspapers/rawtexts/showbiz/27.01.00/oasis/oasis135_telegraph.txt")
+    assert "7lb 6oz" in pa.text and "7lb 2oz" in paper.text
+    result = engine.compare(pa, paper)
+    assert result.relation == "rewrite"
+    assert _changed(result) == [("number", "6oz", "2oz")]
+    assert "7lb" in {f.text for f in result.carried_facts}
 
 
 def test_a_second_person_of_one_surname_is_no_changed_name(engine, seed_source, seed_rewrite):

@@ -91,7 +91,8 @@ class Figure:
 
 @lru_cache(maxsize=1 << 15)
 def figures(text: str) -> tuple[Figure, ...]:
-    """The figures of a sentence: numbers of two or more digits, and any number with a currency, scale or %.
+    """The figures of a sentence: numbers of two or more digits, and any number with a currency, scale, % or
+    unit of measure (``7lb 6oz``).
 
     Example:
         >>> [(f.written, int(f.value), f.currency) for f in figures("A $280bn (£155bn) claim, 7 years, 28,500 troops.")]
@@ -104,7 +105,8 @@ def figures(text: str) -> tuple[Figure, ...]:
     for n, m in enumerate(found):
         digits = m["num"].replace(",", "")
         scale, pct, cur = m["scale"], m["pct"], m["cur"] or ""
-        if len(digits) < 2 and not (scale or pct or cur):
+        unit = _UNIT.match(text, m.end())
+        if len(digits) < 2 and not (scale or pct or cur or unit):
             continue
         # "11 or 13", "£5m-£6m": joined to a figure of its kind before or after it
         alternative = (n > 0 and _joined(text, found[n - 1], m)) or (
@@ -112,7 +114,7 @@ def figures(text: str) -> tuple[Figure, ...]:
         )
         value = Decimal(digits + (m["dec"] or "")) * (_SCALES[scale.lower()] if scale else 1)
         start = m.start("cur") if cur else m.start("num")
-        written = text[start : m.end()].strip()
+        written = text[start : unit.end() if unit else m.end()].strip()
         head, tail = text[max(0, start - 60) : start], text[m.end() : m.end() + 60]
         age = bool(_AGE_AFTER.match(tail) or (_COMMA_END.search(head) and tail.lstrip().startswith(",")))
         before = next((w for w in reversed(_WORD.findall(head)) if w.lower() not in _FUNCTION_WORDS), "")
@@ -120,6 +122,9 @@ def figures(text: str) -> tuple[Figure, ...]:
         out.append(Figure(written, value, cur, bool(pct), age, _plain(before), _plain(after), alternative))
     return tuple(out)
 
+
+# A unit of measure written right after a number: "7lb 6oz", "5ft 10in", "3km" (a lone digit counts then).
+_UNIT = re.compile(r"\s?(?:lbs?|oz|st|kg|km|cm|mm|ft|yds?|mph|kph|mi)\b")
 
 # Between two figures of one choice or range.
 _JOINED = re.compile(r"\s*(?:or|-|–|—)\s*", re.IGNORECASE)
