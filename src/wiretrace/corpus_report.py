@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 from wiretrace.adapters.store.base import PairRecord, Store, StoredArticle
 from wiretrace.core.clean import body_spans, find_furniture
 from wiretrace.core.provenance import Edge, Story
-from wiretrace.report import edge_undecided, flat
+from wiretrace.report import edge_undecided, flat, shown_date
 from wiretrace.types import BASIS_WORD, Article
 
 if TYPE_CHECKING:
@@ -169,7 +169,7 @@ def _label(articles: dict[int, StoredArticle], rowid: int) -> str:
         return str(rowid)
     a = item.article
     title = a.title or first_line(a)
-    return " · ".join(x for x in (a.published, a.outlet, title[:60]) if x)
+    return " · ".join(x for x in (shown_date(a.published) if a.published else "", a.outlet, title[:60]) if x)
 
 
 def _shown(articles: dict[int, StoredArticle], rowid: int | None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from wiretrace.types import BASIS_PHRASE, BASIS_WORD, ArticleView, Comparison, Link
@@ -22,6 +23,7 @@ __all__ = [
     "edge_undecided",
     "flat",
     "group_links",
+    "shown_date",
     "text_disagrees",
     "verdict_summary",
 ]
@@ -33,6 +35,36 @@ UNDECIDED = 0.55
 
 # At or below this, the text alone reads a dated pair the other way round: the reports say so.
 TEXT_DISAGREES = 0.1
+
+
+def shown_date(published: str | None) -> str:
+    """A publication time as the pages write it: the ISO day, and the time to the minute only where one is known.
+
+    The terminal reports, the web app's pages and the comparison page all write dates through this,
+    one form everywhere (the JSON and the graph files keep the stored ISO 8601). A time
+    keeps its zone (``UTC`` or the offset), so no page shows a zoned time as if it were local.
+
+    Args:
+        published: An article's ``published``: ISO 8601 day or date-time, as the readers store it.
+
+    Returns:
+        ``2025-11-03``, ``2000-06-21 23:56``, ``2025-11-03 09:05 +09:00``; "undated" for None.
+
+    Example:
+        >>> shown_date("2025-11-03"), shown_date("2000-06-21T23:56:00"), shown_date("2025-11-03T00:05:30+00:00")
+        ('2025-11-03', '2000-06-21 23:56', '2025-11-03 00:05 UTC')
+    """
+    if not published:
+        return "undated"
+    if "T" not in published:
+        return published
+    try:
+        when = datetime.fromisoformat(published)
+    except ValueError:  # not one the readers wrote: shown as stored
+        return published
+    offset = when.utcoffset()
+    zone = "" if offset is None else " UTC" if not offset else " " + when.isoformat(timespec="minutes")[16:]
+    return f"{when:%Y-%m-%d %H:%M}{zone}"
 
 
 def text_disagrees(result: Comparison) -> float | None:
@@ -215,7 +247,7 @@ def _label(side: str, index: int) -> str:
 
 
 def _dates(result: Comparison) -> str:
-    dates = [f"{side} {view.article.published or 'undated'}" for side, view in (("a", result.a), ("b", result.b))]
+    dates = [f"{side} {shown_date(view.article.published)}" for side, view in (("a", result.a), ("b", result.b))]
     return f" ({', '.join(dates)})" if result.a.article.published or result.b.article.published else ""
 
 

@@ -35,7 +35,6 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from importlib import resources
 from pathlib import PurePath
 from typing import Any
@@ -43,10 +42,10 @@ from urllib.parse import urlsplit
 
 from wiretrace.adapters.files import write_text_atomic
 from wiretrace.core.normalize import fold
-from wiretrace.report import comparison_to_dict, direction_undecided, group_links
+from wiretrace.report import comparison_to_dict, direction_undecided, group_links, shown_date
 from wiretrace.types import BASIS_PHRASE, ArticleView, Comparison, Fact
 
-__all__ = ["page_context", "render_html", "shown_date", "write_html"]
+__all__ = ["page_context", "render_html", "write_html"]
 
 KIND_MEANING = {
     "verbatim": "same words",
@@ -192,35 +191,6 @@ def _display_name(view: ArticleView, side: str) -> str:
     if art.path and art.path != "-":
         return PurePath(art.path).name
     return art.id or ("stdin" if art.path == "-" else side.upper())
-
-
-def shown_date(published: str | None) -> str:
-    """A publication time as the pages write it: the ISO day, and the time to the minute only where one is known.
-
-    The web app's pages and the comparison page all write dates through this, one form everywhere. A time
-    keeps its zone (``UTC`` or the offset), so no page shows a zoned time as if it were local.
-
-    Args:
-        published: An article's ``published``: ISO 8601 day or date-time, as the readers store it.
-
-    Returns:
-        ``2025-11-03``, ``2000-06-21 23:56``, ``2025-11-03 09:05 +09:00``; "undated" for None.
-
-    Example:
-        >>> shown_date("2025-11-03"), shown_date("2000-06-21T23:56:00"), shown_date("2025-11-03T00:05:30+00:00")
-        ('2025-11-03', '2000-06-21 23:56', '2025-11-03 00:05 UTC')
-    """
-    if not published:
-        return "undated"
-    if "T" not in published:
-        return published
-    try:
-        when = datetime.fromisoformat(published)
-    except ValueError:  # not one the readers wrote: shown as stored
-        return published
-    offset = when.utcoffset()
-    zone = "" if offset is None else " UTC" if not offset else " " + when.isoformat(timespec="minutes")[16:]
-    return f"{when:%Y-%m-%d %H:%M}{zone}"
 
 
 def _is_web_address(url: str | None) -> bool:

@@ -32,12 +32,11 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from wiretrace.adapters.html_report import shown_date
 from wiretrace.adapters.inputs import Rejected
 from wiretrace.adapters.store.base import HEADLINE_CHARS
 from wiretrace.corpus_report import reading_articles
 from wiretrace.errors import ConfigError, InputError, WiretraceError
-from wiretrace.report import comparison_to_dict
+from wiretrace.report import comparison_to_dict, shown_date
 from wiretrace.types import Article
 from wiretrace.web import views
 from wiretrace.web.jobs import safe_name

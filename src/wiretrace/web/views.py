@@ -15,13 +15,12 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from wiretrace.adapters.html_report import shown_date
 from wiretrace.adapters.store.base import StoredArticle
 from wiretrace.core.provenance import Story
 from wiretrace.corpus import Corpus, Match
 from wiretrace.corpus_report import first_line, reading_dict, story_dict
 from wiretrace.errors import InputError
-from wiretrace.report import comparison_to_dict, edge_undecided
+from wiretrace.report import comparison_to_dict, edge_undecided, shown_date
 from wiretrace.types import BASIS_PHRASE
 
 # Three words in a row: a line of prose, not a rule, a slug or a date line.
