@@ -116,6 +116,7 @@ def _warc(path: Path, on_passed: Callable[[str, str], None] | None = None) -> It
         if problem:
             yield Rejected(str(path), problem)
             return
+        passed = on_passed or (lambda _where, _why: None)
         with path.open("rb") as fh:
             for n, record in enumerate(ArchiveIterator(fh), 1):
                 if record.rec_type != "response":
@@ -129,7 +130,6 @@ def _warc(path: Path, on_passed: Callable[[str, str], None] | None = None) -> It
                 # A redirect, an error page, an empty answer or a page without article text (an index, a
                 # consent wall) is no article page: passed over, said to ``on_passed``. A crawl holds many;
                 # a rejection each would fail every crawl's ingest.
-                passed = on_passed or (lambda _where, _why: None)
                 if not str(status).startswith("2"):
                     passed(where, f"HTTP status {status}")
                     continue
