@@ -2,7 +2,7 @@
 
 JSON lines carry one object per line with a ``type``: ``pair`` (a decided
 pair: ``a``, ``b``, ``relation``, ``confidence``, ``source``, ``derived``,
-``direction_basis``, ``coverage``) and ``story`` (``id``, ``articles`` in time
+``direction_basis``, ``coverage``) and ``story`` (``id``, its lasting ``key``, ``articles`` in time
 order, ``roots``, ``edges`` source -> derived, each with ``best``: true for the
 derived article's best source, false for a further one). Articles are named by
 their ids. Every field: ``docs/corpus-output.md``.
@@ -117,6 +117,7 @@ def story_dict(n: int, story: Story, articles: dict[int, StoredArticle]) -> dict
     return {
         "type": "story",
         "id": n,
+        "key": story.key,
         "articles": [
             {
                 "id": _name(articles, r),
@@ -225,7 +226,8 @@ def stories_to_text(stories: Sequence[Story], articles: dict[int, StoredArticle]
     for n, story in enumerate(stories[:limit], 1):
         lines.append("")
         rewritten = len({e.derived for e in story.edges})
-        lines.append(f"Story {n}: {counted(len(story.articles), 'article')}, {counted(rewritten, 'rewrite')}")
+        size = f"{counted(len(story.articles), 'article')}, {counted(rewritten, 'rewrite')}"
+        lines.append(f"Story {n} ({story.key}): {size}" if story.key else f"Story {n}: {size}")
         children: dict[int, list[Edge]] = {}
         also: dict[int, list[Edge]] = {}
         further = set(story.further)
@@ -248,6 +250,7 @@ def stories_to_graphml(stories: Sequence[Story], articles: dict[int, StoredArtic
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
         '  <key id="story" for="node" attr.name="story" attr.type="int"/>',
+        '  <key id="story_key" for="node" attr.name="story_key" attr.type="string"/>',
         '  <key id="title" for="node" attr.name="title" attr.type="string"/>',
         '  <key id="outlet" for="node" attr.name="outlet" attr.type="string"/>',
         '  <key id="published" for="node" attr.name="published" attr.type="string"/>',
@@ -264,6 +267,8 @@ def stories_to_graphml(stories: Sequence[Story], articles: dict[int, StoredArtic
             a = articles[r].article if r in articles else None
             out.append(f"    <node id={quoteattr(_xml_id(_name(articles, r) or str(r)))}>")
             out.append(f'      <data key="story">{n}</data>')
+            if story.key:
+                out.append(f'      <data key="story_key">{story.key}</data>')
             title = (a.title or first_line(a)) if a else ""
             if title:  # the title, or the body's first line where the article has none (plain text)
                 out.append(f'      <data key="title">{_xml(title)}</data>')
@@ -321,7 +326,7 @@ def stories_to_dot(stories: Sequence[Story], articles: dict[int, StoredArticle])
     out = ["digraph provenance {", "  rankdir=LR;", "  node [shape=box, fontsize=10];"]
     for n, story in enumerate(stories, 1):
         out.append(f"  subgraph cluster_{n} {{")
-        out.append(f"    label={_dot_id(f'story {n}')};")
+        out.append(f"    label={_dot_id(f'story {n} ({story.key})' if story.key else f'story {n}')};")
         for r in story.articles:
             out.append(f"    {_dot_id(_name(articles, r) or str(r))} [label={_dot_id(flat(_label(articles, r)))}];")
         further = set(story.further)

@@ -7,6 +7,8 @@ the same stories either way.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
@@ -15,7 +17,22 @@ from wiretrace.core.agencies import agency_key
 from wiretrace.core.provenance import Edge, Story, cluster_stories, trace_provenance
 from wiretrace.types import Comparison
 
-__all__ = ["closeness", "compared_first", "instant", "pair_record", "stories_from_pairs"]
+__all__ = ["closeness", "compared_first", "instant", "pair_record", "stories_from_pairs", "story_key"]
+
+
+def story_key(first_stored: str) -> str:
+    """A story's lasting name: 12 hex digits of a hash of the id of its earliest-stored article.
+
+    A store numbers articles in the order it takes them in and never reuses a
+    number, so an article that joins a story later does not change its key;
+    where two stories join, the one whose first article was stored first keeps
+    its key. Only forgetting that first article renames the story.
+
+    Example:
+        >>> story_key("reuters-2025-11-03-lng")
+        'f5745343a210'
+    """
+    return hashlib.blake2b(first_stored.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
 
 
 def compared_first(a: int, id_a: str | None, b: int, id_b: str | None) -> tuple[int, int]:
@@ -109,8 +126,10 @@ def stories_from_pairs(
 
     Returns:
         The stories (:func:`~wiretrace.core.provenance.cluster_stories`), each
-        with its graph (:func:`~wiretrace.core.provenance.trace_provenance`);
-        articles are ordered by publication time, unknown times last, then by id.
+        with its graph (:func:`~wiretrace.core.provenance.trace_provenance`)
+        and its :func:`story_key` (from the lowest number: the store's numbers
+        follow the order it took articles in); articles are ordered by
+        publication time, unknown times last, then by id.
     """
     edges = [
         Edge(
@@ -143,5 +162,7 @@ def stories_from_pairs(
     for group in cluster_stories(members, edges):
         inside = set(group)
         story_edges = [e for m in group for e in by_member.get(m, []) if e.b in inside]
-        stories.append(trace_provenance(group, story_edges, time_key))
+        first = min(group)
+        key = story_key(named.get(first, str(first)))
+        stories.append(dataclasses.replace(trace_provenance(group, story_edges, time_key), key=key))
     return sorted(stories, key=lambda s: (-len(s.articles), time_key(s.articles[0])))

@@ -507,3 +507,31 @@ def test_a_label_drops_wire_copy_control_characters(data_dir):
     path = data_dir / "meter" / "PA/rawtexts/showbiz/14.07.99/starwars/starwars1nl.txt"
     assert "\x19SPACE EPIC" in path.read_text(encoding="latin-1")
     assert first_line(read_article(path)) == "SPACE EPIC FANS FLOCK TO SEE THE STARS"
+
+
+@pytest.mark.data
+def test_a_story_keeps_its_key_as_articles_join_and_the_older_story_keeps_its_key_in_a_merge(
+    tmp_path, engine, data_dir, seed_source, seed_rewrite
+):
+    """The seed story, then a METER story (stored after it), then a page reprinting both rewrites."""
+    from wiretrace.evaluate.meter_data import load_meter
+    from wiretrace.stories import story_key
+
+    split = load_meter(data_dir / "meter")
+    star = next(t for t in split.newspapers if str(t.article.id).endswith("knickers234_star.txt"))
+    (pa,) = split.pa[star.group]
+    store = SQLiteStore(tmp_path / "w.db", store_fingerprint(engine.settings))
+    corpus = Corpus(store, engine)
+    corpus.ingest([dataclasses.replace(seed_source, id="reuters"), dataclasses.replace(seed_rewrite, id="rewrite")])
+    corpus.ingest([dataclasses.replace(pa, id="pa"), dataclasses.replace(star.article, id="star")])
+    corpus.scan()
+
+    def named() -> dict[str, set[str]]:
+        return {s.key: set(store.ids_of(list(s.articles)).values()) for s in corpus.stories()}
+
+    assert named() == {story_key("reuters"): {"reuters", "rewrite"}, story_key("pa"): {"pa", "star"}}
+    body = lambda a: a.text[a.header :]  # noqa: E731
+    corpus.ingest([Article(text=body(seed_rewrite) + "\n\n" + body(star.article), id="page")])
+    corpus.scan()
+    assert named() == {story_key("reuters"): {"reuters", "rewrite", "pa", "star", "page"}}
+    store.close()

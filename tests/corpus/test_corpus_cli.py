@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from wiretrace.cli import cli
+from wiretrace.stories import story_key
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -43,9 +44,11 @@ def test_ingest_scan_sources_copies_forget(tmp_path, monkeypatch, seeds, seed_so
     jsonl, dot, graphml = tmp_path / "s.jsonl", tmp_path / "g.dot", tmp_path / "g.graphml"
     scanned = runner.invoke(cli, ["scan", "--db", db, "--jsonl", str(jsonl), "--graph", str(dot)])
     assert scanned.exit_code == 0, scanned.output
-    assert "Story 1: 2 articles, 1 rewrite" in scanned.stdout
     records = [json.loads(line) for line in jsonl.read_text().splitlines()]
     (story,) = [r for r in records if r["type"] == "story"]
+    # the story's lasting key: named by the first article stored (the folder is read in name order)
+    assert story["key"] == story_key(str(seeds / seed_source_path.name))
+    assert f"Story 1 ({story['key']}): 2 articles, 1 rewrite" in scanned.stdout
     (edge,) = story["edges"]
     assert Path(edge["source"]).name == seed_source_path.name
     assert Path(edge["derived"]).name == seed_rewrite_path.name
@@ -54,7 +57,7 @@ def test_ingest_scan_sources_copies_forget(tmp_path, monkeypatch, seeds, seed_so
     monkeypatch.chdir(tmp_path)
     piped = run("scan", "--db", db, "--jsonl", "-")
     assert piped.returncode == 0 and [json.loads(line) for line in piped.stdout.splitlines()] == records
-    assert "Story 1: 2 articles, 1 rewrite" in piped.stderr and not (tmp_path / "-").exists()
+    assert f"Story 1 ({story['key']}): 2 articles, 1 rewrite" in piped.stderr and not (tmp_path / "-").exists()
     runner.invoke(cli, ["scan", "--db", db, "--graph", str(graphml)])
     assert "<graphml" in graphml.read_text()
     # plain text names no title: the body's first line stands in, as in the DOT labels
@@ -358,7 +361,8 @@ def test_graph_files_and_the_summary_hold_odd_ids_and_titles(tmp_path, seed_sour
     assert runner.invoke(cli, ["ingest", str(feed), "--db", db]).exit_code == 0
     out = runner.invoke(cli, ["scan", "--db", db, "--graph", graphml, "--jsonl", jsonl])
     assert out.exit_code == 0, out.output
-    assert "Story 1: 2 articles, 1 rewrite" in out.stdout
+    key = story_key("hegseth\nwire")  # stored first
+    assert f"Story 1 ({key}): 2 articles, 1 rewrite" in out.stdout
     assert not any("fake-original" in line for line in out.stdout.splitlines() if "Rewrite" not in line)
     assert "└─ hegseth wire  rewrite" in out.stdout  # the id on one line, the newline shown as a space
 

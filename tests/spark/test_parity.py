@@ -63,6 +63,7 @@ def local(corpus_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     evidence = {(names[p.a], names[p.b]): named_evidence(p.summary, stored) for p in store.pairs()}
     stories = [
         (
+            s.key,
             [names[r] for r in s.articles],
             sorted((names[e.source or 0], names[e.derived or 0], e not in s.further) for e in s.edges),
         )
@@ -84,7 +85,7 @@ def spark(corpus_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     for e in pq.read_table(out / "provenance.parquet").to_pylist():
         edges.setdefault(e["story"], []).append((e["source"], e["derived"], e["best"]))
     stories = [
-        (s["articles"], sorted(edges.get(s["story"], [])))
+        (s["key"], s["articles"], sorted(edges.get(s["story"], [])))
         for s in sorted(pq.read_table(out / "stories.parquet").to_pylist(), key=lambda s: s["story"])
     ]
     lines = [json.loads(x) for x in (out / "summary.jsonl").read_text(encoding="utf-8").splitlines()]

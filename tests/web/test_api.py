@@ -60,7 +60,7 @@ def test_openapi_documents_every_endpoint(client):
         "/api/ingest",
         "/api/jobs/{job_id}",
         "/api/stories",
-        "/api/stories/{number}",
+        "/api/stories/{ref}",
         "/api/search",
         "/api/stats",
     ):
@@ -338,7 +338,9 @@ def test_stories_carry_the_provenance_graph(client, seed_source_path, seed_rewri
     seed = next(s for s in stories if str(seed_source_path) in s["roots"])
     (edge,) = seed["edges"]
     assert (edge["source"], edge["derived"]) == (str(seed_source_path), str(seed_rewrite_path))
-    assert client.get(f"/api/stories/{seed['id']}").json() == seed
+    assert client.get(f"/api/stories/{seed['key']}").json() == seed
+    assert client.get(f"/api/stories/{seed['id']}").json() == seed  # by its number, as links had it
+    assert client.get("/api/stories/0123456789ab").status_code == 404
     stats = client.get("/api/stats").json()
     assert stats["stories"] == len(stories) and stats["pairs"]["rewrite"] >= 3
 

@@ -312,4 +312,7 @@ def test_stories_page_lists_every_story_largest_first(client):
     assert len(rows) == len(client.get("/api/stories").json())
     sizes = [int(r.select("td")[2].text) for r in rows]
     assert sizes == sorted(sizes, reverse=True)
-    assert rows[0].a["href"] == "/stories/1"
+    first = client.get("/api/stories").json()[0]
+    assert rows[0].a["href"] == f"/stories/{first['key']}"
+    page = soup(client.get(rows[0].a["href"]))
+    assert page.h1.text.startswith("Story 1: ") and first["key"] in page.select_one("p.muted code").text

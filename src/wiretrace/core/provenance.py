@@ -96,12 +96,15 @@ class Story:
         further: The edges of ``edges`` to a derived article's second or
             later parent; the others give each derived article its one
             best source and form a forest under ``roots``.
+        key: A lasting name (:func:`wiretrace.stories.story_key`); empty
+            where none was given.
     """
 
     articles: tuple[int, ...]
     edges: tuple[Edge, ...]
     roots: tuple[int, ...]
     further: tuple[Edge, ...] = ()
+    key: str = ""
 
 
 def cluster_stories(articles: Iterable[int], edges: Iterable[Edge]) -> list[list[int]]:

@@ -202,7 +202,7 @@ def run_job(
         src: A JSONL file, a folder of ``.jsonl``/``.ndjson`` files, or Parquet
             (``.parquet`` file or folder); local or any Hadoop filesystem URL.
         dst: Output folder: ``pairs.parquet`` (related pairs, by article id),
-            ``stories.parquet`` (id, size, articles in time order, roots),
+            ``stories.parquet`` (id, key, size, articles in time order, roots),
             ``provenance.parquet`` (story, source, derived, confidence,
             coverage, basis, direction_p, best: the derived article's best
             source, as in ``scan --jsonl``) and ``summary.jsonl`` (a
@@ -360,7 +360,7 @@ def run_job(
         .parquet(report.outputs["pairs.parquet"])
     )
     story_rows = [
-        (k, len(s.articles), [names[r] for r in s.articles], [names[r] for r in s.roots])
+        (k, s.key, len(s.articles), [names[r] for r in s.articles], [names[r] for r in s.roots])
         for k, s in enumerate(stories, 1)
     ]
     edge_rows = [
@@ -377,9 +377,9 @@ def run_job(
         for k, s in enumerate(stories, 1)
         for e in s.edges
     ]
-    spark.createDataFrame(story_rows, "story int, size int, articles array<string>, roots array<string>").coalesce(
-        1
-    ).write.mode("overwrite").parquet(report.outputs["stories.parquet"])
+    spark.createDataFrame(
+        story_rows, "story int, key string, size int, articles array<string>, roots array<string>"
+    ).coalesce(1).write.mode("overwrite").parquet(report.outputs["stories.parquet"])
     spark.createDataFrame(
         edge_rows,
         "story int, source string, derived string, confidence double, coverage double, basis string, "

@@ -25,7 +25,7 @@ from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, Path, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
@@ -520,14 +520,17 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
         stories, articles = views.stories_with_articles(service.corpus())
         return [story_dict(n, s, articles) for n, s in enumerate(stories, 1)]
 
-    @app.get("/api/stories/{number}", tags=["stories"], responses=ERRORS)
-    def api_story(number: int) -> dict[str, Any]:
+    @app.get("/api/stories/{ref}", tags=["stories"], responses=ERRORS)
+    def api_story(
+        ref: Annotated[str, Path(description="The story's lasting key, or its number in /api/stories.")],
+    ) -> dict[str, Any]:
         """One story: articles in time order, originals (roots) and provenance edges source → derived."""
         from wiretrace.corpus_report import story_dict
 
         stories, articles = views.stories_with_articles(service.corpus())
-        if not 1 <= number <= len(stories):
-            raise NotFound(f"story {number}", f"no such story (there are {len(stories)})")
+        number = views.find_story(stories, ref)
+        if number is None:
+            raise NotFound(f"story {ref}", f"no such story (there are {len(stories)})")
         return story_dict(number, stories[number - 1], articles)
 
     @app.get("/api/search", tags=["store"], responses=ERRORS)

@@ -101,7 +101,7 @@ def add_pages(app: FastAPI, service: Service, templates: Any, to_article: Callab
         sources = service.within_timeout(lambda: service.corpus().sources(article_id))
         copies = service.within_timeout(lambda: service.corpus().copies(article_id))
         stories, _ = views.stories_with_articles(corpus)
-        story = next((n for n, s in enumerate(stories, 1) if item.rowid in s.articles), None)
+        story = next(({"id": n, "key": s.key} for n, s in enumerate(stories, 1) if item.rowid in s.articles), None)
         return page(
             request,
             "article.html",
@@ -119,16 +119,18 @@ def add_pages(app: FastAPI, service: Service, templates: Any, to_article: Callab
         summaries = [views.story_summary(n, s, articles) for n, s in enumerate(stories, 1)]
         return page(request, "stories.html", stories=summaries)
 
-    @app.get("/stories/{number}", include_in_schema=False)
-    def story_page(request: Request, number: int) -> Response:
+    @app.get("/stories/{ref}", include_in_schema=False)
+    def story_page(request: Request, ref: str) -> Response:
         stories, articles = views.stories_with_articles(service.corpus())
-        if not 1 <= number <= len(stories):
-            raise NotFound(f"story {number}", f"no such story (there are {len(stories)})")
+        number = views.find_story(stories, ref)
+        if number is None:
+            raise NotFound(f"story {ref}", f"no such story (there are {len(stories)})")
         story = stories[number - 1]
         return page(
             request,
             "story.html",
             number=number,
+            key=story.key,
             graph=views.layout_story(story, articles),
             members=[views.article_dict(articles[r]) for r in story.articles if r in articles],
         )

@@ -30,6 +30,7 @@ __all__ = [
     "article_url",
     "clip",
     "compare_url",
+    "find_story",
     "headline",
     "layout_story",
     "match_dict",
@@ -145,6 +146,16 @@ def stories_with_articles(corpus: Corpus) -> tuple[list[Story], dict[int, Stored
     return stories, {s.rowid: s for s in corpus.store.get_many(rowids)}
 
 
+def find_story(stories: list[Story], ref: str) -> int | None:
+    """The number (from 1) of the story ``ref`` names: its lasting key or, as old links have it, its number."""
+    for n, story in enumerate(stories, 1):
+        if story.key == ref:
+            return n
+    if ref.isascii() and ref.isdigit() and len(ref) < 12 and 1 <= int(ref) <= len(stories):
+        return int(ref)
+    return None
+
+
 def store_stats(corpus: Corpus, stories: list[Story]) -> dict[str, Any]:
     """Counts for the overview: articles, decided pairs by relation, stories."""
     pairs = corpus.store.pairs()
@@ -157,17 +168,18 @@ def store_stats(corpus: Corpus, stories: list[Story]) -> dict[str, Any]:
 
 
 def story_summary(n: int, story: Story, articles: dict[int, StoredArticle]) -> dict[str, Any]:
-    """A story for lists: its number, size, originals and latest date."""
+    """A story for lists: its number, key, size, originals and latest date."""
     data = story_dict(n, story, articles)
     dates = [a["published"] for a in data["articles"] if a["published"]]
     return {
         "id": n,
+        "key": story.key,
         "articles": len(story.articles),
         "rewrites": len(story.edges),
         "originals": [headline(articles[r], 70) for r in story.roots if r in articles],
         "latest": max(dates) if dates else None,
         "latest_label": shown_date(max(dates, default=None)),
-        "url": f"/stories/{n}",
+        "url": f"/stories/{story.key or n}",
     }
 
 
