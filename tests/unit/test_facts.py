@@ -147,6 +147,42 @@ def test_a_quote_kept_word_for_word_is_carried_whatever_else_its_sentence_says(e
     assert not [f for f in result.changed_facts if f.kind == "quote"]
 
 
+@pytest.mark.parametrize(
+    ("wire", "paper", "quoted"),
+    [
+        # The Star ends Elton John's quote before PA's "but he doesn't": cut short, not turned round.
+        ("showbiz/*/elton/elton1.txt", "showbiz/*/elton/elton78_star.txt", "which is very sad"),
+        # The Times writes "No-one" for PA's "No one".
+        ("courts/08.12.99/thomas/thomas2nl.txt", "courts/08.12.99/thomas/thomas343_times.txt", "no-one who knew him"),
+    ],
+)
+def test_a_quote_cut_short_or_hyphenated_is_carried_not_turned_round(engine, data_dir, wire, paper, quoted):
+    meter = data_dir / "meter"
+    (wire_path,), (paper_path,) = meter.glob(f"PA/rawtexts/{wire}"), meter.glob(f"newspapers/rawtexts/{paper}")
+    result = engine.compare(read_article(wire_path), read_article(paper_path))
+    assert result.relation == "rewrite"
+    assert [f.now for f in result.changed_facts if f.kind == "quote"] == []
+    assert any(f.kind == "quote" and quoted in f.text for f in result.carried_facts)
+
+
+def test_a_quote_opened_after_the_not_it_drops_is_turned_round(engine, seed_source, seed_rewrite):
+    """Hand-written onto the seed pair: "I will not resign" quoted as he would "resign"; with the "not" kept
+    outside the quote marks it is no change."""
+    said = '"I will not resign over the defence budget," the minister told reporters.'
+    source = dataclasses.replace(seed_source, text=seed_source.text + "\n" + said + "\n")
+
+    def retold(line: str):
+        return dataclasses.replace(seed_rewrite, text=seed_rewrite.text.replace("\n", "\n" + line + "\n", 1))
+
+    dropped = retold('The minister told reporters he would "resign over the defence budget".')
+    kept = retold('The minister told reporters he would not "resign over the defence budget".')
+    changed = engine.compare(source, dropped).changed_facts
+    assert [(f.was, f.now) for f in changed if f.kind == "quote"] == [
+        ("not resign over the defence budget", "resign over the defence budget")
+    ]
+    assert [f for f in engine.compare(source, kept).changed_facts if f.kind == "quote"] == []
+
+
 def test_only_a_rewrite_has_changed_facts(engine, data_dir):
     """METER's doctor story: the Express reported it on its own (same event), ages a year apart from PA's.
 

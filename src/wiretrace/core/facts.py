@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from wiretrace.core.represent import Document
@@ -315,6 +316,41 @@ def _negations(words: Sequence[str]) -> int:
     return sum(w in _NEGATIONS or w.endswith("n't") for w in words)
 
 
+def _hyphens_split(words: Sequence[str]) -> tuple[str, ...]:
+    """Words with hyphenated ones split, so "no-one" reads as "no one"."""
+    return tuple(part for w in words for part in w.split("-") if part)
+
+
+def _quoted_part(words: Sequence[str], quote: Sequence[str], negated_before: bool = False) -> tuple[str, ...]:
+    """The run of ``words`` that ``quote`` retells: from the first word they share in order to the last.
+
+    What the quote leaves out beyond that (a longer quote cut short) is no change of what it says; a
+    negation right before the run is taken in unless ``negated_before`` (the quoting text has one there
+    too, outside its quote marks): a quote opened after the "not" of "would not resign" turns it round.
+
+    Example:
+        >>> _quoted_part("he doesn't exist any more which is sad but he doesn't".split(), ("he", "doesn't", "exist"))
+        ('he', "doesn't", 'exist')
+        >>> _quoted_part("i can't go".split(), ("i", "can", "go"))
+        ('i', "can't", 'go')
+        >>> _quoted_part("he would not resign".split(), ("resign",)), _quoted_part(["not", "resign"], ["resign"], True)
+        (('not', 'resign'), ('resign',))
+    """
+    blocks = [b for b in SequenceMatcher(None, words, quote, autojunk=False).get_matching_blocks() if b.size]
+    if not blocks:
+        return tuple(words)
+    start, end = blocks[0].a, blocks[-1].a + blocks[-1].size
+    if start > 0 and not negated_before and _negations(words[start - 1 : start]):
+        start -= 1
+    return tuple(words[start:end])
+
+
+def _word_before(words: Sequence[str], run: Sequence[str]) -> str:
+    """The word before the first ``run`` in ``words`` ("" where it starts them or is not there)."""
+    n = len(run)
+    return next((words[k - 1] for k in range(1, len(words) - n + 1) if tuple(words[k : k + n]) == tuple(run)), "")
+
+
 @dataclass
 class _Found:
     """What :func:`facts_of_links` has found so far: each fact once, by kind and as written."""
@@ -461,10 +497,15 @@ def _quote_facts(
             if _share(quote, best) < 0.8:
                 continue
             so_far.seen.add(key)
+            # Negations are counted on the part of the source the quote retells: a quote cut short leaves
+            # the rest of a longer one out, and "no-one" is "no one".
+            said = _hyphens_split(quote)
+            negated_before = bool(_negations([_word_before(derived.features[i].norms, quote)]))
+            part = _quoted_part(_hyphens_split(fs.norms if best is candidates[-1] else best), said, negated_before)
             # A quote cut short with "..." may leave the source's "not" out without turning it round.
             elided = "..." in derived.sentences[i].text or "…" in derived.sentences[i].text
-            if elided or _negations(best) == _negations(quote):
+            if elided or _negations(part) == _negations(said):
                 so_far.carried.append(Fact("quote", " ".join(quote), i, j))
             else:
-                so_far.changed.append(ChangedFact("quote", " ".join(best), " ".join(quote), i, j))
+                so_far.changed.append(ChangedFact("quote", " ".join(part), " ".join(quote), i, j))
             break
