@@ -93,3 +93,18 @@ def test_one_sentence_against_a_longer_text_leaves_the_direction_undecided(engin
         result = engine.compare(a, b)
         assert (result.relation, result.direction_basis) == ("rewrite", "text")
         assert result.probabilities["direction"] == 0.5 and direction_undecided(result)
+
+
+def test_a_zoned_time_within_a_day_of_a_date_leaves_the_direction_to_the_text(engine, seed_source, seed_rewrite):
+    """Reuters' story timed 00:30 in Seoul on the 4th (15:30 UTC on the 3rd) against a rewrite dated the 3rd.
+
+    The day the rewrite gives holds that instant somewhere on earth, so the dates cannot say which came
+    first; read by each side's own calendar day, they had made Reuters the copy "by date".
+    """
+    seoul = dataclasses.replace(seed_source, published="2025-11-04T00:30+09:00")
+    result = engine.compare(seoul, dataclasses.replace(seed_rewrite, published="2025-11-03"))
+    assert (result.relation, result.source, result.direction_basis) == ("rewrite", "a", "text")
+    later = engine.compare(seoul, dataclasses.replace(seed_rewrite, published="2025-11-05"))
+    assert (later.source, later.direction_basis) == ("a", "published")
+    earlier = engine.compare(seoul, dataclasses.replace(seed_rewrite, published="2025-11-02"))
+    assert (earlier.source, earlier.direction_basis) == ("b", "published")

@@ -48,7 +48,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
@@ -339,23 +339,43 @@ def _parse_time(value: str | None) -> tuple[datetime, bool] | None:
     return parsed.replace(tzinfo=None) if parsed.tzinfo is None else parsed, "T" in value or " " in value.strip()
 
 
-def order_by_time(a: str | None, b: str | None) -> int:
-    """-1 when ``a`` was published first, 1 when ``b`` was, 0 when unknown or equal.
+# Local time runs from 12 hours behind UTC to 14 ahead: a time written with no zone is that wide in UTC.
+_ZONES_BEHIND, _ZONES_AHEAD = timedelta(hours=12), timedelta(hours=14)
 
-    Date-only values compare by day; two date-times by the clock. Mixing a
-    naive and a zoned time compares the calendar day only.
+
+def _utc_span(when: datetime, clock: bool) -> tuple[datetime, datetime]:
+    """The UTC instants (naive) a published time may stand for: a zoned clock one, others a span."""
+    end = when if clock else when + timedelta(days=1)
+    if when.tzinfo is not None:
+        return when.astimezone(UTC).replace(tzinfo=None), end.astimezone(UTC).replace(tzinfo=None)
+    return when - _ZONES_AHEAD, end + _ZONES_BEHIND
+
+
+def order_by_time(a: str | None, b: str | None) -> int:
+    """-1 when ``a`` was published first, 1 when ``b`` was, 0 when unknown, equal or too close to tell.
+
+    Date-only values compare by day; two date-times by the clock. A time with
+    a zone against one without (a crawl's page metadata against a date line)
+    decides only where no zone the second could be in makes the two overlap:
+    "2025-11-04T00:30+09:00" is 15:30 UTC on the 3rd, within the day
+    "2025-11-03" somewhere.
 
     Example:
         >>> order_by_time("2025-11-03", "2025-11-04")
         -1
         >>> order_by_time("2025-11-03", "2025-11-03T09:00")
         0
+        >>> order_by_time("2025-11-04T00:30+09:00", "2025-11-03"), order_by_time("2025-11-05T09:00+00:00", "2025-11-03")
+        (0, 1)
     """
     ta, tb = _parse_time(a), _parse_time(b)
     if not ta or not tb:
         return 0
     (da, ca), (db, cb) = ta, tb
-    if ca and cb and (da.tzinfo is None) == (db.tzinfo is None):
+    if (da.tzinfo is None) != (db.tzinfo is None):
+        (a_lo, a_hi), (b_lo, b_hi) = _utc_span(da, ca), _utc_span(db, cb)
+        return (a_lo > b_hi) - (a_hi < b_lo)
+    if ca and cb:
         return (da > db) - (da < db)
     return (da.date() > db.date()) - (da.date() < db.date())
 
