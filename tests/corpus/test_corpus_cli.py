@@ -154,6 +154,33 @@ def test_a_copy_under_another_id_and_a_date_in_the_future_are_said(tmp_path, see
     assert "stored under another id: 1 article (wire-again is wire)" in again.stderr
 
 
+def test_lines_without_an_id_from_a_feed_rewritten_in_place_or_piped_again_are_articles_of_their_own(
+    tmp_path, seed_source, seed_rewrite
+):
+    """A daily feed file with no ids, overwritten each day, then the next day's feed piped in: each row goes in."""
+    db, feed = str(tmp_path / "w.db"), tmp_path / "daily.jsonl"
+    days = [seed_source.text[seed_source.header :], seed_rewrite.text[seed_rewrite.header :]]
+    feed.write_text(json.dumps({"text": days[0]}) + "\n", encoding="utf-8")
+    assert "added 1," in run("ingest", str(feed), "--db", db).stdout
+    again = run("ingest", str(feed), "--db", db)
+    assert again.returncode == 0 and "added 0, skipped 1 already stored" in again.stdout
+    feed.write_text(json.dumps({"text": days[1]}) + "\n", encoding="utf-8")
+    next_day = run("ingest", str(feed), "--db", db)
+    assert next_day.returncode == 0, next_day.stderr
+    assert "added 1," in next_day.stdout
+    piped = subprocess.run(
+        [sys.executable, "-m", "wiretrace", "ingest", "-", "--db", db],
+        input=json.dumps({"text": days[1] + "\nThe ministry gave no further details."}) + "\n",
+        capture_output=True,
+        text=True,
+    )
+    assert piped.returncode == 0 and "added 1," in piped.stdout, piped.stderr
+    with sqlite3.connect(db) as con:
+        ids = sorted(row[0] for row in con.execute("SELECT id FROM articles"))
+    assert len(ids) == 3 and ids[2].startswith("<stdin>:1#")
+    assert all(i.startswith(f"{feed}:1#") for i in ids[:2])
+
+
 def test_stdin_takes_every_jsonl_line_and_gives_each_plain_text_its_own_id(
     tmp_path, seed_source_path, seed_rewrite_path
 ):

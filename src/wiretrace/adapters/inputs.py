@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import hashlib
+import itertools
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from wiretrace.adapters.readers import article_from_record, json_record, read_ar
 from wiretrace.errors import InputError
 from wiretrace.types import Article
 
-__all__ = ["Rejected", "iter_articles", "parse_jsonl_line"]
+__all__ = ["Rejected", "iter_articles", "located_id", "parse_jsonl_line"]
 
 _SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".ndjson", ".warc", ".warc.gz")
 _MAX_LINE = 20_000_000
@@ -50,6 +51,19 @@ def _with_id(article: Article, default: str) -> Article:
     return article if article.id else dataclasses.replace(article, id=default)
 
 
+def located_id(article: Article, where: str) -> Article:
+    """``article``, named where it was read and a hash of its text when it has no id of its own.
+
+    A place alone (``feed.jsonl:3``) is no name: a feed file rewritten in
+    place, or a second feed piped in, puts other articles there. With the
+    hash (``feed.jsonl:3#5f2c09a1b7e4``) they go in as articles of their own,
+    and the same row read again is still the same article.
+    """
+    if article.id:
+        return article
+    return dataclasses.replace(article, id=f"{where}#{hashlib.sha256(article.text.encode('utf-8')).hexdigest()[:12]}")
+
+
 def _jsonl(path: Path) -> Iterator[Article | Rejected]:
     try:
         fh = path.open("rb")
@@ -64,7 +78,7 @@ def _jsonl(path: Path) -> Iterator[Article | Rejected]:
 
 
 def parse_jsonl_line(line: bytes, where: str) -> Article | Rejected | None:
-    """One JSONL line as an article (id ``where`` when it has none), a rejection, or None when blank.
+    """One JSONL line as an article (:func:`located_id` when it has no id), a rejection, or None when blank.
 
     Args:
         line: The raw line, newline included or not.
@@ -79,7 +93,7 @@ def parse_jsonl_line(line: bytes, where: str) -> Article | Rejected | None:
     except UnicodeDecodeError as exc:
         return Rejected(where, f"undecodable bytes at offset {exc.start} (not UTF-8 text)")
     try:
-        return _with_id(article_from_record(json_record(text, where), where), where)
+        return located_id(article_from_record(json_record(text, where), where), where)
     except InputError as exc:
         return Rejected(exc.where, exc.problem)
 
@@ -162,14 +176,20 @@ def _stdin(stream: BinaryIO) -> Iterator[Article | Rejected]:
     its bytes' SHA-256, so two texts piped in one after the other are two
     articles, and the same text piped twice is one.
     """
-    data = stream.read()
-    first = data.lstrip().split(b"\n", 1)[0].strip()
+    head: list[bytes] = []  # the lines up to the first that is not blank: it tells JSONL from one article
+    for line in stream:
+        head.append(line)
+        if line.strip():
+            break
+    first = head[-1].strip() if head else b""
     if first.startswith(b"{") and first.endswith(b"}"):
-        for n, line in enumerate(data.split(b"\n"), 1):  # as a file's lines are read: a lone \r stays in its line
+        # Line by line, as a file's lines are read (a lone \r stays in its line), never the whole stream at once.
+        for n, line in enumerate(itertools.chain(head, stream), 1):
             item = parse_jsonl_line(line, f"<stdin>:{n}")
             if item is not None:
                 yield item
         return
+    data = b"".join(head) + stream.read()
     try:
         article = read_bytes(data, "<stdin>")
     except InputError as exc:

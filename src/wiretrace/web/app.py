@@ -32,7 +32,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from wiretrace.adapters.inputs import Rejected
+from wiretrace.adapters.inputs import Rejected, located_id
 from wiretrace.adapters.store.base import HEADLINE_CHARS
 from wiretrace.corpus_report import reading_articles
 from wiretrace.errors import ConfigError, InputError, WiretraceError
@@ -478,7 +478,7 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
             except InputError as exc:
                 items.append(Rejected(exc.where, exc.problem))
                 continue
-            items.append(article if article.id else _with_id(article, f"api:{n}"))
+            items.append(located_id(article, f"api:{n}"))
         corpus = service.corpus()
         report = corpus.ingest(items)
         service.changed()

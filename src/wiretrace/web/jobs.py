@@ -52,7 +52,7 @@ def iter_upload(data: bytes, name: str) -> Iterator[Article | Rejected]:
     """The articles of an uploaded file: JSONL one per line, else one article (text or HTML).
 
     Each JSONL line is read by the same reader as ``wiretrace ingest``; a line
-    without an ``id`` gets ``name:line``. A bad line is a :class:`Rejected`
+    without an ``id`` gets ``name:line`` and a hash of its text. A bad line is a :class:`Rejected`
     naming ``name:line``, and the rest still goes in.
     """
     is_jsonl = name.lower().endswith((".jsonl", ".ndjson")) or data.lstrip()[:1] == b"{"
