@@ -45,25 +45,37 @@ def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _damaged(db: str, exc: sqlite3.DatabaseError) -> StoreError:
-    from wiretrace.adapters.store.sqlite import is_busy
+    from wiretrace.adapters.store.sqlite import is_busy, is_read_only, read_only_error
 
     if is_busy(exc):  # a write waited too long for another process's lock: nothing is wrong with the store
         return StoreError(
             f"{db}: the store is busy (another process kept it locked too long); try again when it is done"
         )
+    if is_read_only(exc):
+        return read_only_error(db)
     return StoreError(f"{db}: cannot read the store ({exc}); it may be damaged: restore a copy or ingest again")
 
 
 @contextmanager
-def open_corpus(db: str, settings: Settings, create: bool) -> Iterator[Any]:
-    """A :class:`~wiretrace.corpus.Corpus` on the store ``db``, closed afterwards."""
+def open_corpus(db: str, settings: Settings, create: bool, reads_only: bool = False) -> Iterator[Any]:
+    """A :class:`~wiretrace.corpus.Corpus` on the store ``db``, closed afterwards.
+
+    ``reads_only``: the command only reads, so a store that may not be
+    written (on a read-only share) is opened for reading.
+    """
     from wiretrace.adapters.store import SQLiteStore
     from wiretrace.corpus import Corpus, store_fingerprint
+    from wiretrace.errors import ReadOnlyStore
     from wiretrace.pipeline import Engine
 
     if not create and not Path(db).exists():
         raise InputError(db, "no such store (wiretrace ingest PATH --db FILE creates one)")
-    store = SQLiteStore(db, store_fingerprint(settings))
+    try:
+        store = SQLiteStore(db, store_fingerprint(settings))
+    except ReadOnlyStore:
+        if not reads_only:
+            raise
+        store = SQLiteStore(db, store_fingerprint(settings), read_only=True)
     try:
         yield Corpus(store, Engine(settings))
     except sqlite3.DatabaseError as exc:  # a page damaged after the header, found only when read
@@ -313,7 +325,7 @@ def sources(
     rewrites of each other.
     """
     query = _query(article, outlet)
-    with open_corpus(db, settings, create=False) as corpus:
+    with open_corpus(db, settings, create=False, reads_only=True) as corpus:
         matches = corpus.sources(query, rewrites_only=rewrites_only)
         _print_matches(matches, as_json, "source", corpus)
         _window_note(corpus, query, matches)
@@ -328,7 +340,7 @@ def sources(
 def copies(article: str, as_json: bool, outlet: str | None, db: str, settings: Settings) -> None:
     """The stored articles written from ARTICLE (a stored id, a file or '-'), best first."""
     query = _query(article, outlet)
-    with open_corpus(db, settings, create=False) as corpus:
+    with open_corpus(db, settings, create=False, reads_only=True) as corpus:
         matches = corpus.copies(query)
         _print_matches(matches, as_json, "copy", corpus)
         _window_note(corpus, query, matches)

@@ -8,6 +8,7 @@ the fix. Anything else escaping the library is a bug and keeps its traceback.
     ├── InputError     an article file or stream cannot be read or holds no text
     ├── ConfigError    a setting, flag or config file has a bad value
     ├── StoreError     the article store cannot be opened or written
+    │   └── ReadOnlyStore  ... as it may not be written (file or folder)
     └── ModelError     an embedding model cannot be found or loaded offline
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 import os
 import sys
 
-__all__ = ["ConfigError", "InputError", "ModelError", "StoreError", "WiretraceError"]
+__all__ = ["ConfigError", "InputError", "ModelError", "ReadOnlyStore", "StoreError", "WiretraceError"]
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
@@ -56,6 +57,10 @@ class ConfigError(WiretraceError):
 
 class StoreError(WiretraceError):
     """The article store cannot be opened, read or written."""
+
+
+class ReadOnlyStore(StoreError):
+    """The store may not be written: its file, or the folder SQLite keeps its journal in, is read-only."""
 
 
 class ModelError(WiretraceError):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -564,3 +566,46 @@ def test_outlet_marks_a_queried_wire_file_as_ingest_marked_it(tmp_path, seed_sou
     stored_id = run("copies", "some-stored-id", "--db", db, "--outlet", "PA")
     assert stored_id.returncode == 2
     assert "'some-stored-id' is no file but a stored id, which keeps the outlet it was stored with" in stored_id.stderr
+
+
+def _as_nobody() -> list[str] | None:
+    """A command prefix that drops root (whom file permissions do not stop), or None where that cannot be done."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        return None
+    prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+    probe = subprocess.run([*prefix, sys.executable, "-c", "import wiretrace"], capture_output=True)
+    return prefix if probe.returncode == 0 else None
+
+
+def test_a_store_on_a_read_only_share_answers_queries_and_says_why_it_cannot_be_written(seeds, seed_rewrite_path):
+    prefix = _as_nobody()
+    if prefix is None:
+        pytest.skip("cannot run as a user file permissions apply to")
+    share = Path(tempfile.mkdtemp(prefix="wiretrace-ro-"))  # outside pytest's tmp folder, which only root can enter
+    try:
+        db = share / "news.db"
+        assert run("ingest", str(seeds), "--db", str(db)).returncode == 0
+        db.chmod(0o444)
+        share.chmod(0o555)
+
+        def as_reader(*args: str) -> subprocess.CompletedProcess[str]:
+            cmd = [*prefix, sys.executable, "-m", "wiretrace", *args]
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=share)
+
+        found = as_reader("sources", str(seed_rewrite_path), "--db", str(db), "--json")
+        assert found.returncode == 0, found.stderr
+        assert json.loads(found.stdout)[0]["comparison"]["relation"] == "rewrite"
+        scan = as_reader("scan", "--db", str(db))
+        assert (scan.returncode, scan.stderr) == (
+            1,
+            f"error: {db}: the store file is read-only: ingest, scan and forget need to write it\n",
+        )
+        new = as_reader("ingest", str(seeds), "--db", str(share / "other.db"))
+        assert new.stderr == f"error: {share / 'other.db'}: cannot create the store: folder {share} is not writable\n"
+        assert sorted(p.name for p in share.iterdir()) == ["news.db"]  # nothing left beside it
+    finally:
+        share.chmod(0o755)
+        shutil.rmtree(share)

@@ -12,6 +12,7 @@ inverted index for candidate search, on disk, opened without rebuilding.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,7 +27,7 @@ from wiretrace.adapters.store.base import (
     article_digest,
     drop_forgotten,
 )
-from wiretrace.errors import StoreError
+from wiretrace.errors import ReadOnlyStore, StoreError
 from wiretrace.types import Article
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore", "is_busy"]
@@ -79,6 +80,27 @@ def is_busy(exc: sqlite3.DatabaseError) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
 
 
+def is_read_only(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite was refused a write (or the journal files a read needs) by the file system."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or "readonly database" in str(exc)
+
+
+def read_only_error(path: str) -> ReadOnlyStore:
+    """What is read-only about the store ``path``, as one line."""
+    file, folder = Path(path), Path(path).parent
+    if not file.exists():
+        why = f"cannot create the store: folder {folder} is not writable"
+    elif not os.access(file, os.W_OK):
+        why = "the store file is read-only: ingest, scan and forget need to write it"
+    else:
+        why = (
+            f"folder {folder} is not writable (SQLite keeps its journal beside the store): "
+            "ingest, scan and forget need to write there"
+        )
+    return ReadOnlyStore(f"{path}: {why}")
+
+
 class SQLiteStore:
     """Articles, index keys and scan results in one SQLite file.
 
@@ -87,8 +109,14 @@ class SQLiteStore:
         fingerprint: A string naming the index-key settings; a store made
             with other settings refuses to open (its keys would not match).
         timeout_s: How long to wait for another process's transaction.
+        read_only: Open for reading alone (a store on a read-only share):
+            nothing is created, switched or migrated, and where its folder
+            cannot hold SQLite's journal files, the file is read as one no
+            other process writes.
 
     Raises:
+        ReadOnlyStore: The store (or its folder) may not be written and
+            ``read_only`` is false.
         StoreError: The file is not a wiretrace store, or cannot be opened.
 
     Example:
@@ -97,18 +125,23 @@ class SQLiteStore:
         0
     """
 
-    def __init__(self, path: str | Path, fingerprint: str, timeout_s: float = 60.0) -> None:
+    def __init__(self, path: str | Path, fingerprint: str, timeout_s: float = 60.0, read_only: bool = False) -> None:
         self.path = str(path)
         if self.path != ":memory:" and Path(self.path).is_dir():
             raise StoreError(f"{self.path}: is a directory, not a store file")
         if self.path != ":memory:" and not Path(self.path).parent.is_dir():
             raise StoreError(f"{self.path}: folder {Path(self.path).parent} does not exist")
+        if read_only and not Path(self.path).is_file():
+            raise StoreError(f"{self.path}: no such store")
         try:
-            self._db = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
+            self._db = self._connect(timeout_s, read_only)
             tables = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if tables and not self._ours(tables):  # another program's database: leave it as it is
                 raise StoreError(f"{self.path}: not a wiretrace store (it holds {', '.join(sorted(tables))})")
             self._db.execute("PRAGMA foreign_keys = ON")
+            if read_only:
+                self._check(fingerprint)
+                return
             if self.path != ":memory:":
                 self._use_wal(timeout_s)
             self._db.execute("PRAGMA synchronous = NORMAL")
@@ -119,7 +152,35 @@ class SQLiteStore:
                     f"{self.path}: the store is busy (another process kept it locked for {timeout_s:.0f} s); "
                     "try again when it is done"
                 ) from None
+            if is_read_only(exc) and self.path != ":memory:":
+                raise read_only_error(self.path) from None
             raise StoreError(f"{self.path}: not a wiretrace store ({exc})") from None
+
+    def _connect(self, timeout_s: float, read_only: bool) -> sqlite3.Connection:
+        if not read_only:
+            return sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
+        uri = Path(self.path).resolve().as_uri()
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout_s, isolation_level=None)
+        try:
+            db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            return db
+        except sqlite3.OperationalError as exc:
+            if not is_read_only(exc):
+                raise
+            db.close()
+        # A store in WAL mode needs its -shm file beside it, which a read-only folder cannot take: read the
+        # file as unchanging (no other process can write there either).
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=timeout_s, isolation_level=None)
+
+    def _check(self, fingerprint: str) -> None:
+        """A store opened for reading: ready, and made with these index settings (nothing is migrated)."""
+        rows = self._meta()
+        self._same_index(rows, fingerprint)
+        if rows.get("schema") != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: store schema {rows.get('schema')} is not {SCHEMA_VERSION}, "
+                "and a read-only store cannot be brought up to date"
+            )
 
     def _use_wal(self, timeout_s: float) -> None:
         # Switching to WAL answers "database is locked" at once, without waiting, while another
