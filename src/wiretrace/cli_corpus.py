@@ -326,6 +326,7 @@ def sources(
     """
     query = _query(article, outlet)
     with open_corpus(db, settings, create=False, reads_only=True) as corpus:
+        _stored_outlet_note(corpus, query, outlet)
         matches = corpus.sources(query, rewrites_only=rewrites_only)
         _print_matches(matches, as_json, "source", corpus)
         _window_note(corpus, query, matches)
@@ -341,9 +342,24 @@ def copies(article: str, as_json: bool, outlet: str | None, db: str, settings: S
     """The stored articles written from ARTICLE (a stored id, a file or '-'), best first."""
     query = _query(article, outlet)
     with open_corpus(db, settings, create=False, reads_only=True) as corpus:
+        _stored_outlet_note(corpus, query, outlet)
         matches = corpus.copies(query)
         _print_matches(matches, as_json, "copy", corpus)
         _window_note(corpus, query, matches)
+
+
+def _stored_outlet_note(corpus: Any, query: Any, outlet: str | None) -> None:
+    """Say so when ``--outlet`` names another outlet than the stored article the file is, which answers."""
+    if not outlet or isinstance(query, str):
+        return
+    stored = corpus.stored_as(query)
+    if stored is not None and stored.article.outlet != outlet:
+        had = f"outlet {flat(stored.article.outlet)}" if stored.article.outlet else "no outlet"
+        click.echo(
+            f"note: {flat(str(query.path or query.id))} is stored as {flat(stored.article.id or '')} with {had}, "
+            "which answers: --outlet is not used (forget it and ingest it again with --outlet to change that)",
+            err=True,
+        )
 
 
 def _window_note(corpus: Any, query: Any, matches: list[Any]) -> None:

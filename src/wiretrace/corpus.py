@@ -451,18 +451,32 @@ class Corpus:
             raise TypeError(
                 f"a query is a stored article's id (str), an Article or a pathlib.Path, not {type(query).__name__}"
             )
-        rowid = self.store.find_digest(content_digest(query))
-        if rowid is None:
-            rowid = self._stored_as(query)
-        doc = None
-        if rowid is None:
-            doc = self.engine.prepare(query)
-            rowid = self._same_file(query, doc)
+        rowid, doc = self._stored_rowid(query)
         if rowid is not None:
             # The article is stored: its stored self answers, with what ingest gave it (an --outlet, say), so a
             # file and its id get the same answer.
             return self.documents([rowid])[rowid], rowid
         return doc or self.engine.prepare(query), None
+
+    def stored_as(self, query: Article) -> StoredArticle | None:
+        """The stored article ``query`` is, whose stored self answers ``sources`` and ``copies`` of it.
+
+        By its text and outlet, or by the id or path it was stored under with
+        the same text (though read without the outlet ingest gave it), or as
+        the same file under a path spelt otherwise; None when it is not stored.
+        """
+        rowid, _ = self._stored_rowid(query)
+        return None if rowid is None else self.store.get(rowid)
+
+    def _stored_rowid(self, query: Article) -> tuple[int | None, Document | None]:
+        """:meth:`stored_as`'s rowid, and the query prepared where finding it took that."""
+        rowid = self.store.find_digest(content_digest(query))
+        if rowid is None:
+            rowid = self._stored_as(query)
+        if rowid is not None:
+            return rowid, None
+        doc = self.engine.prepare(query)
+        return self._same_file(query, doc), doc
 
     def _stored_as(self, query: Article) -> int | None:
         """The rowid of the stored article a file is, though read without the outlet ingest gave it.

@@ -609,3 +609,17 @@ def test_a_store_on_a_read_only_share_answers_queries_and_says_why_it_cannot_be_
     finally:
         share.chmod(0o755)
         shutil.rmtree(share)
+
+
+def test_outlet_given_for_a_file_stored_with_another_is_named_as_not_used(tmp_path, seeds, seed_rewrite_path):
+    db = str(tmp_path / "w.db")
+    assert run("ingest", str(seeds), "--db", db).returncode == 0
+    stored = seeds / seed_rewrite_path.name
+    found = run("sources", str(stored), "--outlet", "Reuters", "--db", db)
+    assert found.returncode == 0, found.stderr
+    assert found.stderr.startswith(
+        f"note: {stored} is stored as {stored} with no outlet, which answers: --outlet is not used"
+    )
+    elsewhere = tmp_path / "copy.txt"  # the same text elsewhere is no stored article: --outlet holds
+    elsewhere.write_bytes(stored.read_bytes())
+    assert "note:" not in run("copies", str(elsewhere), "--outlet", "Reuters", "--db", db).stderr
