@@ -201,9 +201,15 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, settings: Settin
 @click.argument("article_id")
 @db_option
 def forget(article_id: str, db: str) -> None:
-    """Remove one article (and its index keys and pairs) from the store."""
+    """Remove one article (and its index keys and pairs) from the store.
+
+    ARTICLE_ID is a stored id, or a file: the article stored from it (as
+    `sources FILE` finds it, though its path be spelt otherwise).
+    """
+    from wiretrace.adapters.readers import read_article
     from wiretrace.adapters.store import SQLiteStore
-    from wiretrace.corpus import store_fingerprint
+    from wiretrace.corpus import Corpus, store_fingerprint
+    from wiretrace.pipeline import Engine
     from wiretrace.settings import Settings
 
     if not article_id:
@@ -212,13 +218,19 @@ def forget(article_id: str, db: str) -> None:
         raise InputError(db, "no such store")
     store = SQLiteStore(db, store_fingerprint(Settings()))
     try:
-        if not store.forget(article_id):
+        if store.forget(article_id):
+            click.echo(f"forgot {flat(article_id)}")
+            return
+        if not Path(article_id).is_file():
             raise InputError(article_id, f"no article with this id in {db}")
+        stored = Corpus(store, Engine(Settings())).stored_as(read_article(article_id))
+        if stored is None or not store.forget(stored.article.id or ""):
+            raise InputError(article_id, f"no article stored from this file in {db}")
+        click.echo(f"forgot {flat(stored.article.id or '')} (stored from {flat(article_id)})")
     except sqlite3.DatabaseError as exc:
         raise _damaged(db, exc) from exc
     finally:
         store.close()
-    click.echo(f"forgot {article_id}")
 
 
 def _query(article: str, outlet: str | None = None) -> Any:

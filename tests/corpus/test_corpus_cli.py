@@ -91,6 +91,11 @@ def test_ingest_scan_sources_copies_forget(tmp_path, monkeypatch, seeds, seed_so
     assert json.loads(runner.invoke(cli, ["copies", source_id, "--db", db, "--json"]).stdout) == []
     none = runner.invoke(cli, ["copies", source_id, "--db", db])
     assert none.stdout == "" and none.stderr.startswith("no copies found\n")  # nothing on stdout for a pipe
+    # A file names the article stored from it, its path spelt otherwise (../shared/seeds, not the copy)
+    by_file = runner.invoke(cli, ["forget", str(seed_source_path), "--db", db])
+    assert by_file.stdout == f"forgot {source_id} (stored from {seed_source_path})\n", by_file.output
+    again = runner.invoke(cli, ["forget", str(seed_source_path), "--db", db])
+    assert str(again.exception) == f"{seed_source_path}: no article stored from this file in {db}"
 
 
 def test_rejected_inputs_are_named_and_the_rest_goes_in(tmp_path, seeds):
