@@ -181,6 +181,14 @@ def test_plain_text_seed_keeps_its_date_header(seed_source_path):
     assert article.text[article.header :].startswith("U.S. Defense Secretary")
 
 
+@pytest.mark.parametrize("bare", [" source", " title ", "outlet:", " Date:\t"])
+def test_a_metadata_line_left_without_its_value_is_no_sentence(seed_rewrite_path, bare):
+    body = seed_rewrite_path.read_text(encoding="utf-8")
+    article = read_bytes(f"{bare}\n title Hegseth in Seoul\n{body}".encode(), "rewrite.txt")
+    assert (article.title, article.outlet) == ("Hegseth in Seoul", None)
+    assert article.text[article.header :].startswith("U.S. Defense Secretary Pete Hegseth arrived")
+
+
 def test_latin1_text_is_decoded_by_detection():
     article = read_article(DATA / "wire_latin1.txt")
     assert article.published == "2000-01-27"

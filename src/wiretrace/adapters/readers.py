@@ -69,6 +69,12 @@ _DATE_PREFIX = re.compile(
     r"\s*(?:date|published):?\s+(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)\s+"
 )
 _META_LINE = re.compile(r"^\s*(date|published|title|source|outlet|url|id):?[ \t]+(\S[^\n]*)$", re.IGNORECASE)
+# A metadata line left without its value (" source", "title:"): no fact, and no sentence of the article.
+_META_BARE = re.compile(
+    r"^(?:[ \t]+(?:date|published|title|source|outlet|url|id):?|[ \t]*(?:date|published|title|source|outlet|url|id):)"
+    r"[ \t]*$",
+    re.IGNORECASE,
+)
 _MAX_BYTES = 50_000_000
 _MAX_META_LINES = 32
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -243,6 +249,8 @@ def _plain(text: str, where: str) -> Article:
         d = _DATE_PREFIX.match(text, header)
         if m and not (d and len(m.group(2).split()) > 1):
             meta.setdefault(_META_KEYS[m.group(1).lower()], m.group(2).strip())
+            header += len(line) + 1
+        elif _META_BARE.match(line):
             header += len(line) + 1
         elif d:
             meta.setdefault("published", d.group(1))
