@@ -183,6 +183,16 @@ def test_a_quote_opened_after_the_not_it_drops_is_turned_round(engine, seed_sour
     assert [f for f in engine.compare(source, kept).changed_facts if f.kind == "quote"] == []
 
 
+def test_a_quote_in_single_quotes_as_british_papers_write_it_is_carried(engine, data_dir):
+    """METER: the Telegraph quotes the judge's 'turn a blind eye' in single quotes, PA in ``...''."""
+    story = "rawtexts/courts/18.02.00/saboteur"
+    wire = read_article(data_dir / "meter" / "PA" / story / "saboteur4.txt")
+    paper = read_article(data_dir / "meter" / "newspapers" / story / "saboteur544_telegraph.txt")
+    result = engine.compare(dataclasses.replace(wire, outlet="PA"), paper)
+    assert (result.relation, result.derived) == ("rewrite", "b")
+    assert "turn a blind eye" in {f.text for f in result.carried_facts if f.kind == "quote"}
+
+
 def test_only_a_rewrite_has_changed_facts(engine, data_dir):
     """METER's doctor story: the Express reported it on its own (same event), ages a year apart from PA's.
 
