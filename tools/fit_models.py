@@ -299,7 +299,7 @@ def measure_retelling(engine: Engine, split: MeterSplit, docs: dict) -> dict[str
     return {**RETELLING, "precision": precision}
 
 
-COPIED = {"strong": 0.9, "tiles": 0.8, "min_sentences": 2, "min_words": 30}
+COPIED = {"strong": 0.9, "tiles": 0.8, "min_sentences": 2, "min_words": 30, "reprint_after": 4}
 
 
 def measure_copied(engine: Engine, split: MeterSplit, docs: dict, clough: CloughCorpus | None) -> dict[str, float]:
@@ -311,6 +311,9 @@ def measure_copied(engine: Engine, split: MeterSplit, docs: dict, clough: Clough
     wholly or partially derived, Clough's cut, light and heavy revisions).
     Precision by the rule of succession, (right + 1) / (fired + 2): the rule
     fires on few pairs, and a confidence of 1 would claim more than they show.
+    The reprint direction (the copied text starting after ``reprint_after``
+    sentences of the other's own: the other is derived) is measured on the same
+    pairs the same way: right when the text it names derived is the derived one.
     """
     from wiretrace.core.decide import CopiedRule
 
@@ -329,19 +332,25 @@ def measure_copied(engine: Engine, split: MeterSplit, docs: dict, clough: Clough
         sources = dict(zip(clough.sources, engine.prepare_many(list(clough.sources.values())), strict=True))
         answers = engine.prepare_many([a.article for a in clough.answers])
         pairs += [(d, sources[a.task], a.category != "non") for a, d in zip(clough.answers, answers, strict=True)]
-    fired = right = 0
+    fired = right = reprints = reprints_right = 0
     for d, s, derived in pairs:
         if not d.sentences or not s.sentences:
             continue
-        if rule.fires(evidence(d, s, engine.align(d, s))) or rule.fires(evidence(s, d, engine.align(s, d))):
+        e_ds, e_sd = evidence(d, s, engine.align(d, s)), evidence(s, d, engine.align(s, d))
+        if rule.fires(e_ds) or rule.fires(e_sd):
             fired += 1
             right += derived
+        if reprint := rule.reprinted(e_ds, e_sd):
+            reprints += 1
+            reprints_right += derived and reprint > 0  # the newspaper text (or answer) named derived
     precision = round((right + 1) / (fired + 2), 4)
+    reprint_precision = round((reprints_right + 1) / (reprints + 2), 4)
     print(
-        f"copied rule: fires on {fired} of {len(pairs)} pairs, {right} of them derived: precision {precision}",
+        f"copied rule: fires on {fired} of {len(pairs)} pairs, {right} of them derived: precision {precision}; "
+        f"read as a reprint on {reprints}, the direction right on {reprints_right}: {reprint_precision}",
         file=sys.stderr,
     )
-    return {**COPIED, "precision": precision}
+    return {**COPIED, "precision": precision, "reprint_precision": reprint_precision}
 
 
 def main(argv: list[str] | None = None) -> int:

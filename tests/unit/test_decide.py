@@ -61,6 +61,28 @@ def _evidence_of(engine, derived, source) -> dict[str, float]:
     return evidence(d, s, engine.align(d, s))
 
 
+def test_an_undated_page_that_reprints_an_article_after_one_of_its_own_is_the_derived_text(
+    engine, data_dir, seed_source
+):
+    """No dates: the page (a BBC article, then the seed whole) is the copy, and a METER paper that is PA's copy
+    cut short (it stands whole in PA's text, from its lead) is still read as the shorter, derived text."""
+    bbc = read_article(data_dir / "bbc" / "bbc" / "politics" / "100.txt")
+    undated = dataclasses.replace(seed_source, published=None)
+    page = Article(bbc.text + "\n\n" + undated.text[undated.header :], id="page")
+    for a, b, derived in ((undated, page, "b"), (page, undated, "a")):
+        result = engine.compare(a, b)
+        assert (result.relation, result.derived, result.direction_basis) == ("rewrite", derived, "text")
+        assert result.probabilities["direction"] == engine.fitted.copied.reprint_precision
+    story = "rawtexts/courts/16.07.99/banker"
+    wire = read_article(data_dir / "meter" / "PA" / story / "banker1.txt")
+    wire = dataclasses.replace(wire, outlet=None)  # the text alone: no agency byline to go by
+    paper = read_article(data_dir / "meter" / "newspapers" / story / "banker125_telegraph.txt")
+    assert engine.fitted.copied.fires(_evidence_of(engine, paper, wire))  # the paper stands whole in the wire
+    result = engine.compare(wire, paper)
+    assert (result.derived, result.direction_basis) == ("b", "text")
+    assert result.probabilities["direction"] != engine.fitted.copied.reprint_precision
+
+
 def test_the_copied_rule_never_fires_on_independent_reports(engine, data_dir):
     """METER's Guardian and Mirror wrote their Bonehead items independently of each other: no copy."""
     story = data_dir / "meter" / "newspapers/rawtexts/showbiz/09.08.99/oasis"
