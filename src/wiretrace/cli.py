@@ -72,6 +72,13 @@ def compare(a: str, b: str, as_json: bool, html_path: str | None, color: bool | 
 
     if a == "-" and b == "-":
         raise click.UsageError("only one of A and B can be '-' (stdin)")
+    if html_path:
+        from wiretrace.adapters.files import is_same_file
+
+        for name in (a, b):
+            # Refused before reading: written there, the page would take the article's place.
+            if name != "-" and is_same_file(html_path, name):
+                raise InputError(html_path, "is one of the articles compared; choose another file for the page")
     art_a, art_b = read_article(a), read_article(b)
     for name, art in ((a, art_a), (b, art_b)):
         if name != "-" and art.path == f"{name}:1" and (n := _json_lines(name)) > 1:

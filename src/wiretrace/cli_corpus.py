@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from wiretrace.adapters.files import write_text_atomic
+from wiretrace.adapters.files import is_same_file, write_text_atomic
 from wiretrace.cli_settings import settings_options
 from wiretrace.errors import InputError, StoreError
 from wiretrace.report import flat
@@ -389,6 +389,18 @@ def _window_note(corpus: Any, query: Any, matches: list[Any]) -> None:
         )
 
 
+def _refuse_the_store(out: str, db: str) -> None:
+    """Refuse an output path that is the store or one of SQLite's files beside it: written there, the output
+    would take the store's place (``scan --jsonl wiretrace.db``, ``--db`` forgotten)."""
+    for suffix, what in (
+        ("", "the store itself"),
+        ("-wal", "the store's write-ahead log"),
+        ("-shm", "the store's shared-memory file"),
+    ):
+        if is_same_file(out, db + suffix):
+            raise InputError(out, f"is {what} ({db}); choose another output file")
+
+
 @click.command()
 @click.option(
     "--jsonl",
@@ -441,6 +453,8 @@ def scan(
         # Checked before the scan, not after it: a long scan should not end on a path that was never writable.
         if out and not Path(out).resolve().parent.is_dir():
             raise InputError(out, f"cannot write here: folder {Path(out).parent} does not exist")
+        if out:
+            _refuse_the_store(out, db)
     with open_corpus(db, settings, create=False) as corpus:
         workers = corpus.settings.workers or os.cpu_count() or 1
         if rescan:

@@ -103,6 +103,25 @@ def test_html_into_a_missing_folder_is_one_line_and_exit_1(seed_source_path, see
     assert not target.parent.exists()
 
 
+@pytest.mark.parametrize("spelt", ["as given", "through ..", "through a link"])
+def test_html_onto_an_article_compared_is_refused_and_the_article_kept(
+    seed_source_path, seed_rewrite_path, tmp_path, capsys, spelt
+):
+    article = tmp_path / "rewrite.txt"
+    article.write_bytes(seed_rewrite_path.read_bytes())
+    target = {
+        "as given": article,
+        "through ..": tmp_path / "sub" / ".." / "rewrite.txt",
+        "through a link": tmp_path / "link.txt",
+    }[spelt]
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link.txt").symlink_to(article)
+    code, out, err = run_main(["compare", str(seed_source_path), str(article), "--html", str(target)], capsys)
+    assert (code, out) == (1, "")
+    assert err == f"error: {target}: is one of the articles compared; choose another file for the page\n"
+    assert article.read_bytes() == seed_rewrite_path.read_bytes()
+
+
 def test_dash_reads_an_article_from_stdin(runner, seed_source_path, seed_rewrite_path):
     text = seed_source_path.read_text(encoding="utf-8")
     result = runner.invoke(cli, ["compare", "-", str(seed_rewrite_path), "--json"], input=text)

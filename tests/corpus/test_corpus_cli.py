@@ -218,6 +218,29 @@ def test_stdin_takes_every_jsonl_line_and_gives_each_plain_text_its_own_id(
     assert len(ids) == 4 and all(i.startswith("stdin:") for i in ids[2:])
 
 
+@pytest.mark.parametrize(
+    ("option", "db_name", "target", "what"),
+    [
+        ("--jsonl", "w.db", "w.db", "the store itself"),
+        ("--jsonl", "w.db", "sub/../w.db", "the store itself"),
+        ("--jsonl", "w.db", "w.db-wal", "the store's write-ahead log"),
+        ("--jsonl", "w.db", "w.db-shm", "the store's shared-memory file"),
+        ("--graph", "w.dot", "w.dot", "the store itself"),
+    ],
+)
+def test_scan_output_onto_the_store_is_refused_before_the_scan(tmp_path, seeds, option, db_name, target, what):
+    """`scan --jsonl wiretrace.db` (--db forgotten) had written the pairs over the store and exited 0."""
+    db = tmp_path / db_name
+    assert run("ingest", str(seeds), "--db", str(db)).returncode == 0
+    (tmp_path / "sub").mkdir()
+    before = db.read_bytes()
+    done = run("scan", "--db", str(db), option, str(tmp_path / target))
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.splitlines() == [f"error: {tmp_path / target}: is {what} ({db}); choose another output file"]
+    assert db.read_bytes() == before
+    assert run("scan", "--db", str(db)).returncode == 0  # still a store, not yet scanned
+
+
 def test_a_missing_store_is_one_line_and_exit_1(tmp_path):
     done = run("scan", "--db", str(tmp_path / "nope.db"))
     assert done.returncode == 1

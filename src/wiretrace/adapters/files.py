@@ -21,7 +21,7 @@ from typing import TextIO
 
 from wiretrace.errors import InputError
 
-__all__ = ["write_text_atomic"]
+__all__ = ["is_same_file", "write_text_atomic"]
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
@@ -64,6 +64,20 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def is_same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Whether ``a`` and ``b`` name one file: the same file on disk (through links and hard links), or, where
+    either is not there yet, the same path once links and ``..`` are resolved.
+
+    Example:
+        >>> is_same_file("out/../wiretrace.db", "wiretrace.db")
+        True
+    """
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
 
 
 def _own_stream(st: os.stat_result) -> TextIO | None:
