@@ -284,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the command, turn a :class:`WiretraceError` into one line and exit 1."""
     try:
         cli.main(args=argv, prog_name="wiretrace", standalone_mode=False)
+        _flush_output()
     except WiretraceError as exc:
         from wiretrace.report import flat
 
@@ -301,7 +302,42 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head`
         sys.stderr.close()
         return 0
+    except OSError as exc:
+        if not _writing_output(exc):
+            raise
+        _drop_output()
+        click.echo(f"error: cannot write output ({exc.strerror or exc})", err=True)
+        return 1
     return 0
+
+
+def _flush_output() -> None:
+    # Written out here, not at exit: a full disk is then told in one line, not ignored by the interpreter.
+    sys.stdout.flush()
+
+
+def _writing_output(exc: OSError) -> bool:
+    """Whether ``exc`` was raised writing the output (``click.echo``, or flushing standard output at the end).
+
+    Any other OSError reaching the top is a bug and keeps its traceback.
+    """
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    code = tb.tb_frame.f_code
+    return code is _flush_output.__code__ or (code.co_name == "echo" and code.co_filename == click.utils.__file__)
+
+
+def _drop_output() -> None:
+    """Point standard output at the null device, so what is left in its buffer does not fail again at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # not a file descriptor (a test's captured output)
+        pass
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ from wiretrace.types import Article
 __all__ = ["register"]
 
 DEFAULT_DB = "wiretrace.db"
+# A worker process killed from outside (the kernel's out-of-memory killer, say) breaks the whole pool.
+WORKER_DIED = "a worker process died (killed, or out of memory?)"
 
 
 def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -159,6 +162,13 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, settings: Settin
                 err=True,
             )
             raise SystemExit(130) from None
+        except BrokenProcessPool:
+            click.echo(
+                f"error: {WORKER_DIED}; {db} keeps the {counted(corpus.store.count(), 'article')} stored so far "
+                "(each batch whole or not at all): run the same command again to go on",
+                err=True,
+            )
+            raise SystemExit(1) from None
         total = corpus.store.count()
     click.echo(
         f"added {report.added}, skipped {report.duplicates} already stored, rejected {len(report.rejected)} "
@@ -469,6 +479,14 @@ def scan(
                 err=True,
             )
             raise SystemExit(130) from None
+        except BrokenProcessPool:
+            left = counted(len(corpus.store.unscanned()), "article")
+            click.echo(
+                f"error: {WORKER_DIED}; {db} keeps the pairs of the articles scanned so far: run the same command "
+                f"again to scan the {left} left",
+                err=True,
+            )
+            raise SystemExit(1) from None
         stories = corpus.stories()
         pairs = corpus.store.pairs()
         rowids = sorted({r for s in stories for r in s.articles} | {p.a for p in pairs} | {p.b for p in pairs})

@@ -73,6 +73,8 @@ def settings_layers(
                 values = tomllib.load(fh)
         except OSError as exc:
             raise ConfigError(f"{config}: cannot read config file ({exc.strerror})") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"{config}: not UTF-8 text (TOML files must be UTF-8)") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{config}: not valid TOML ({exc})") from None
         layers.append((config, {k.lower().replace("-", "_"): v for k, v in values.items()}))

@@ -299,6 +299,43 @@ def test_bad_settings_are_one_line_errors(args, env, message, capsys, monkeypatc
     assert err.startswith(message) and err.count("\n") == 1
 
 
+def test_a_config_file_not_in_utf8_is_one_line_naming_it(tmp_path, capsys):
+    config = tmp_path / "agence.toml"
+    config.write_bytes("# réglages de l'agence\nwindow_days = 14\n".encode("latin-1"))
+    code, out, err = run_main(["config", "show", "--config", str(config)], capsys)
+    assert (code, out) == (1, "")
+    assert err == f"error: {config}: not UTF-8 text (TOML files must be UTF-8)\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux) to fill the disk at once")
+@pytest.mark.parametrize("args", [["--json"], []], ids=["json", "text"])
+def test_output_to_a_full_disk_is_one_line_not_a_traceback(seed_source_path, seed_rewrite_path, args):
+    exe = str(Path(sys.executable).parent / "wiretrace")
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [exe, "compare", str(seed_source_path), str(seed_rewrite_path), *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert (proc.returncode, proc.stderr) == (1, "error: cannot write output (No space left on device)\n")
+
+
+def test_output_into_a_closed_pipe_says_nothing(seed_source_path, seed_rewrite_path):
+    """`wiretrace compare A B --json | head -1`: the reader has gone; no error, no traceback."""
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "wiretrace"), "compare", str(seed_source_path), str(seed_rewrite_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before anything is written
+    err = proc.stderr.read()
+    proc.wait(timeout=120)
+    assert err == b""
+
+
 def test_set_needs_name_equals_value(runner):
     result = runner.invoke(cli, ["config", "show", "--set", "link_threshold"])
     assert result.exit_code == 2

@@ -379,6 +379,67 @@ def test_ctrl_c_stops_ingest_and_scan_in_one_line(tmp_path, data_dir, command):
     assert run(command, *args, "--db", str(db), env=env).returncode == 0  # and it goes on
 
 
+def _workers_of(pid: int) -> list[int]:
+    """The worker processes ``pid`` spawned (not multiprocessing's resource tracker), from /proc."""
+    import os
+
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                cmdline = fh.read()
+        except (OSError, ValueError):  # not a process, or one that has just ended
+            continue
+        if ppid == pid and b"spawn_main" in cmdline:
+            found.append(int(entry))
+    return found
+
+
+@pytest.mark.data
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers through /proc (Linux)")
+@pytest.mark.parametrize("command", ["ingest", "scan"])
+def test_a_worker_killed_is_one_line_and_the_same_command_goes_on(tmp_path, data_dir, command):
+    """A worker killed (as the out-of-memory killer does) had ended the run in a BrokenProcessPool traceback."""
+    import os
+    import signal
+
+    folder = data_dir / "bbc" / "bbc" / "entertainment"
+    db = tmp_path / "w.db"
+    env = {**os.environ, "WIRETRACE_BATCH_SIZE": "20", "WIRETRACE_SCAN_BATCH": "10", "WIRETRACE_WORKERS": "2"}
+    if command == "scan":
+        assert run("ingest", str(folder), "--db", str(db), env=env).returncode == 0
+    args = [str(folder)] if command == "ingest" else []
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wiretrace", command, *args, "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stderr is not None
+    marker = "read: 40\n" if command == "ingest" else "scanned: 20\n"
+    assert marker in iter(proc.stderr.readline, ""), f"no {marker!r} before the end"
+    workers = _workers_of(proc.pid)
+    assert workers, "no worker process found"
+    os.kill(workers[0], signal.SIGKILL)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 1
+    assert "Traceback" not in err and "BrokenProcessPool" not in err
+    (line,) = [line for line in err.splitlines() if line.startswith("error:")]
+    assert line.startswith(f"error: a worker process died (killed, or out of memory?); {db} keeps the ")
+    assert line.endswith("run the same command again to go on" if command == "ingest" else "articles left")
+    kept = _count(db)  # and the store is whole
+    again = run(command, *args, "--db", str(db), env=env)
+    assert again.returncode == 0, again.stderr  # and it goes on
+    assert _count(db) >= kept
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM articles WHERE scanned = 0").fetchone()[0] == (
+            0 if command == "scan" else _count(db)
+        )
+
+
 @pytest.mark.data
 def test_two_processes_ingesting_at_once_do_not_corrupt_the_store(tmp_path, data_dir):
     db = tmp_path / "w.db"
