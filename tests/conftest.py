@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -57,6 +58,44 @@ def data_dir() -> Path:
     if not DATA.is_dir():
         pytest.fail(f"{DATA} missing: the shared data sets must sit beside the checkout")
     return DATA
+
+
+# --- WARC files, as a crawler writes them -------------------------------------
+
+
+def news_page(path: Path) -> bytes:
+    """A plain-text article file as a simple news page: a title and a paragraph per line."""
+    import html
+
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    return (
+        f"<!doctype html><html><head><title>{html.escape(lines[0][:60])}</title></head>"
+        f"<body><nav>Home | World | Business</nav><article>{body}</article></body></html>"
+    ).encode()
+
+
+def write_warc(path: Path, pages: list[tuple[str, bytes]], gzip: bool = False) -> Path:
+    """A WARC file of HTML response records, (URL, page) each; returns ``path``."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=gzip)
+        for url, page in pages:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(url, "response", payload=io.BytesIO(page), http_headers=headers)
+            )
+    return path
+
+
+@pytest.fixture(scope="session")
+def warc() -> SimpleNamespace:
+    """``warc.page(article_file)``: the article as a news page; ``warc.write(path, [(url, page)], gzip)``."""
+    return SimpleNamespace(page=news_page, write=write_warc)
 
 
 # --- The JSON schema as documented in docs/schema.md --------------------------

@@ -57,8 +57,8 @@ def compare(a: str, b: str, as_json: bool, html_path: str | None, color: bool | 
     """Is B a rewrite of A (or A of B), the same event, or unrelated?
 
     A and B are article files: plain text (optional leading ' date YYYY-MM-DD'
-    and other metadata lines), an HTML page, or a JSONL line with "text";
-    '-' reads one from stdin.
+    and other metadata lines), an HTML page, a JSONL line with "text", or a
+    WARC file holding one article page; '-' reads one from stdin.
 
     \b
     Examples:

@@ -383,3 +383,41 @@ def test_a_named_pipe_is_read_once(tmp_path, seed_source_path, seed_rewrite_path
         timeout=120,
     )
     assert done.returncode == 0 and done.stdout.startswith("REWRITE"), done.stderr
+
+
+# --- WARC files ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "gzip"), [("one.warc", False), ("one.warc.gz", True), ("capture.dat", False)])
+def test_a_warc_file_of_one_page_is_read_as_that_page(
+    runner, warc, tmp_path, seed_source_path, seed_rewrite_path, name, gzip
+):
+    """A WARC file had been read as plain text: its record and HTTP header lines became sentences."""
+    page = tmp_path / "page.html"
+    page.write_bytes(warc.page(seed_source_path))
+    warc = warc.write(tmp_path / name, [("https://news.example/hegseth", page.read_bytes())], gzip=gzip)
+    as_page = runner.invoke(cli, ["compare", str(page), str(seed_rewrite_path), "--json"])
+    as_warc = runner.invoke(cli, ["compare", str(warc), str(seed_rewrite_path), "--json"])
+    assert as_warc.exit_code == 0, as_warc.output
+    got, want = json.loads(as_warc.stdout), json.loads(as_page.stdout)
+    assert got["articles"]["a"]["url"] == "https://news.example/hegseth"
+    assert not any("WARC" in s["text"] for s in got["articles"]["a"]["sentences"])
+    assert [s["text"] for s in got["articles"]["a"]["sentences"]] == [
+        s["text"] for s in want["articles"]["a"]["sentences"]
+    ]
+    assert got["relation"] == want["relation"] == "rewrite"
+
+
+@pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
+def test_a_warc_file_of_many_pages_is_refused_naming_ingest(
+    warc, tmp_path, seed_source_path, seed_rewrite_path, capsys, name
+):
+    pages = [
+        ("https://news.example/source", warc.page(seed_source_path)),
+        ("https://other.example/rewrite", warc.page(seed_rewrite_path)),
+        ("https://news.example/again", warc.page(seed_source_path)),
+    ]
+    warc = warc.write(tmp_path / name, pages, gzip=name.endswith(".gz"))
+    code, out, err = run_main(["compare", str(warc), str(seed_rewrite_path)], capsys)
+    assert (code, out) == (1, "")
+    assert err == f"error: {warc}: a WARC file holds 3 pages; use wiretrace ingest (compare reads one article)\n"

@@ -712,3 +712,41 @@ def test_outlet_given_for_a_file_stored_with_another_is_named_as_not_used(tmp_pa
     elsewhere = tmp_path / "copy.txt"  # the same text elsewhere is no stored article: --outlet holds
     elsewhere.write_bytes(stored.read_bytes())
     assert "note:" not in run("copies", str(elsewhere), "--outlet", "Reuters", "--db", db).stderr
+
+
+def test_sources_reads_a_warc_file_of_one_page_and_ingest_reads_any_warc_file(
+    tmp_path, warc, seed_source_path, seed_rewrite_path
+):
+    """sources/copies read a WARC capture of one page as that page; ingest reads a WARC file however named."""
+    db = str(tmp_path / "w.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(seed_source_path), "--db", db]).exit_code == 0
+    one = warc.write(tmp_path / "rewrite.warc.gz", [("https://other.example/rewrite", warc.page(seed_rewrite_path))])
+    found = runner.invoke(cli, ["sources", str(one), "--db", db, "--json"])
+    assert found.exit_code == 0, found.output
+    (match,) = json.loads(found.stdout)
+    assert (match["id"], match["comparison"]["relation"]) == (str(seed_source_path), "rewrite")
+    # a page without article text beside it is passed over, as ingest passes it over: one article page
+    rewrite = ("https://other.example/rewrite", warc.page(seed_rewrite_path))
+    empty = ("https://other.example/index", b"<html><body><nav>Home | World</nav></body></html>")
+    two = warc.write(tmp_path / "two.warc", [rewrite, empty])
+    assert json.loads(runner.invoke(cli, ["sources", str(two), "--db", db, "--json"]).stdout)[0]["id"] == match["id"]
+    crawl = warc.write(
+        tmp_path / "crawl.bin",  # named otherwise: the bytes say WARC
+        [("https://news.example/source", warc.page(seed_source_path)), rewrite, empty],
+    )
+    refused = runner.invoke(cli, ["copies", str(crawl), "--db", db])
+    assert refused.exit_code == 1
+    assert str(refused.exception) == (
+        f"{crawl}: a WARC file holds 3 pages; use wiretrace ingest (compare reads one article)"
+    )
+    done = run("ingest", str(crawl), "--db", db)
+    assert done.returncode == 0, done.stderr
+    assert "rejected 0" in done.stdout and "passed over: 1 WARC record" in done.stderr
+    piped = subprocess.run(
+        [sys.executable, "-m", "wiretrace", "ingest", "-", "--db", db],
+        input=one.read_bytes(),
+        capture_output=True,
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert b"added 0, skipped 1 already stored" in piped.stdout  # the same page, under the same URL

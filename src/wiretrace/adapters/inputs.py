@@ -11,10 +11,12 @@ batch.
   ``published``, ``source``, ``url`` optional). An article without ``id`` gets
   ``file:line``.
 * WARC (warcio): each HTML ``response`` record, read by the same HTML reader as
-  ``compare``; the id is the record's target URI.
+  ``compare``; the id is the record's target URI. A file named otherwise whose
+  bytes start as a WARC file's is read as one too.
 * Any other file: one article (plain text or HTML), id = the path as given.
-* ``-``: stdin, JSONL when its first line is a JSON object (lines named
-  ``<stdin>:N``), else one article, id ``stdin:`` and a digest of its bytes.
+* ``-``: stdin, a WARC file when it starts as one, JSONL when its first line
+  is a JSON object (lines named ``<stdin>:N``), else one article, id
+  ``stdin:`` and a digest of its bytes.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import hashlib
+import io
 import itertools
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -29,11 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from wiretrace.adapters.readers import article_from_record, json_record, read_article, read_bytes
+from wiretrace.adapters.readers import article_from_record, is_warc, json_record, read_article, read_bytes
 from wiretrace.errors import InputError
 from wiretrace.types import Article
 
-__all__ = ["Rejected", "iter_articles", "located_id", "parse_jsonl_line"]
+__all__ = ["Rejected", "iter_articles", "located_id", "parse_jsonl_line", "read_warc_article"]
 
 _SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".ndjson", ".warc", ".warc.gz")
 _MAX_LINE = 20_000_000
@@ -98,75 +101,147 @@ def parse_jsonl_line(line: bytes, where: str) -> Article | Rejected | None:
         return Rejected(exc.where, exc.problem)
 
 
-def _warc_problem(path: Path) -> str | None:
-    """Why ``path`` cannot be a WARC file, from its first bytes; None when it can.
+def _warc_problem(fh: BinaryIO) -> str | None:
+    """Why the file open as ``fh`` cannot be a WARC file, from its first bytes; None when it can.
 
     warcio would read any text as old ARC records (warning on stderr) and an
-    empty file as no records: neither is the WARC file a user meant.
+    empty file as no records: neither is the WARC file a user meant. ``fh`` is
+    left at its start.
     """
-    with path.open("rb") as fh:
-        head = fh.read(64)
+    head = fh.read(64)
+    fh.seek(0)
     if not head:
         return "empty file"
     if head[:2] == b"\x1f\x8b":
         try:
-            with gzip.open(path, "rb") as gz:
+            with gzip.GzipFile(fileobj=fh) as gz:
                 head = gz.read(8)
         except (OSError, EOFError) as exc:
             return f"not a readable WARC file (gzip: {exc})"
+        finally:
+            fh.seek(0)
     if not head.startswith(b"WARC/"):
         return "not a WARC file (it does not start with a WARC/1.x record header)"
     return None
 
 
-def _warc(path: Path, on_passed: Callable[[str, str], None] | None = None) -> Iterator[Article | Rejected]:
+@dataclass(frozen=True)
+class _Page:
+    """An HTML page a WARC response record holds: where (file, record number and URI), its URI and its body."""
+
+    where: str
+    uri: str
+    body: bytes
+
+
+def _warc_pages(fh: BinaryIO, name: str, passed: Callable[[str, str], None]) -> Iterator[_Page | Rejected]:
+    """The HTML pages of the WARC file open as ``fh`` (named ``name``), not yet read as articles.
+
+    A redirect, an error page or an empty answer is no article page: passed
+    over, said to ``passed``. A crawl holds many; a rejection each would fail
+    every crawl's ingest.
+    """
     try:
         from warcio.archiveiterator import ArchiveIterator
     except ImportError:
-        yield Rejected(str(path), "WARC needs warcio (pip install warcio)")
+        yield Rejected(name, "WARC needs warcio (pip install warcio)")
         return
     try:
-        problem = _warc_problem(path)
+        problem = _warc_problem(fh)
         if problem:
-            yield Rejected(str(path), problem)
+            yield Rejected(name, problem)
             return
-        passed = on_passed or (lambda _where, _why: None)
-        with path.open("rb") as fh:
-            for n, record in enumerate(ArchiveIterator(fh), 1):
-                if record.rec_type != "response":
-                    continue
-                uri = record.rec_headers.get_header("WARC-Target-URI") or f"{path}#{n}"
-                ctype = (record.http_headers.get_header("Content-Type") or "") if record.http_headers else ""
-                if "html" not in ctype.lower():
-                    continue
-                where = f"{path}#{n} ({uri})"
-                status = record.http_headers.get_statuscode() if record.http_headers else "200"
-                # A redirect, an error page, an empty answer or a page without article text (an index, a
-                # consent wall) is no article page: passed over, said to ``on_passed``. A crawl holds many;
-                # a rejection each would fail every crawl's ingest.
-                if not str(status).startswith("2"):
-                    passed(where, f"HTTP status {status}")
-                    continue
-                body = record.content_stream().read()
-                if getattr(record.raw_stream, "limit", 0):  # bytes the record declares, and the file lacks
-                    yield Rejected(where, f"truncated record ({record.raw_stream.limit} bytes of it missing)")
-                    continue
-                if not body.strip():
-                    passed(where, "empty answer")
-                    continue
-                try:
-                    article = read_bytes(body, where, kind="html")
-                    yield dataclasses.replace(article, id=uri, url=article.url or uri)
-                except InputError as exc:
-                    if exc.problem.startswith("no article text"):
-                        passed(where, exc.problem)
-                    else:
-                        yield Rejected(exc.where, exc.problem)
+        for n, record in enumerate(ArchiveIterator(fh), 1):
+            if record.rec_type != "response":
+                continue
+            uri = record.rec_headers.get_header("WARC-Target-URI") or f"{name}#{n}"
+            ctype = (record.http_headers.get_header("Content-Type") or "") if record.http_headers else ""
+            if "html" not in ctype.lower():
+                continue
+            where = f"{name}#{n} ({uri})"
+            status = record.http_headers.get_statuscode() if record.http_headers else "200"
+            if not str(status).startswith("2"):
+                passed(where, f"HTTP status {status}")
+                continue
+            body = record.content_stream().read()
+            if getattr(record.raw_stream, "limit", 0):  # bytes the record declares, and the file lacks
+                yield Rejected(where, f"truncated record ({record.raw_stream.limit} bytes of it missing)")
+                continue
+            if not body.strip():
+                passed(where, "empty answer")
+                continue
+            yield _Page(where, uri, body)
     except Exception as exc:  # warcio fails in many ways on a damaged file (AttributeError too)
         # warcio explains at length, over many lines: one line of it, as every rejection is one line
         first = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
         first = "".join(c if c.isprintable() else "?" for c in first[:120])
-        yield Rejected(str(path), f"not a readable WARC file ({first})")
+        yield Rejected(name, f"not a readable WARC file ({first})")
+
+
+def _page_article(page: _Page, passed: Callable[[str, str], None]) -> Article | Rejected | None:
+    """The article of a WARC page; None for a page without article text (an index, a consent wall), passed over."""
+    try:
+        article = read_bytes(page.body, page.where, kind="html")
+    except InputError as exc:
+        if exc.problem.startswith("no article text"):
+            passed(page.where, exc.problem)
+            return None
+        return Rejected(exc.where, exc.problem)
+    return dataclasses.replace(article, id=page.uri, url=article.url or page.uri)
+
+
+def _warc(path: Path, on_passed: Callable[[str, str], None] | None = None) -> Iterator[Article | Rejected]:
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        yield Rejected(str(path), f"cannot read ({exc.strerror})")
+        return
+    with fh:
+        yield from _warc_articles(fh, str(path), on_passed)
+
+
+def _warc_articles(
+    fh: BinaryIO, name: str, on_passed: Callable[[str, str], None] | None = None
+) -> Iterator[Article | Rejected]:
+    passed = on_passed or (lambda _where, _why: None)
+    for page in _warc_pages(fh, name, passed):
+        item = page if isinstance(page, Rejected) else _page_article(page, passed)
+        if item is not None:
+            yield item
+
+
+def read_warc_article(data: bytes, where: str) -> Article:
+    """The one article page of a WARC file, as ``compare`` reads one article.
+
+    Pages past the second article found are counted, not read.
+
+    Raises:
+        InputError: The file is no readable WARC file, holds no article page,
+            or holds more than one (``wiretrace ingest`` reads them all).
+
+    Example:
+        >>> read_warc_article(open("one-page.warc", "rb").read(), "one-page.warc").url  # doctest: +SKIP
+        'https://news.example/story'
+    """
+    passed: list[str] = []
+    found: list[Article | Rejected] = []
+    pages = 0
+    for page in _warc_pages(io.BytesIO(data), where, lambda _where, why: passed.append(why)):
+        if isinstance(page, Rejected) and page.where == where:  # the whole file
+            raise InputError(page.where, page.reason)
+        pages += 1
+        if len(found) < 2:
+            item = page if isinstance(page, Rejected) else _page_article(page, lambda _where, why: passed.append(why))
+            if item is not None:
+                found.append(item)
+    if len(found) > 1:
+        raise InputError(where, f"a WARC file holds {pages:,} pages; use wiretrace ingest (compare reads one article)")
+    if not found:
+        why = f" ({len(passed):,} passed over: {', '.join(sorted(set(passed)))})" if passed else ""
+        raise InputError(where, f"no article page in this WARC file{why}")
+    if isinstance(found[0], Rejected):
+        raise InputError(found[0].where, found[0].reason)
+    return found[0]
 
 
 def _stdin(stream: BinaryIO) -> Iterator[Article | Rejected]:
@@ -176,12 +251,14 @@ def _stdin(stream: BinaryIO) -> Iterator[Article | Rejected]:
     its bytes' SHA-256, so two texts piped in one after the other are two
     articles, and the same text piped twice is one.
     """
-    head: list[bytes] = []  # the lines up to the first that is not blank: it tells JSONL from one article
-    for line in stream:
-        head.append(line)
-        if line.strip():
-            break
-    first = head[-1].strip() if head else b""
+    start = stream.read(4096)
+    if is_warc(start, "<stdin>"):
+        yield from _warc_articles(io.BytesIO(start + stream.read()), "<stdin>")
+        return
+    head = list(io.BytesIO(start + stream.readline()))  # whole lines: up to the first that is not blank
+    while not any(line.strip() for line in head) and (more := stream.readline()):
+        head.append(more)
+    first = next((line.strip() for line in head if line.strip()), b"")
     if first.startswith(b"{") and first.endswith(b"}"):
         # Line by line, as a file's lines are read (a lone \r stays in its line), never the whole stream at once.
         for n, line in enumerate(itertools.chain(head, stream), 1):
@@ -198,11 +275,21 @@ def _stdin(stream: BinaryIO) -> Iterator[Article | Rejected]:
     yield _with_id(article, f"stdin:{hashlib.sha256(data).hexdigest()[:16]}")
 
 
+def _starts_as_warc(path: Path) -> bool:
+    """A file named otherwise whose bytes are a WARC file's (read whole, a crawl would be one article refused)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False  # read_article says why
+    return is_warc(head, "")
+
+
 def _file(path: Path, on_passed: Callable[[str, str], None] | None = None) -> Iterator[Article | Rejected]:
     name = path.name.lower()
     if name.endswith((".jsonl", ".ndjson")):
         yield from _jsonl(path)
-    elif name.endswith((".warc", ".warc.gz")):
+    elif name.endswith((".warc", ".warc.gz")) or _starts_as_warc(path):
         yield from _warc(path, on_passed)
     else:
         try:

@@ -14,6 +14,10 @@
   ``id``, ``title``, ``published``, ``source`` (or ``outlet``), ``url`` optional.
   :func:`read_article` takes the first line (and checks the others);
   :func:`read_jsonl` reads all of them.
+* **WARC** (``.warc``, ``.warc.gz``, or bytes starting ``WARC/1.``): read for
+  its one article page, as ``ingest`` reads each
+  (:func:`wiretrace.adapters.inputs.read_warc_article`); a crawl of many pages
+  is refused (``wiretrace ingest`` reads them all).
 
 Bytes must be UTF-8 (UTF-16 with a byte-order mark is read too); other
 text is read as cp1252 (Western European, a superset of the Latin-1 of old
@@ -27,6 +31,8 @@ gzip-compressed input is refused with a reason. ``-`` reads stdin, named
 from __future__ import annotations
 
 import codecs
+import gzip
+import io
 import json
 import math
 import os
@@ -47,6 +53,7 @@ __all__ = [
     "article_from_record",
     "article_from_text",
     "clean_text",
+    "is_warc",
     "json_record",
     "parse_published",
     "read_article",
@@ -415,6 +422,20 @@ def _looks_jsonl(text: str) -> bool:
     return first.startswith("{") and first.endswith("}")
 
 
+def is_warc(head: bytes, where: str) -> bool:
+    """Whether a file is a WARC file: named ``.warc`` or ``.warc.gz``, or starting with a WARC record header,
+    gzipped or not (``head``: its first bytes, a few kilobytes are enough)."""
+    if where.lower().endswith((".warc", ".warc.gz")) or head.startswith(b"WARC/1."):
+        return True
+    if not head.startswith(_GZIP_MAGIC):
+        return False
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(head)) as gz:
+            return gz.read(7) == b"WARC/1."
+    except (OSError, EOFError):
+        return False
+
+
 def read_bytes(data: bytes, where: str, kind: str | None = None) -> Article:
     """An article from raw bytes.
 
@@ -424,13 +445,16 @@ def read_bytes(data: bytes, where: str, kind: str | None = None) -> Article:
             for guessing the kind from the suffix.
         kind: ``txt``, ``html`` or ``jsonl``; guessed when None, from the
             suffix, then from the text (a page starts with ``<`` and names
-            ``<html``; a JSONL line is an object).
+            ``<html``; a JSONL line is an object). A WARC file (``.warc``,
+            ``.warc.gz``, or bytes starting ``WARC/1.``) is read for its one
+            article page.
 
     Returns:
         The :class:`Article` (the first one, for JSONL).
 
     Raises:
-        InputError: The bytes are empty, binary, undecodable or hold no article text.
+        InputError: The bytes are empty, binary, undecodable or hold no article text, or a WARC file holds
+            no article page or more than one.
 
     Example:
         >>> read_bytes(b"Seoul will take control of its forces.", "a.txt").text
@@ -438,6 +462,10 @@ def read_bytes(data: bytes, where: str, kind: str | None = None) -> Article:
     """
     if kind is not None and kind not in _KINDS:
         raise InputError(where, f"unknown kind {kind!r} (one of {', '.join(_KINDS)})")
+    if kind is None and is_warc(data[:4096], where):
+        from wiretrace.adapters.inputs import read_warc_article
+
+        return read_warc_article(data, where)
     kind = kind or _SUFFIX_KINDS.get(Path(where).suffix.lower())
     # Latin-1 maps every byte, so the markup test works before the charset is known.
     is_html = kind == "html" or (
