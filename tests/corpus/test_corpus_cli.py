@@ -142,6 +142,25 @@ def test_files_a_folder_holds_under_other_names_are_said_not_read(tmp_path, data
     assert "added 1," in named.stdout and "not read" not in named.stderr
 
 
+def test_hidden_files_and_folders_are_left_aside_unless_named(tmp_path, seeds, seed_source_path, seed_rewrite_path):
+    """A copy under .git/ had been stored first (hidden paths sort first) and named as the source, and a Mac's
+    ._name companion (binary) had failed every ingest of a folder copied from a Mac."""
+    (seeds / ".git").mkdir()
+    shutil.copy(seed_source_path, seeds / ".git" / "notes.txt")
+    (seeds / f"._{seed_source_path.name}").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " * 64)
+    draft = seeds / ".draft.txt"
+    draft.write_text("The harbour board will vote on the new ferry timetable on Thursday, its chair said.\n")
+    db = str(tmp_path / "w.db")
+    done = run("ingest", str(seeds), "--db", db)
+    assert done.returncode == 0, done.stderr
+    assert "added 2, skipped 0 already stored, rejected 0" in done.stdout
+    assert "same text" not in done.stderr and "not read" not in done.stderr
+    found = CliRunner().invoke(cli, ["sources", str(seeds / seed_rewrite_path.name), "--db", db, "--json"])
+    assert [m["id"] for m in json.loads(found.stdout)] == [str(seeds / seed_source_path.name)]
+    named = run("ingest", str(draft), "--db", db)  # named on its own, a hidden file is read
+    assert named.returncode == 0 and "added 1," in named.stdout, named.stderr
+
+
 def test_a_copy_under_another_id_and_a_date_in_the_future_are_said(tmp_path, seed_source, seed_rewrite):
     """An aggregator's feed: the wire story posted again under a new id, a rewrite dated years ahead."""
     feed = tmp_path / "feed.jsonl"

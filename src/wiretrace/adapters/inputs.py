@@ -6,7 +6,9 @@ the file (and line or record) and the problem, so one bad line never stops a
 batch.
 
 * A folder: its ``.txt``, ``.html``, ``.htm``, ``.jsonl``, ``.ndjson``,
-  ``.warc`` and ``.warc.gz`` files, recursively, in name order.
+  ``.warc`` and ``.warc.gz`` files, recursively, in name order; hidden files
+  and folders (a name starting with ``.``, as macOS's ``._name`` files) are left
+  aside. A hidden file named on its own is read.
 * JSONL: one article per line (``text`` required; ``id``, ``title``,
   ``published``, ``source``, ``url`` optional). An article without ``id`` gets
   ``file:line``.
@@ -313,8 +315,9 @@ def iter_articles(
         paths: Files and folders; ``-`` reads stdin: JSONL (every line) when
             its first line is a JSON object, else one article.
         on_other: Called with each file a folder holds that is not read: one
-            whose name ends otherwise than an article file's (hidden files and
-            folders aside). Named on its own, such a file is read as an article.
+            whose name ends otherwise than an article file's. Hidden files and
+            folders are left aside, not read nor named. Named on its own, such a
+            file is read as an article.
         on_passed: Called with ``(where, why)`` for each WARC record of an HTML
             page that holds no article: a redirect or error status, an empty
             answer, a page without article text (an index page, say).
@@ -333,9 +336,11 @@ def iter_articles(
         if path.is_dir():
             found = []
             for p in sorted(path.rglob("*")):
+                if _hidden(p.relative_to(path)):  # .git/, .cache/, a Mac's ._name companions: not the user's articles
+                    continue
                 if p.name.lower().endswith(_SUFFIXES):
                     found.append(p)
-                elif on_other is not None and p.is_file() and not _hidden(p.relative_to(path)):
+                elif on_other is not None and p.is_file():
                     on_other(p)
             files = [p for p in found if p.is_file()]
             for p in found:
