@@ -41,6 +41,14 @@ BAD = {
     "menu.html": ((DATA / "menu_only.html").read_bytes(), "no article text found in the HTML page"),
     "empty-body.html": (b"<!doctype html><html><body></body></html>", "no article text found in the HTML page"),
     "metadata-only.txt": (b" date 2024-03-14\n title A headline\n", "no article text (empty, or only metadata lines)"),
+    # the article is there, under more wrappers than libxml2 reads even for a huge tree: said so, not "no text"
+    "deep.html": (
+        (DATA / "news_page.html")
+        .read_bytes()
+        .replace(b"<body>", b"<body>" + b"<div>" * 2100)
+        .replace(b"</body>", b"</div>" * 2100 + b"</body>"),
+        "page nested deeper than 2,048 elements; not read",
+    ),
 }
 # JSONL problems are reported at file:line.
 BAD_JSONL = {

@@ -142,6 +142,15 @@ def test_an_article_nested_deep_in_its_page_is_read(depth):
     assert len(lines) == len(STORY)
 
 
+def test_an_article_nested_deeper_than_the_huge_tree_limit_is_said_to_be_too_deep():
+    page = (DATA / "news_page.html").read_text(encoding="utf-8")
+    head, body = page.split("<body>", 1)
+    deep = f"{head}<body>{'<div>' * 2100}{body.replace('</body>', '</div>' * 2100 + '</body>')}"
+    with pytest.raises(InputError) as err:
+        extract_article(deep, "deep.html")
+    assert str(err.value) == "deep.html: page nested deeper than 2,048 elements; not read"
+
+
 def test_a_page_without_article_text_is_read_once_not_again_as_a_huge_tree(monkeypatch):
     import wiretrace.adapters.html as html
 

@@ -95,8 +95,9 @@ _RETRY_BELOW_CHARS = 500
 # a 10 MB page takes about 20 s and a 40 MB one over 200 s and 3 GB.
 _MAX_HTML_CHARS = 10_000_000
 
-# libxml2's nesting limit, unless a tree is read as huge (then 2,048).
+# libxml2's nesting limit, unless a tree is read as huge (then _HUGE_DEPTH_LIMIT).
 _DEPTH_LIMIT = 256
+_HUGE_DEPTH_LIMIT = 2_048
 
 
 def decode_html(data: bytes) -> str | None:
@@ -194,15 +195,22 @@ def _parse(html: str, huge: bool) -> tuple[Any, Any]:
         return None, parser
 
 
+def _stopped_deep(parser: Any) -> bool:
+    """Whether libxml2 stopped reading a page at its depth limit."""
+    return any("Excessive depth" in e.message for e in parser.error_log)
+
+
 def _too_deep(html: str) -> bool:
-    """Whether libxml2 stopped reading the page at its depth limit."""
+    """Whether libxml2 stops reading the page at its usual depth limit."""
     if html.count("<") < _DEPTH_LIMIT:  # too few tags to nest that deep
         return False
-    return any("Excessive depth" in e.message for e in _parse(html, huge=False)[1].error_log)
+    return _stopped_deep(_parse(html, huge=False)[1])
 
 
-def _huge_tree(html: str) -> Any:
-    return _parse(html, huge=True)[0]
+def _huge_tree(html: str) -> tuple[Any, bool]:
+    """The page's tree read as huge, and whether even so libxml2 stopped at its depth limit (2,048)."""
+    tree, parser = _parse(html, huge=True)
+    return tree, _stopped_deep(parser)
 
 
 def _date_in_text(html: str) -> str | None:
@@ -230,7 +238,7 @@ def extract_article(html: str, where: str) -> Article:
         per line, with the page's title, date, site name and URL when found.
 
     Raises:
-        InputError: The page holds no article text.
+        InputError: The page holds no article text, or none above libxml2's depth limit of 2,048 elements.
 
     Example:
         >>> page = "<html><body><article><p>" + "Seoul will take control of its forces. " * 3
@@ -246,10 +254,15 @@ def extract_article(html: str, where: str) -> Article:
     doc = _extract(lambda: html)
     # libxml2 reads no element nested deeper than 256 unless told the tree is huge (then 2,048): an
     # article inside 300 wrappers of <div> was "no article text". Read so only then, so the figures stand.
-    if not has_article_text(_text(doc)) and _too_deep(html) and (tree := _huge_tree(html)) is not None:
-        doc = _extract(lambda: copy.deepcopy(tree)) or doc  # trafilatura prunes the tree it reads
+    cut_deep = False
+    if not has_article_text(_text(doc)) and _too_deep(html):
+        tree, cut_deep = _huge_tree(html)
+        if tree is not None:
+            doc = _extract(lambda: copy.deepcopy(tree)) or doc  # trafilatura prunes the tree it reads
     text = _text(doc)
     if not text or not has_article_text(text):
+        if cut_deep:  # the text may well be there, below where libxml2 stops: say so, not "no article text"
+            raise InputError(where, f"page nested deeper than {_HUGE_DEPTH_LIMIT:,} elements; not read")
         raise InputError(where, "no article text found in the HTML page")
     try:
         published = parse_published(getattr(doc, "date", None) or _date_in_text(html), where)
