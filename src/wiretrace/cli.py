@@ -16,7 +16,14 @@ from typing import Any
 
 import click
 
-from wiretrace.cli_settings import build_settings, command_line, config_options, settings_layers, settings_options
+from wiretrace.cli_settings import (
+    FileName,
+    build_settings,
+    command_line,
+    config_options,
+    settings_layers,
+    settings_options,
+)
 from wiretrace.errors import InputError, WiretraceError
 from wiretrace.settings import Settings
 
@@ -48,7 +55,7 @@ def cli() -> None:
 @click.argument("a")
 @click.argument("b")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (schema wiretrace.comparison/1).")
-@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Also write a side-by-side HTML page here.")
+@click.option("--html", "html_path", type=FileName(), help="Also write a side-by-side HTML page here.")
 @click.option(
     "--color/--no-color", default=None, help="Colour the terminal report (default: when stdout is a terminal)."
 )

@@ -22,7 +22,7 @@ from typing import Any
 import click
 
 from wiretrace.adapters.files import is_same_file, write_text_atomic
-from wiretrace.cli_settings import settings_options
+from wiretrace.cli_settings import FileName, settings_options
 from wiretrace.errors import InputError, StoreError
 from wiretrace.report import flat
 from wiretrace.settings import Settings
@@ -42,7 +42,7 @@ def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
         default=DEFAULT_DB,
         envvar="WIRETRACE_DB",
         show_default=True,
-        type=click.Path(dir_okay=False),
+        type=FileName(),
         help="The SQLite store.",
     )(func)
 
@@ -415,13 +415,13 @@ def _refuse_the_store(out: str, db: str) -> None:
 @click.option(
     "--jsonl",
     "jsonl_path",
-    type=click.Path(dir_okay=False, allow_dash=True),
+    type=FileName(allow_dash=True),
     help="Write pairs and stories as JSON lines ('-': to standard output, the summary then to standard error).",
 )
 @click.option(
     "--graph",
     "graph_path",
-    type=click.Path(dir_okay=False),
+    type=FileName(suffixes=(".graphml", ".dot")),
     help="Write the provenance graphs: GraphML (.graphml) or Graphviz DOT (.dot).",
 )
 @click.option("--limit", default=20, show_default=True, help="Stories shown in the terminal summary.")
@@ -456,8 +456,6 @@ def scan(
         stories_to_text,
     )
 
-    if graph_path and not graph_path.endswith((".graphml", ".dot")):
-        raise click.BadParameter("use a .graphml or .dot file name", param_hint="--graph")
     to_stdout = jsonl_path == "-"
     for out in (None if to_stdout else jsonl_path, graph_path):
         # Checked before the scan, not after it: a long scan should not end on a path that was never writable.

@@ -14,10 +14,45 @@ from typing import Any
 
 import click
 
-from wiretrace.errors import ConfigError
+from wiretrace.errors import ConfigError, InputError
 from wiretrace.settings import Settings
 
-__all__ = ["build_settings", "command_line", "config_options", "settings_layers", "settings_options"]
+__all__ = [
+    "FileName",
+    "build_settings",
+    "command_line",
+    "config_options",
+    "settings_layers",
+    "settings_options",
+]
+
+
+class FileName(click.ParamType):
+    """A file to read or write, there or not yet. A folder in its place (or, with ``suffixes``, another kind
+    of file name) is a user's slip: one line and exit 1 like any other bad input, not Click's usage error
+    (exit 2, three lines).
+
+    Args:
+        allow_dash: ``-`` (standard output or input) is taken as it is.
+        suffixes: The endings a name must have, when only these kinds of file can be written.
+    """
+
+    name = "file"
+
+    def __init__(self, allow_dash: bool = False, suffixes: tuple[str, ...] = ()) -> None:
+        self.allow_dash = allow_dash
+        self.suffixes = suffixes
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        value = str(value)
+        if self.allow_dash and value == "-":
+            return value
+        if os.path.isdir(value):
+            raise InputError(value, "is a folder, not a file")
+        if self.suffixes and not value.endswith(self.suffixes):
+            option = f" for {param.opts[0]}" if param is not None and param.opts else ""
+            raise InputError(value, f"use a {' or '.join(self.suffixes)} file name{option}")
+        return value
 
 
 def build_settings(
@@ -147,7 +182,7 @@ def config_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--config",
         "config",
-        type=click.Path(dir_okay=False),
+        type=FileName(),
         envvar="WIRETRACE_CONFIG",
         help="TOML file of settings (see `wiretrace config show`).",
     )(func)

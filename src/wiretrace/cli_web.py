@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from wiretrace.cli_settings import settings_options
+from wiretrace.cli_settings import FileName, settings_options
 from wiretrace.errors import ConfigError
 from wiretrace.settings import Settings
 
@@ -41,7 +41,7 @@ def is_loopback(host: str) -> bool:
     default="wiretrace.db",
     envvar="WIRETRACE_DB",
     show_default=True,
-    type=click.Path(dir_okay=False),
+    type=FileName(),
     help="The SQLite store (created if missing).",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; loopback unless a token is set.")

@@ -336,6 +336,30 @@ def test_output_into_a_closed_pipe_says_nothing(seed_source_path, seed_rewrite_p
     assert err == b""
 
 
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (["ingest", "SEED", "--db", "DIR"], "is a folder, not a file"),
+        (["scan", "--db", "DIR/w.db", "--jsonl", "DIR"], "is a folder, not a file"),
+        (["compare", "SEED", "SEED", "--html", "DIR"], "is a folder, not a file"),
+        (["config", "show", "--config", "DIR"], "is a folder, not a file"),
+        (["serve", "--db", "DIR"], "is a folder, not a file"),
+        (["scan", "--db", "DIR/w.db", "--graph", "DIR/stories.png"], "use a .graphml or .dot file name for --graph"),
+    ],
+    ids=["ingest --db", "scan --jsonl", "compare --html", "--config", "serve --db", "scan --graph"],
+)
+def test_a_path_option_given_a_folder_or_a_wrong_kind_is_one_line_and_exit_1(
+    tmp_path, seed_source_path, capsys, args, problem
+):
+    """These had been Click's usage error: three lines and exit 2, unlike every other bad input."""
+    argv = [str(seed_source_path) if a == "SEED" else a.replace("DIR", str(tmp_path)) for a in args]
+    bad = next(a for a, given in zip(argv, args, strict=True) if given.startswith("DIR") and given != "DIR/w.db")
+    code, out, err = run_main(argv, capsys)
+    assert (code, out) == (1, "")
+    assert err == f"error: {bad}: {problem}\n"
+    assert list(tmp_path.iterdir()) == []  # refused before anything was made
+
+
 def test_set_needs_name_equals_value(runner):
     result = runner.invoke(cli, ["config", "show", "--set", "link_threshold"])
     assert result.exit_code == 2
