@@ -207,6 +207,18 @@ def test_lines_without_an_id_from_a_feed_rewritten_in_place_or_piped_again_are_a
     assert all(i.startswith(f"{feed}:1#") for i in ids[:2])
 
 
+def test_stdin_named_twice_is_said_not_read_as_empty(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "wiretrace", "ingest", "-", "-", "--db", str(tmp_path / "w.db")],
+        input="The harbour board will vote on the new ferry timetable on Thursday, its chair said.\n",
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert "added 1, skipped 0 already stored, rejected 1" in done.stdout
+    assert "rejected: <stdin>: '-' given twice (standard input is read once)" in done.stderr.splitlines()
+
+
 def test_stdin_takes_every_jsonl_line_and_gives_each_plain_text_its_own_id(
     tmp_path, seed_source_path, seed_rewrite_path
 ):

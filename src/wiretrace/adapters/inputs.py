@@ -313,7 +313,8 @@ def iter_articles(
 
     Args:
         paths: Files and folders; ``-`` reads stdin: JSONL (every line) when
-            its first line is a JSON object, else one article.
+            its first line is a JSON object, else one article (a second ``-``
+            is rejected: stdin is read once).
         on_other: Called with each file a folder holds that is not read: one
             whose name ends otherwise than an article file's. Hidden files and
             folders are left aside, not read nor named. Named on its own, such a
@@ -325,9 +326,14 @@ def iter_articles(
     Yields:
         :class:`Article` (with ``id`` set) or :class:`Rejected`.
     """
+    stdin_read = False
     for raw in paths:
         if str(raw) == "-":
-            yield from _stdin(sys.stdin.buffer)
+            if stdin_read:  # read to its end already: a second read would find it empty
+                yield Rejected("<stdin>", "'-' given twice (standard input is read once)")
+            else:
+                stdin_read = True
+                yield from _stdin(sys.stdin.buffer)
             continue
         if not str(raw).strip():  # Path("") is the working folder: never what was meant
             yield Rejected(repr(str(raw)), "empty path")
