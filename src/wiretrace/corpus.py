@@ -77,8 +77,8 @@ class IngestReport:
     """What an ingest did: counts, and every rejection with its reason.
 
     Attributes:
-        same_as: Of the duplicates, those given another id than the stored text's: ``(given, stored)``.
-            The stored id names the article in ``sources``, ``copies`` and the scan.
+        same_as: Of the duplicates, those given another id than the stored text's: ``(given, stored)``,
+            each pair once. The stored id names the article in ``sources``, ``copies`` and the scan.
     """
 
     added: int = 0
@@ -279,6 +279,8 @@ class Corpus:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
         report.wall_s = time.perf_counter() - started
+        # One text given many times under one id (a feed repeating a row) is one copy under another id.
+        report.same_as = list(dict.fromkeys(report.same_as))
         return report
 
     def prepare_batch(self, batch: Sequence[Article]) -> PreparedBatch:

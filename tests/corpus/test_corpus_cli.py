@@ -207,6 +207,17 @@ def test_lines_without_an_id_from_a_feed_rewritten_in_place_or_piped_again_are_a
     assert all(i.startswith(f"{feed}:1#") for i in ids[:2])
 
 
+def test_a_copy_given_many_times_under_one_id_is_named_once(tmp_path, seed_source):
+    """A feed repeating one row had listed it once a row: 'same is wire, same is wire, same is wire'."""
+    feed = tmp_path / "feed.jsonl"
+    rows = [{"id": "wire", "text": seed_source.text}] + [{"id": "same", "text": seed_source.text}] * 3
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    done = run("ingest", str(feed), "--db", str(tmp_path / "w.db"))
+    assert done.returncode == 0, done.stderr
+    assert "added 1, skipped 3 already stored" in done.stdout
+    assert "stored under another id: 1 article (same is wire); ask for them by the stored id" in done.stderr
+
+
 def test_stdin_named_twice_is_said_not_read_as_empty(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "wiretrace", "ingest", "-", "-", "--db", str(tmp_path / "w.db")],
