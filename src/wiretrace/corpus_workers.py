@@ -17,6 +17,7 @@ import pickle
 import signal
 import threading
 import time
+import types
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -54,8 +55,8 @@ def pickled_engine(engine: Engine, ingest: bool) -> bytes:
 
     Raises:
         Whatever pickling raises for a part that does not pickle (a class defined in a function, a lock);
-        :class:`pickle.PicklingError` for a class of ``__main__`` (a notebook's, or a script's under
-        ``if __name__ == "__main__":``), which pickles here but which a worker cannot import.
+        :class:`pickle.PicklingError` for a class or function of ``__main__`` (a notebook's, or a script's
+        under ``if __name__ == "__main__":``), which pickles here but which a worker cannot import.
     """
     import io
 
@@ -69,13 +70,18 @@ def pickled_engine(engine: Engine, ingest: bool) -> bytes:
 
 
 class _NoMainPickler(pickle.Pickler):
-    """Refuses what a worker process could not unpickle: an object of a class defined in ``__main__``."""
+    """Refuses what a worker process could not unpickle: a class or function defined in ``__main__``, or an
+    object of such a class.
+
+    Pickle saves a class or a function by reference, as its module and name, so one of ``__main__`` pickles
+    here and fails in the worker that looks it up (a notebook's ``encode`` function held by an embedder).
+    """
 
     def reducer_override(self, obj: Any) -> Any:
-        cls = obj if isinstance(obj, type) else type(obj)
-        if cls.__module__ == "__main__":
+        named = obj if isinstance(obj, (type, types.FunctionType)) else type(obj)
+        if getattr(named, "__module__", None) == "__main__":
             raise pickle.PicklingError(
-                f"{cls.__qualname__} is defined in __main__, which worker processes cannot import "
+                f"{named.__qualname__} is defined in __main__, which worker processes cannot import "
                 "(define it in a module)"
             )
         return NotImplemented

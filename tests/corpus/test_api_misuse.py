@@ -181,6 +181,26 @@ def test_an_engine_with_a_part_of_main_is_not_handed_to_workers():
         pickled_engine(Engine(lexicon=NotebookLexicon()), ingest=True)
 
 
+def test_an_engine_holding_a_function_of_main_scans_in_this_process(monkeypatch, tmp_path, engine, source, rewrite):
+    """A notebook's function given as an embedder's ``encode`` pickles by name, and a worker cannot look it up
+    in its own ``__main__``: refused like a class of ``__main__``, so the scan warns and runs here, not with a
+    traceback from each worker and a BrokenProcessPool."""
+    import sys
+    import types
+
+    def notebook_encode(texts):
+        return engine.embedder.encode(texts)
+
+    notebook_encode.__module__, notebook_encode.__qualname__ = "__main__", "notebook_encode"
+    monkeypatch.setattr(sys.modules["__main__"], "notebook_encode", notebook_encode, raising=False)
+    own = Engine(engine.settings, embedder=types.SimpleNamespace(name="notebook", encode=notebook_encode))
+    with Corpus(SQLiteStore(tmp_path / "f.db", store_fingerprint(engine.settings)), own) as corpus:
+        corpus.ingest([source, rewrite])
+        with pytest.warns(UserWarning, match=r"workers=2 ignored: .* notebook_encode is defined in __main__"):
+            corpus.scan(workers=2)
+        assert len(corpus.store.pairs()) == 1
+
+
 def _ctrl_c_blocked(out: Any) -> None:
     """In a spawned process: whether SIGINT is blocked, from the kernel's own account."""
     status = Path("/proc/self/status").read_text()
