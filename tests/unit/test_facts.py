@@ -75,6 +75,12 @@ def test_a_quote_turned_round_is_changed_not_carried(engine, data_dir):
         ("£6m", "£60m", False),
         ("15%", "15", False),
         ("5 per cent", "5%", True),
+        ("100mph", "100km/h", False),  # a unit is part of the quantity
+        ("14lb", "14kg", False),
+        ("14lbs", "14lb", True),  # written two ways, one unit
+        ("22 stone", "22st", True),
+        ("100kph", "100 km/h", True),
+        ("50 miles", "50", False),
     ],
 )
 def test_figures_compare_by_quantity(a, b, same):
@@ -94,6 +100,13 @@ def test_a_lone_digit_is_a_figure_only_with_a_unit():
         "5ft",
         "3km",
         "12mph",
+    ]
+    # A height's inches are a unit joined to their number; "in" after a space is the word.
+    assert [(f.written, f.unit) for f in figures("The 6ft 4in defender, 18 in May, weighs 15 STONE")] == [
+        ("6ft", "ft"),
+        ("4in", "in"),
+        ("18", ""),
+        ("15 STONE", "st"),
     ]
 
 
@@ -282,10 +295,26 @@ def test_one_end_of_a_range_or_choice_is_no_changed_figure(engine, data_dir):
             "It will cost £5m-£9m to repair, officials said.",
             ("£6m", "£9m"),
         ),
+        (
+            "Storm Ciaran brought winds of up to 100mph to the Channel Islands, the Met Office said.",
+            "Storm Ciaran brought winds of up to 100km/h to the Channel Islands.",
+            ("100mph", "100km/h"),
+        ),
+        (
+            "A fisherman landed a 14lb bass at St Helier hours before the storm.",
+            "A fisherman landed a 14kg bass at St Helier hours before the storm.",
+            ("14lb", "14kg"),
+        ),
+        (
+            "The 6ft 4in defender signed for Celtic on Tuesday, the club said.",
+            "The 6ft 3in defender signed for Celtic.",
+            ("4in", "3in"),
+        ),
     ],
 )
 def test_a_change_between_two_figures_is_still_a_changed_figure(engine, was, now, changed):
-    """ "From 20 to 25" says a change, no choice; a range against a range compares end with end."""
+    """ "From 20 to 25" says a change, no choice; a range against a range compares end with end; a figure in
+    another unit of its measure is changed."""
     from wiretrace.types import Article
 
     result = engine.compare(

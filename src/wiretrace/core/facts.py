@@ -57,7 +57,7 @@ _NEGATIONS = frozenset("not no never none nothing nobody no-one noone neither no
 
 @dataclass(frozen=True)
 class Figure:
-    """A number as a fact: its value, with the currency and scale written beside it.
+    """A number as a fact: its value, with the currency, scale and unit of measure written beside it.
 
     Attributes:
         written: As written (``$280bn``).
@@ -70,6 +70,8 @@ class Figure:
         alternative: One end of a choice or a range of figures of one kind ("11 or 13", "£5m-£6m"; not "from
             20 to 25", which says a change): said of the same thing as the other end, so a single figure of
             the other text is no change of it.
+        unit: Its unit of measure as one symbol (``lbs`` as ``lb``, ``stone`` as ``st``, ``kph`` as ``km/h``),
+            or empty.
     """
 
     written: str
@@ -80,12 +82,15 @@ class Figure:
     before: str = ""
     after: str = ""
     alternative: bool = False
+    unit: str = ""
 
     def same(self, other: Figure) -> bool:
-        """Whether two figures state the same quantity (a currency written on one side only still agrees)."""
+        """Whether two figures state the same quantity: ``100mph`` is not ``100km/h`` (a currency written on one
+        side only still agrees)."""
         return (
             self.percent == other.percent
             and self.value == other.value
+            and self.unit == other.unit
             and (not self.currency or not other.currency or self.currency == other.currency)
         )
 
@@ -100,6 +105,8 @@ def figures(text: str) -> tuple[Figure, ...]:
         [('$280bn', 280000000000, '$'), ('£155bn', 155000000000, '£'), ('28,500', 28500, '')]
         >>> figures("1.5 million")[0].same(figures("1,500,000")[0]), figures("£6m")[0].same(figures("£60m")[0])
         (True, False)
+        >>> [(f.written, f.unit) for f in figures("He is 6ft 4in, 18 stone, and drove at 80 miles per hour.")]
+        [('6ft', 'ft'), ('4in', 'in'), ('18 stone', 'st'), ('80 miles per hour', 'mph')]
     """
     out = []
     found = list(_FIGURE.finditer(text))
@@ -115,17 +122,42 @@ def figures(text: str) -> tuple[Figure, ...]:
         )
         value = Decimal(digits + (m["dec"] or "")) * (_SCALES[scale.lower()] if scale else 1)
         start = m.start("cur") if cur else m.start("num")
-        written = text[start : unit.end() if unit else m.end()].strip()
+        written = " ".join(text[start : unit.end() if unit else m.end()].split())  # "22\nstone" as "22 stone"
         head, tail = text[max(0, start - 60) : start], text[m.end() : m.end() + 60]
         age = bool(_AGE_AFTER.match(tail) or (_COMMA_END.search(head) and tail.lstrip().startswith(",")))
         before = next((w for w in reversed(_WORD.findall(head)) if w.lower() not in _FUNCTION_WORDS), "")
         after = next((w for w in _WORD.findall(tail) if w.lower() not in _FUNCTION_WORDS), "")
-        out.append(Figure(written, value, cur, bool(pct), age, _plain(before), _plain(after), alternative))
+        symbol = _UNITS[(unit["unit"] or unit["joined"]).lower()] if unit else ""
+        out.append(Figure(written, value, cur, bool(pct), age, _plain(before), _plain(after), alternative, symbol))
     return tuple(out)
 
 
-# A unit of measure written right after a number: "7lb 6oz", "5ft 10in", "3km" (a lone digit counts then).
-_UNIT = re.compile(r"\s?(?:lbs?|oz|st|kg|km|cm|mm|ft|yds?|mph|kph|mi)\b")
+# Units of measure as written, each as one symbol. Not "pounds" (money as often as weight), nor "m" (a
+# scale: "£5m").
+_UNITS = {
+    **dict.fromkeys(("lb", "lbs"), "lb"), **dict.fromkeys(("oz", "ounce", "ounces"), "oz"),
+    **dict.fromkeys(("st", "stone", "stones"), "st"),
+    **dict.fromkeys(("kg", "kilo", "kilos", "kilogram", "kilograms", "kilogramme", "kilogrammes"), "kg"),
+    **dict.fromkeys(("km/h", "kph", "kmh", "kilometres per hour", "kilometers per hour"), "km/h"),
+    **dict.fromkeys(("km", "kilometre", "kilometres", "kilometer", "kilometers"), "km"),
+    **dict.fromkeys(("metre", "metres", "meter", "meters"), "m"), "cm": "cm", "mm": "mm",
+    **dict.fromkeys(("ft", "foot", "feet"), "ft"), **dict.fromkeys(("in", "ins", "inch", "inches"), "in"),
+    **dict.fromkeys(("yd", "yds", "yard", "yards"), "yd"),
+    **dict.fromkeys(("mph", "miles per hour", "miles an hour"), "mph"), **dict.fromkeys(("mi", "mile", "miles"), "mi"),
+}  # fmt: skip
+# What each unit measures: a figure changed to another unit of its measure is a changed figure.
+_MEASURES = {
+    **dict.fromkeys(("lb", "oz", "st", "kg"), "weight"), **dict.fromkeys(("mph", "km/h"), "speed"),
+    **dict.fromkeys(("in", "ft", "yd", "mi", "mm", "cm", "m", "km"), "length"),
+}  # fmt: skip
+# A unit of measure written right after a number ("7lb 6oz", "6ft 4in", "100km/h", "22 stone", "18-stone"; a
+# lone digit counts then), the longest spelling first, in lower case or capitals ("22 STONE" in a headline,
+# not "10 St James's"). "in" only joined to its number: "aged 18 in 1990".
+_UNIT = re.compile(
+    r"(?:[\s-]?(?P<unit>"
+    + "|".join(re.escape(w) for u in sorted(set(_UNITS) - {"in", "ins"}, key=len, reverse=True) for w in (u, u.upper()))
+    + r")|(?P<joined>ins?|INS?))\b"
+)
 
 # Between two figures of one choice or range.
 _JOINED = re.compile(r"\s*(?:or|-|–|—)\s*", re.IGNORECASE)
@@ -200,7 +232,9 @@ def _alike(a: Figure, b: Figure) -> bool:
     def year(f: Figure) -> bool:
         return not f.currency and not f.percent and f.value == f.value.to_integral_value() and 1800 <= f.value <= 2100
 
-    if (a.currency, a.percent, year(a), a.age) != (b.currency, b.percent, year(b), b.age):
+    # Of one kind, a unit by what it measures: "100mph" for "100km/h" is a changed speed, "4in" for "40" no change.
+    measure_a, measure_b = _MEASURES.get(a.unit, a.unit), _MEASURES.get(b.unit, b.unit)
+    if (a.currency, a.percent, measure_a, year(a), a.age) != (b.currency, b.percent, measure_b, year(b), b.age):
         return False
     if a.alternative != b.alternative:  # "at 11 or 13" against "up to 18": no one figure was changed
         return False
