@@ -81,11 +81,34 @@ def test_a_quote_turned_round_is_changed_not_carried(engine, data_dir):
         ("22 stone", "22st", True),
         ("100kph", "100 km/h", True),
         ("50 miles", "50", False),
+        ("$5 million", "$5M", True),  # a scale or per cent in any case
+        ("£2.5 billion", "£2.5BN", True),
+        ("12 per cent", "12 Per Cent", True),
+        ("$5M", "$5", False),
     ],
 )
 def test_figures_compare_by_quantity(a, b, same):
     (fa,), (fb,) = figures(f"It was {a} in all."), figures(f"It was {b} in all.")
     assert fa.same(fb) is same
+
+
+def test_a_capital_m_is_a_scale_only_joined_to_its_number():
+    assert [(f.written, int(f.value)) for f in figures("50 MPs backed the $5M deal at Junction 5 M25.")] == [
+        ("50", 50),
+        ("$5M", 5_000_000),
+    ]
+
+
+def test_a_scale_in_capitals_is_no_changed_figure(engine):
+    """US copy and headlines write "$5M"; the source's "$5 million" is the same sum."""
+    from wiretrace.types import Article
+
+    was = "The city agreed a $5 million settlement with the family, its lawyers said. Shares rose 12 per cent."
+    now = "The city agreed a $5M settlement with the family. Shares rose 12 Per Cent."
+    result = engine.compare(Article(was, id="a", published="2025-11-03"), Article(now, id="b", published="2025-11-05"))
+    assert result.relation == "rewrite" and result.derived == "b"
+    assert result.changed_facts == ()
+    assert {"$5M", "12 Per Cent"} <= {f.text for f in result.carried_facts}
 
 
 def test_a_lone_digit_is_a_figure_only_with_a_unit():

@@ -33,9 +33,12 @@ _SCALES = {
     "k": 10**3, "thousand": 10**3, "m": 10**6, "mn": 10**6, "million": 10**6, "bn": 10**9, "billion": 10**9,
     "tn": 10**12, "trillion": 10**12,
 }  # fmt: skip
+# Scale words and "per cent" in any case ("$5M", "£2.5BN", "12 Per Cent"); a capital M or K only joined to its
+# number, and whole: "5 MPs", "Junction 5 M25" have none.
 _FIGURE = re.compile(
     r"(?P<cur>[£$€¥])?\s?(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3}(?!\d))+|\d+)(?P<dec>\.\d+)?"
-    r"(?:\s?(?P<scale>thousand|million|billion|trillion|mn|bn|tn|m|k)\b|\s?(?P<pct>%|per ?cent\b|percent\b))?"
+    r"(?:\s?(?P<scale>(?i:thousand|million|billion|trillion|mn|bn|tn)|m|k|(?<=\d)[MK])\b"
+    r"|\s?(?P<pct>%|(?i:per ?cent|percent)\b))?"
 )
 # Words that say who someone is rather than who: "Judge", "Mr" may change while the name stays.
 _TITLES = frozenset(
