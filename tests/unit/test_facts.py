@@ -295,8 +295,16 @@ def test_one_end_of_a_range_or_choice_is_no_changed_figure(engine, data_dir):
     assert _changed(engine.compare(pa, paper)) == []
     (eleven, thirteen) = figures("at 11 or 13")
     assert eleven.alternative and thirteen.alternative
-    assert all(f.alternative for f in figures("it will cost £5m-£6m"))
-    for said in ("aged 52, was fined £500 and 20 hours of work", "profit rose 12% to £120m", "from 20 to 25"):
+    for said in ("it will cost £5m-£6m", "it will cost £5m–£6m", "it will cost £5m – £6m", "aged 18 - 25"):
+        assert all(f.alternative for f in figures(said)), said
+    for said in (
+        "aged 52, was fined £500 and 20 hours of work",
+        "profit rose 12% to £120m",
+        "from 20 to 25",
+        "profit rose to £120m – £30m more than in 2023",  # a parenthetical dash: a range goes up
+        "profit rose to £120m - £30m more than in 2023",
+        "profit rose to £20m—£3m more than in 2023",  # an em dash is never a range's
+    ):
         assert not any(f.alternative for f in figures(said)), said
 
 
@@ -317,6 +325,11 @@ def test_one_end_of_a_range_or_choice_is_no_changed_figure(engine, data_dir):
             "It will cost £5m-£6m to repair, officials said.",
             "It will cost £5m-£9m to repair, officials said.",
             ("£6m", "£9m"),
+        ),
+        (
+            "Tesco said its pre-tax profits rose to £150m, up £30m on the year before, the company said.",
+            "Tesco said its pre-tax profits rose to £120m – £30m more than the year before.",
+            ("£150m", "£120m"),
         ),
         (
             "Storm Ciaran brought winds of up to 100mph to the Channel Islands, the Met Office said.",

@@ -123,7 +123,7 @@ def figures(text: str) -> tuple[Figure, ...]:
         alternative = (n > 0 and _joined(text, found[n - 1], m)) or (
             n + 1 < len(found) and _joined(text, m, found[n + 1])
         )
-        value = Decimal(digits + (m["dec"] or "")) * (_SCALES[scale.lower()] if scale else 1)
+        value = _value(m)
         start = m.start("cur") if cur else m.start("num")
         written = " ".join(text[start : unit.end() if unit else m.end()].split())  # "22\nstone" as "22 stone"
         head, tail = text[max(0, start - 60) : start], text[m.end() : m.end() + 60]
@@ -162,14 +162,33 @@ _UNIT = re.compile(
     + r")|(?P<joined>ins?|INS?))\b"
 )
 
-# Between two figures of one choice or range.
-_JOINED = re.compile(r"\s*(?:or|-|–|—)\s*", re.IGNORECASE)
+# Between two figures of one choice or range: "or", or a hyphen or en dash. An em dash is none ("£120m—£30m
+# more", American style).
+_JOINED = re.compile(r"\s*or\s*|(?P<dash>\s*[-–]\s*)", re.IGNORECASE)
+
+
+def _value(m: re.Match[str]) -> Decimal:
+    """The value of a figure found by ``_FIGURE``: its number times its scale, exactly."""
+    scale = m["scale"]
+    return Decimal(m["num"].replace(",", "") + (m["dec"] or "")) * (_SCALES[scale.lower()] if scale else 1)
 
 
 def _joined(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
-    """Whether two figures found in ``text`` are a choice or a range: of one kind, "or" or a dash between."""
+    """Whether two figures found in ``text`` are a choice or a range: of one kind, "or" or a dash between.
+
+    A dash with space beside it may be a parenthetical one, as British copy writes it ("rose to £120m – £30m
+    more than ..."): it joins a range only going up ("£5m – £6m").
+
+    Example:
+        >>> [f.alternative for f in figures("It will cost £5m – £6m, up from £120m – £30m more than in May.")]
+        [True, True, False, False]
+    """
     kind = (first["cur"] or "", bool(first["pct"])) == (second["cur"] or "", bool(second["pct"]))
-    return kind and bool(_JOINED.fullmatch(text[first.end() : second.start()]))
+    between = _JOINED.fullmatch(text[first.end() : second.start()])
+    if not kind or between is None:
+        return False
+    dash = between["dash"]
+    return dash is None or dash == dash.strip() or _value(first) < _value(second)
 
 
 _AGE_AFTER = re.compile(r"\s?-?\s?years?[- ]old\b", re.IGNORECASE)
