@@ -286,6 +286,28 @@ def test_a_relative_named_beside_the_person_is_no_changed_name(engine, data_dir)
     assert [c for c in _changed(result) if c[0] == "name"] == []
 
 
+@pytest.mark.parametrize(("in_source", "in_rewrite"), [("Sue", "Susan"), ("Susan", "Sue"), ("Chris", "Christine")])
+def test_a_wife_named_by_a_short_form_in_one_text_is_no_changed_name(engine, in_source, in_rewrite):
+    """The source calls her "Sue", the rewrite "Susan Hagland": one woman in both, not a renamed Brian Hagland."""
+    from wiretrace.types import Article
+
+    source = (
+        "Brian Hagland, 47, died in hospital on Tuesday after the crash on the A1 near Grantham, police said. "
+        f"Brian Hagland's wife {in_source} said he had been a loving father to their three children. "
+        "Lincolnshire Police appealed for witnesses to come forward."
+    )
+    rewrite = (
+        "Mr Hagland, a father of three, died in hospital on Tuesday after the crash on the A1 near Grantham. "
+        f"His wife {in_rewrite} Hagland said he had been a loving father to their three children. "
+        "Lincolnshire Police appealed for witnesses to come forward."
+    )
+    result = engine.compare(
+        Article(source, id="a", published="2024-05-01T08:00"), Article(rewrite, id="b", published="2024-05-01T10:00")
+    )
+    assert result.relation == "rewrite" and result.derived == "b"
+    assert [c for c in _changed(result) if c[0] == "name"] == []
+
+
 def test_one_end_of_a_range_or_choice_is_no_changed_figure(engine, data_dir):
     """METER: PA's "primary education at 11 or 13"; the Express's "education up to 18", another age."""
     story = data_dir / "meter"

@@ -321,10 +321,18 @@ def _first_name_changed(was: str, now: str, source: Document, derived: Document)
 
 
 def _mentions(first: str, doc: Document) -> bool:
-    """Whether ``doc`` has the word ``first`` as written (capitalised), on its own or as a possessive."""
+    """Whether ``doc`` has the first name ``first`` as written (capitalised), on its own or as a possessive, or
+    in another form of it: "Sue" for "Susan", "Chris" for "Christine" (:func:`_same_start`, the shorter form
+    of three letters or more, so an "Al" or an "Ed" is no "Alan" or "Edward")."""
     name = re.escape(first.strip(_EDGES))
     word = re.compile(rf"(?<![\w'’-]){name}(?:['’]s)?(?![\w-])")
-    return any(word.search(s.text) for s in doc.sentences)
+    if any(word.search(s.text) for s in doc.sentences):
+        return True
+    wanted = _given_name(first)
+    if wanted is None or len(wanted) < 3:
+        return False
+    written = {_given_name(w) for s in doc.sentences for w in _NAME_WORD.findall(s.text)}
+    return any(w is not None and len(w) >= 3 and _same_start(w, wanted) for w in written)
 
 
 def _names(first: str, surname: str, doc: Document) -> bool:
