@@ -19,7 +19,7 @@ import numpy as np
 from wiretrace.core.agencies import order_by_agency
 from wiretrace.core.align import Alignment, AlignSettings, align, pair_matrices
 from wiretrace.core.clean import body_spans, find_furniture
-from wiretrace.core.decide import decide, evidence, order_by_time
+from wiretrace.core.decide import decide, evidence, order_by_time, order_of_equals
 from wiretrace.core.facts import facts_of_links
 from wiretrace.core.normalize import clean_text, plain_forms
 from wiretrace.core.represent import Document, Embedder, IndexTerms, Lexicon, StemGrams, index_terms, represent
@@ -199,6 +199,7 @@ class Engine:
             self.fitted.retelling,
             order_by_agency(da.view.article.outlet, db.view.article.outlet) if self.settings.agency_rule else 0,
             self.fitted.copied,
+            order_of_equals(da.view.article, db.view.article),
         )
         derived_first = verdict.derived_first
         derived, source, al = (da, db, al_ab) if derived_first else (db, da, al_ba)

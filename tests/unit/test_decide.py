@@ -117,6 +117,22 @@ def test_one_sentence_against_a_longer_text_leaves_the_direction_undecided(engin
         assert result.probabilities["direction"] == 0.5 and direction_undecided(result)
 
 
+def test_identical_texts_name_one_article_derived_whichever_is_passed_first(engine, seed_source):
+    """A verbatim syndicated copy, undated: the text cannot tell, and the first argument had been named the
+    derived text both ways round, so the JSON's source and derived flipped with the order of the call."""
+    from wiretrace.report import direction_undecided
+
+    x = Article(seed_source.text, id="outlet-x/story", outlet="Outlet X")
+    y = Article(seed_source.text, id="outlet-y/story", outlet="Outlet Y")
+    named = []
+    for a, b in ((x, y), (y, x)):
+        result = engine.compare(a, b)
+        assert (result.relation, result.direction_basis) == ("rewrite", "text")
+        assert result.probabilities["direction"] == 0.5 and direction_undecided(result)
+        named.append((a, b)[result.derived == "b"].id)
+    assert named[0] == named[1]
+
+
 def test_a_zoned_time_within_a_day_of_a_date_leaves_the_direction_to_the_text(engine, seed_source, seed_rewrite):
     """Reuters' story timed 00:30 in Seoul on the 4th (15:30 UTC on the 3rd) against a rewrite dated the 3rd.
 

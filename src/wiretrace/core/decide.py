@@ -54,6 +54,7 @@ import numpy as np
 
 from wiretrace.core.align import Alignment
 from wiretrace.core.represent import Document, StemGrams
+from wiretrace.types import Article
 
 __all__ = [
     "EVIDENCE",
@@ -68,6 +69,7 @@ __all__ = [
     "decide",
     "evidence",
     "order_by_time",
+    "order_of_equals",
 ]
 
 EVIDENCE = (
@@ -407,6 +409,26 @@ def order_by_time(a: str | None, b: str | None) -> int:
     return (da.date() > db.date()) - (da.date() < db.date())
 
 
+def order_of_equals(a: Article, b: Article) -> int:
+    """1 to name ``a`` the derived text where the text cannot tell (an exact direction tie: identical texts),
+    -1 to name ``b``, 0 for two equal articles.
+
+    The article whose text, then id, address, outlet, headline and date, sorts last is named, so that the
+    verdict on ``(a, b)`` mirrors the one on ``(b, a)``; which one it names means nothing, and the direction
+    is still reported undecided (probability 0.5).
+
+    Example:
+        >>> order_of_equals(Article("Same text.", id="x"), Article("Same text.", id="y"))
+        -1
+    """
+
+    def key(art: Article) -> tuple[str, ...]:
+        return tuple(v or "" for v in (art.text, art.id, art.url, art.outlet, art.title, art.published))
+
+    ka, kb = key(a), key(b)
+    return (ka > kb) - (ka < kb)
+
+
 def _with_rewrite(probs: dict[str, float], p: float) -> dict[str, float]:
     """``probs`` with the rewrite probability set to ``p``, the others scaled to keep the sum at 1."""
     rest = 1.0 - probs["rewrite"]
@@ -453,6 +475,7 @@ def decide(
     retelling: RetellingRule | None = None,
     agency_order: int = 0,
     copied: CopiedRule | None = None,
+    tie_order: int = 0,
 ) -> Verdict:
     """Relation, direction and confidence for a pair of texts ``a`` and ``b``.
 
@@ -468,6 +491,8 @@ def decide(
             two outlets (0 to leave direction to the text when times do not
             decide).
         copied: Calls a pair where one text stands whole in the other a rewrite.
+        tie_order: :func:`order_of_equals` of the two articles: which the text names derived where it
+            cannot tell at all (0 names ``a``).
 
     Returns:
         The :class:`Verdict`; ``derived_first`` says whether ``a`` is the
@@ -491,7 +516,7 @@ def decide(
         direction_p = 1.0
     else:
         p_first = direction_model.probability_first_derived(e_ab, e_ba)
-        derived_first = p_first >= 0.5
+        derived_first = p_first > 0.5 or (p_first == 0.5 and tie_order >= 0)
         basis = "text"
         direction_p = p_first if derived_first else 1.0 - p_first
         derived, other = (e_ab, e_ba) if derived_first else (e_ba, e_ab)
