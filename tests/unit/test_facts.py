@@ -286,6 +286,18 @@ def test_a_relative_named_beside_the_person_is_no_changed_name(engine, data_dir)
     assert [c for c in _changed(result) if c[0] == "name"] == []
 
 
+def test_two_committees_are_no_changed_first_name(engine, data_dir):
+    """METER: PA's "Lord Chancellor's Advisory Committee" and the Times's "Magistrates' Court Committee" are two
+    bodies, not one person renamed; "Committee" ends a body's name as "Road" ends a street's."""
+    meter = data_dir / "meter"
+    pa = read_article(meter / "PA/rawtexts/courts/28.09.99/sleep/sleep2.txt")
+    paper = read_article(meter / "newspapers/rawtexts/courts/28.09.99/sleep/sleep578_times.txt")
+    assert "Advisory Committee" in pa.text and "Magistrates' Court Committee" in paper.text
+    result = engine.compare(pa, paper)
+    assert result.relation == "rewrite"
+    assert [c for c in _changed(result) if c[0] == "name"] == []
+
+
 @pytest.mark.parametrize(("in_source", "in_rewrite"), [("Sue", "Susan"), ("Susan", "Sue"), ("Chris", "Christine")])
 def test_a_wife_named_by_a_short_form_in_one_text_is_no_changed_name(engine, in_source, in_rewrite):
     """The source calls her "Sue", the rewrite "Susan Hagland": one woman in both, not a renamed Brian Hagland."""

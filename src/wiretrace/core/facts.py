@@ -49,11 +49,13 @@ _TITLES = frozenset(
     "prosecutor defendant witness reporter spokesman spokeswoman chairman chairwoman secretary minister "
     "chancellor councillor coroner manager coach boss chief star singer actor actress guitarist".split()
 )
-# Last words of places and bodies, not surnames: "Delaware Road" and "Horseferry Road" are two roads.
+# Last words of places and bodies, not surnames: "Delaware Road" and "Horseferry Road" are two roads, the
+# "Magistrates' Court Committee" and the "Advisory Committee" two committees.
 _PLACE_WORDS = frozenset(
     "road street lane avenue way drive close court courts hospital house hotel club square park centre center "
     "station church school college university council city county river bridge hall prison street estate "
-    "airport road office party league cup".split()
+    "airport road office party league cup committee commission authority board trust agency department ministry "
+    "service society association institute unit foundation corporation tribunal".split()
 )
 _NEGATIONS = frozenset("not no never none nothing nobody no-one noone neither nor cannot without".split())
 
