@@ -112,6 +112,8 @@ def figures(text: str) -> tuple[Figure, ...]:
         (True, False)
         >>> [(f.written, f.unit) for f in figures("He is 6ft 4in, 18 stone, and drove at 80 miles per hour.")]
         [('6ft', 'ft'), ('4in', 'in'), ('18 stone', 'st'), ('80 miles per hour', 'mph')]
+        >>> [(f.written, f.unit) for f in figures("The 1st Battalion, on the 21st, weighed 11st and 22st.")]
+        [('21', ''), ('11st', 'st'), ('22st', 'st')]
     """
     out = []
     found = list(_FIGURE.finditer(text))
@@ -119,6 +121,8 @@ def figures(text: str) -> tuple[Figure, ...]:
         digits = m["num"].replace(",", "")
         scale, pct, cur = m["scale"], m["pct"], m["cur"] or ""
         unit = _UNIT.match(text, m.end())
+        if unit and unit.group().lower() == "st" and digits.endswith("1") and not digits.endswith("11"):
+            unit = None  # "1st", "21st": an ordinal, not stones
         if len(digits) < 2 and not (scale or pct or cur or unit):
             continue
         # "11 or 13", "£5m-£6m": joined to a figure of its kind before or after it
