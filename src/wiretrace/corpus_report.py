@@ -31,6 +31,7 @@ _WORDS = re.compile(r"(?<![^\W\d_])[^\W\d_]{2,}\W+[^\W\d_]{2,}\W+[^\W\d_]{2,}")
 
 __all__ = [
     "counted",
+    "edge_reading",
     "first_line",
     "named_evidence",
     "pairs_to_jsonl",
@@ -137,6 +138,7 @@ def story_dict(n: int, story: Story, articles: dict[int, StoredArticle]) -> dict
                 "basis": e.basis,
                 "direction_p": e.direction_p,
                 "best": e not in further,
+                "versions": [_name(articles, r) for r in e.versions] or None,
             }
             for e in story.edges
         ],
@@ -184,6 +186,18 @@ def _direction(e: Edge) -> str:
     return f"direction by {BASIS_WORD.get(e.basis or '', 'text')}"
 
 
+def edge_reading(e: Edge) -> str:
+    """How an edge's numbers were found when several wire versions were read as one, or "".
+
+    Example:
+        >>> edge_reading(Edge(1, 3, "rewrite", 0.96, 1, 3, versions=(1, 2)))
+        'read as one with 1 other version(s) of the wire story'
+    """
+    if not e.versions:
+        return ""
+    return f"read as one with {len(e.versions) - 1} other version(s) of the wire story"
+
+
 def _walk(
     node: int,
     depth: int,
@@ -196,14 +210,18 @@ def _walk(
         d = e.derived or 0
         lines.append(
             f"  {'   ' * depth}└─ {_shown(articles, d)}  rewrite {e.confidence:.2f}, "
-            f"{e.coverage:.0%} from source, {_direction(e)}"
+            f"{e.coverage:.0%} from source, {_direction(e)}{_as_one(e)}"
         )
         for f in also.get(d, []):
             lines.append(
                 f"  {'   ' * (depth + 1)}+ also from {_shown(articles, f.source)}  rewrite {f.confidence:.2f}, "
-                f"{f.coverage:.0%} from it, {_direction(f)}"
+                f"{f.coverage:.0%} from it, {_direction(f)}{_as_one(f)}"
             )
         _walk(d, depth + 1, children, also, articles, lines)
+
+
+def _as_one(e: Edge) -> str:
+    return f" ({edge_reading(e)})" if e.versions else ""
 
 
 def counted(n: int, word: str, plural: str | None = None) -> str:

@@ -144,6 +144,7 @@ def stories_from_pairs(
             float(p.summary.get("direction_p", 1.0)),
             p.source is not None and agency_key((outlets or {}).get(p.source)) is not None,
             None if p.summary.get("closeness") is None else float(p.summary["closeness"]),
+            tuple(int(r) for r in p.summary.get("versions") or ()),
         )
         for p in pairs
     ]

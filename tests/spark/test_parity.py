@@ -65,7 +65,10 @@ def local(corpus_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
         (
             s.key,
             [names[r] for r in s.articles],
-            sorted((names[e.source or 0], names[e.derived or 0], e not in s.further) for e in s.edges),
+            sorted(
+                (names[e.source or 0], names[e.derived or 0], e not in s.further, [names[r] for r in e.versions])
+                for e in s.edges
+            ),
         )
         for s in corpus.stories()
     ]
@@ -81,9 +84,9 @@ def spark(corpus_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     rows = pq.read_table(out / "pairs.parquet").to_pylist()
     pairs = {(r["a"], r["b"]): (r["relation"], r["source"], r["derived"], r["confidence"]) for r in rows}
     evidence = {(r["a"], r["b"]): json.loads(r["evidence"]) for r in rows}
-    edges: dict[int, list[tuple[str, str, bool]]] = {}
+    edges: dict[int, list[tuple[str, str, bool, list[str]]]] = {}
     for e in pq.read_table(out / "provenance.parquet").to_pylist():
-        edges.setdefault(e["story"], []).append((e["source"], e["derived"], e["best"]))
+        edges.setdefault(e["story"], []).append((e["source"], e["derived"], e["best"], e["versions"] or []))
     stories = [
         (s["key"], s["articles"], sorted(edges.get(s["story"], [])))
         for s in sorted(pq.read_table(out / "stories.parquet").to_pylist(), key=lambda s: s["story"])
@@ -109,6 +112,7 @@ def test_the_same_evidence_with_wire_versions_named_by_article_id(local, spark):
 
 def test_the_same_stories_and_provenance_edges(local, spark):
     assert len(local["stories"]) > 100
+    assert any(versions for _, _, edges in local["stories"] for *_, versions in edges)  # read as one: compared too
     assert spark["stories"] == local["stories"]
 
 

@@ -201,28 +201,78 @@ def test_an_article_is_shown_without_its_control_characters(tmp_path, engine, da
     assert "\x19" in client.get("/api/articles/" + quote(str(wire), safe="")).json()["text"]  # the data keeps it
 
 
-def test_a_copy_shown_by_the_wire_versions_read_as_one_leads_with_that_reading(tmp_path, engine, data_dir):
-    """METER's Bonehead story: against PA's third version alone the Guardian is only on the same event; read
-    with the other two, it is a copy. Under "Written from it" the reading comes first, the pair's own verdict
-    after it, said to be its own (it had read "same event, not shown copied" under that heading)."""
+BONEHEAD = "showbiz/09.08.99/oasis"
+PAPERS = ("oasis31_guardian.txt", "oasis30_telegraph.txt")
+
+
+@pytest.fixture(scope="module")
+def bonehead(tmp_path_factory, engine, data_dir) -> tuple[TestClient, list[str]]:
+    """METER's Bonehead story: PA's versions (outlet PA), the Guardian's and the Telegraph's texts, scanned; the
+    wire ids."""
     import dataclasses
 
     from wiretrace.adapters.inputs import iter_articles
     from wiretrace.adapters.store import SQLiteStore
     from wiretrace.corpus import Corpus, store_fingerprint
 
-    story = "showbiz/09.08.99/oasis"
-    wire = [dataclasses.replace(a, outlet="PA") for a in iter_articles([data_dir / "meter/PA/rawtexts" / story])]
-    papers = list(iter_articles([data_dir / "meter/newspapers/rawtexts" / story / "oasis31_guardian.txt"]))
-    with Corpus(SQLiteStore(tmp_path / "w.db", store_fingerprint(engine.settings)), engine) as corpus:
+    db = tmp_path_factory.mktemp("bonehead") / "w.db"
+    wire = [dataclasses.replace(a, outlet="PA") for a in iter_articles([data_dir / "meter/PA/rawtexts" / BONEHEAD])]
+    papers = list(iter_articles([data_dir / "meter/newspapers/rawtexts" / BONEHEAD / n for n in PAPERS]))
+    with Corpus(SQLiteStore(db, store_fingerprint(engine.settings)), engine) as corpus:
         corpus.ingest([*wire, *papers])
         corpus.scan()
-    client = TestClient(create_app(WebConfig(db=str(tmp_path / "w.db")), engine))
-    third = next(str(a.id) for a in wire if str(a.id).endswith("oasis3.txt"))
+    return TestClient(create_app(WebConfig(db=str(db)), engine)), [str(a.id) for a in wire]
+
+
+def test_a_copy_shown_by_the_wire_versions_read_as_one_leads_with_that_reading(bonehead):
+    """METER's Bonehead story: against PA's third version alone the Guardian is only on the same event; read
+    with the other two, it is a copy. Under "Written from it" the reading comes first, the pair's own verdict
+    after it, said to be its own (it had read "same event, not shown copied" under that heading)."""
+    client, wire = bonehead
+    third = next(w for w in wire if w.endswith("oasis3.txt"))
     (row,) = soup(client.get(page(third))).select("#copies tbody tr")
     cell = row.select_one(".verdict-cell")
     assert cell.text.startswith("read as one with") and "rewrite" in cell.text
     assert cell.select_one(".muted").text.startswith("on its own: same event")
+
+
+def test_a_story_arrow_from_wire_versions_read_as_one_says_so_and_opens_the_derived_article(bonehead):
+    """The Telegraph's arrow from PA's second version had read "confidence 96%" and opened a compare of the two
+    that says "same event": the numbers are those of the versions read as one. The arrow
+    now says so and opens the Telegraph's page, whose sources explain the reading; the API and the terminal
+    summary name the versions too."""
+    from wiretrace.corpus_report import stories_to_text
+
+    client, wire = bonehead
+    (story,) = client.get("/api/stories").json()
+    read = [e for e in story["edges"] if e["versions"]]
+    assert read and all(e["source"] in e["versions"] and set(e["versions"]) <= set(wire) for e in read)
+    assert all(e["versions"] is None for e in story["edges"] if e not in read)
+    edges = soup(client.get(story_url(story))).select("svg a.edge")
+    for e in read:
+        (arrow,) = [a for a in edges if a.title.text.startswith(f"{e['derived']} rewritten from {e['source']}:")]
+        others = len(e["versions"]) - 1
+        assert f"read as one with {others} other version(s) of the wire story" in arrow.title.text
+        assert arrow.select_one("text").text.endswith(f"+{others} version" + ("s" if others > 1 else ""))
+        assert arrow["href"] == page(e["derived"]) + "#sources"
+        assert soup(client.get(arrow["href"])).select_one("#sources .verdict-cell").text.startswith("read as one")
+    for arrow in edges:  # the others still open the compare
+        if "read as one" not in arrow.title.text:
+            assert arrow["href"].startswith("/compare?")
+    service = client.app.state.service
+    lines = stories_to_text(*_stories(service)).splitlines()
+    marked = [line for line in lines if "read as one with" in line]
+    assert len(marked) == len(read) and all("rewrite 0." in line for line in marked)
+
+
+def _stories(service):
+    from wiretrace.web.views import stories_with_articles
+
+    return stories_with_articles(service.corpus())
+
+
+def story_url(story: dict) -> str:
+    return f"/stories/{story['key']}"
 
 
 def test_every_page_writes_a_date_one_way(tmp_path, engine, seed_source_path, seed_rewrite_path):

@@ -59,6 +59,9 @@ class Edge:
         agency: The source is a news agency's copy.
         closeness: Mean strength of the derived article's sentence links to the
             source (0 for a sentence with none), or None when not recorded.
+        versions: Where the numbers come from reading several versions of a
+            wire story as one (:mod:`wiretrace.wire`): those versions, the
+            source among them; empty where the pair alone gave them.
     """
 
     a: int
@@ -72,6 +75,7 @@ class Edge:
     direction_p: float = 1.0
     agency: bool = False
     closeness: float | None = None
+    versions: tuple[int, ...] = ()
 
     @property
     def from_agency(self) -> bool:

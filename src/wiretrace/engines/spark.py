@@ -304,6 +304,7 @@ def run_job(
             *[c for c in decided.columns if c != "summary"],
             F.get_json_object("summary", "$.direction_p").alias("direction_p"),
             F.get_json_object("summary", "$.closeness").alias("closeness"),
+            F.get_json_object("summary", "$.versions").alias("versions"),
         )
         .orderBy("a", "b")
         .collect()
@@ -324,6 +325,7 @@ def run_job(
                 *[c for c in upgraded.columns if c != "summary"],
                 F.get_json_object("summary", "$.direction_p").alias("direction_p"),
                 F.get_json_object("summary", "$.closeness").alias("closeness"),
+                F.get_json_object("summary", "$.versions").alias("versions"),
             ).collect()
         ]
         report.from_versions = len(changed)
@@ -373,6 +375,7 @@ def run_job(
             e.basis,
             e.direction_p,
             e not in s.further,
+            [names[r] for r in e.versions] or None,
         )
         for k, s in enumerate(stories, 1)
         for e in s.edges
@@ -383,7 +386,7 @@ def run_job(
     spark.createDataFrame(
         edge_rows,
         "story int, source string, derived string, confidence double, coverage double, basis string, "
-        "direction_p double, best boolean",
+        "direction_p double, best boolean, versions array<string>",
     ).coalesce(1).write.mode("overwrite").parquet(report.outputs["provenance.parquet"])
     for frame in (prepared, articles, pairs, decided, upgraded):
         if frame is not None:
@@ -444,12 +447,17 @@ def _pair_from_row(row: Any) -> PairRecord:
     return PairRecord(
         row["a"], row["b"], row["relation"], row["confidence"], row["source"], row["derived"],
         row["direction_basis"], row["coverage_derived"], row["coverage_source"],
-        {"direction_p": float(row["direction_p"]), "closeness": _float(row["closeness"])},
+        {"direction_p": float(row["direction_p"]), "closeness": _float(row["closeness"]), **_versions(row)},
     )  # fmt: skip
 
 
 def _float(value: Any) -> float | None:
     return None if value is None else float(value)
+
+
+def _versions(row: Any) -> dict[str, list[int]]:
+    """The wire versions read as one that a pair's numbers come from (``versions`` in its summary), if any."""
+    return {"versions": json.loads(row["versions"])} if row["versions"] else {}
 
 
 def summary_jsonl(src: str, report: JobReport) -> str:

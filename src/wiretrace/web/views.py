@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode
 from wiretrace.adapters.store.base import StoredArticle
 from wiretrace.core.provenance import Story
 from wiretrace.corpus import Corpus, Match
-from wiretrace.corpus_report import first_line, reading_dict, story_dict
+from wiretrace.corpus_report import edge_reading, first_line, reading_dict, story_dict
 from wiretrace.errors import InputError
 from wiretrace.report import comparison_to_dict, edge_undecided, shown_date
 from wiretrace.types import BASIS_PHRASE
@@ -308,17 +308,27 @@ def layout_story(story: Story, articles: dict[int, StoredArticle]) -> GraphLayou
             how = "neither: undecided, the text alone cannot tell"
         else:
             how = BASIS_PHRASE.get(e.basis or "", "textual evidence")
-        edges.append(
-            GraphEdge(
-                path,
-                label[0],
-                label[1],
-                f"{e.confidence:.0%} · {e.coverage:.0%}",
-                f"{d_id} rewritten from {s_id}: confidence {e.confidence:.0%}; {e.coverage:.0%} of the derived "
-                f"text from its source; direction by {how}",
-                compare_url(s_id, d_id),
-            )
+        numbers = f"{e.confidence:.0%} · {e.coverage:.0%}"
+        title = (
+            f"{d_id} rewritten from {s_id}: confidence {e.confidence:.0%}; {e.coverage:.0%} of the derived "
+            f"text from its source; direction by {how}"
         )
+        if e.versions:
+            # The pair alone is no rewrite: a compare of the two would contradict the arrow. The derived
+            # article's page lists the source with the reading and the pair's own verdict.
+            extra = len(e.versions) - 1
+            edges.append(
+                GraphEdge(
+                    path,
+                    label[0],
+                    label[1],
+                    f"{numbers} · +{extra} version{'s' if extra != 1 else ''}",
+                    f"{title}; {edge_reading(e)} (the pair on its own says less: see the derived article)",
+                    article_url(d_id) + "#sources",
+                )
+            )
+            continue
+        edges.append(GraphEdge(path, label[0], label[1], numbers, title, compare_url(s_id, d_id)))
     axis = tuple(
         (left + c * (_NODE_W + _COL_GAP) + _NODE_W / 2, shown_date(times[c]) if c < len(times) else "undated")
         for c in range(n_cols)
