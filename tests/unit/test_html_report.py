@@ -171,7 +171,7 @@ def test_carried_facts_are_listed_and_marked_in_both_sentences(seed, seed_page):
 
 
 def test_verdict_line(seed, seed_page):
-    h1 = seed_page.h1.get_text(" ", strip=True)
+    h1 = " ".join(seed_page.h1.get_text().split())
     assert h1.startswith("Rewrite") and "B «002_" in h1 and "written from A «000_" in h1
     meta = seed_page.select_one("header.top .meta").get_text(" ", strip=True)
     assert f"confidence {seed.confidence:.0%}" in meta
@@ -261,12 +261,40 @@ def test_any_hostile_metadata_field_is_inert(engine, hostile, field):
     assert value.strip() in page.select_one("#side-a header").get_text()
 
 
+BIDI = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+
+
+def test_bidi_controls_in_metadata_cannot_reorder_the_verdict_or_the_dates(engine, seed_source, seed_rewrite):
+    """A title ending in an unclosed right-to-left override (U+202E) had turned the verdict line round
+    ("REWRITE: B «B gmi><…» A morf nettirw saw «…"), an outlet the date after it ("50-11-5202"), and
+    "bidi \u202egnp.exe" shows as "bidi exe.png". The page prints no bidi control, and every name, outlet,
+    date, address and sentence stands isolated from the text around it."""
+    spoof = dataclasses.replace(
+        seed_rewrite,
+        title="bidi \u202egnp.exe\u202c title \u2067open\u202e",
+        outlet="\u202eAP\u202a",
+        published="2025-11-05",
+        url="https://example.com/\u202e/x",
+        text=seed_rewrite.text.replace("Seoul", "Seoul\u202e", 1),
+    )
+    page_text = render_html(engine.compare(seed_source, spoof))
+    assert not [c for c in BIDI if c in page_text]
+    page = parse(page_text)
+    names = page.h1.select("bdi")
+    assert len(names) == 2 and "bidi gnp.exe title open" in [n.get_text() for n in names]
+    meta = page.select_one("#side-b header .meta")
+    assert [b.get_text() for b in meta.select("bdi")][:3] == ["AP", "2025-11-05", "https://example.com//x"]
+    sentences = page.select("#side-b .s")
+    assert sentences and all(s.select_one(".tx") for s in sentences)
+    assert "unicode-bidi: isolate" in page.style.get_text()
+
+
 # --- writing --------------------------------------------------------------------
 
 
 def test_a_text_against_itself_names_no_source(engine, seed_source):
     page = parse(render_html(engine.compare(seed_source, seed_source), "static:test-model"))
-    h1 = page.h1.get_text(" ", strip=True)
+    h1 = " ".join(page.h1.get_text().split())
     assert h1.startswith("Rewrite") and "one of A «000_" in h1 and "was written from the other" in h1
     meta = page.select_one("header.top .meta").get_text(" ", strip=True)
     assert "direction undecided" in meta and "direction by" not in meta

@@ -275,6 +275,51 @@ def story_url(story: dict) -> str:
     return f"/stories/{story['key']}"
 
 
+BIDI = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+
+
+def test_bidi_controls_in_stored_metadata_reorder_nothing_on_the_pages(
+    tmp_path, engine, seed_source_path, seed_rewrite_path
+):
+    """An outlet "\u202eAP" had turned the date after it round ("50-11-5202 PA") in the source's "Written from
+    it" table, and the compare page's meta line read the date and address backwards. No page prints a bidi
+    control now, and each name, outlet and address beside other text stands in a <bdi>."""
+    import dataclasses
+
+    from wiretrace.adapters.inputs import iter_articles
+    from wiretrace.adapters.store import SQLiteStore
+    from wiretrace.corpus import Corpus, store_fingerprint
+
+    seed_source, seed_rewrite = iter_articles([seed_source_path, seed_rewrite_path])
+    spoof = dataclasses.replace(
+        seed_rewrite,
+        id="evil\u202e/2",
+        title="bidi \u202egnp.exe\u202c title",
+        outlet="\u202eAP",
+        published="2025-11-05",
+        url="https://example.com/\u2067x",
+    )
+    with Corpus(SQLiteStore(tmp_path / "b.db", store_fingerprint(engine.settings)), engine) as corpus:
+        corpus.ingest([seed_source, spoof])
+        corpus.scan()
+    client = TestClient(create_app(WebConfig(db=str(tmp_path / "b.db")), engine))
+    (story,) = client.get("/api/stories").json()
+    pages = [page(str(seed_source.id)), page(spoof.id), compare_url(str(seed_source.id), spoof.id)]
+    pages += [f"/stories/{story['key']}", "/", "/search?q=Seoul", "/stories"]
+    for url in pages:
+        html = client.get(url).text
+        assert not [c for c in BIDI if c in html], url
+    (row,) = soup(client.get(page(str(seed_source.id)))).select("#copies tbody tr")
+    assert [b.text for b in row.select("bdi")][:2] == ["bidi gnp.exe title", "AP"]
+    assert row.select_one(".muted").text.endswith("2025-11-05")
+    compared = soup(client.get(compare_url(str(seed_source.id), spoof.id)))
+    assert "bidi gnp.exe title" in [b.text for b in compared.select(".stored-bar bdi")]
+    meta = [b.text for b in compared.select("#side-b header .meta bdi")]
+    assert meta[:3] == ["AP", "2025-11-05", "https://example.com/x"]
+    assert soup(client.get(page(spoof.id))).select_one("p.muted bdi").text == "evil/2"
+    assert client.get("/api/articles/" + quote(spoof.id, safe="")).json()["outlet"] == "\u202eAP"  # the data keeps it
+
+
 def test_every_page_writes_a_date_one_way(tmp_path, engine, seed_source_path, seed_rewrite_path):
     """ISO day, and the time to the minute with its zone where one is known: the article, search and overview
     tables had shown the stored "2025-11-03T09:05:00+09:00", the story list and graph "2025-11-03 09:05"."""

@@ -45,7 +45,7 @@ from wiretrace.core.normalize import fold
 from wiretrace.report import comparison_to_dict, direction_undecided, group_links, shown_date
 from wiretrace.types import BASIS_PHRASE, ArticleView, Comparison, Fact
 
-__all__ = ["page_context", "render_html", "write_html"]
+__all__ = ["page_context", "render_html", "shown_value", "write_html"]
 
 KIND_MEANING = {
     "verbatim": "same words",
@@ -122,6 +122,28 @@ class _Group:
     derived: tuple[_SentenceView, ...]
 
 
+# Unicode's bidi embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI).
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def shown_value(value: Any) -> Any:
+    """What a page prints for a template value: text without bidi embedding, override and isolate controls.
+
+    A title ending in an unclosed right-to-left override reversed the rest of the line it stood in: the
+    verdict, the dates and the address beside it. Every value the pages print is passed through this
+    (Jinja's ``finalize``), so no text of an article can reorder another's; the templates also isolate each
+    name, outlet and address (``<bdi>``) so that right-to-left letters do not pull the text around them.
+    Markup the templates build themselves passes unchanged.
+
+    Example:
+        >>> shown_value("bidi \u202egnp.exe\u202c title"), shown_value(3)
+        ('bidi gnp.exe title', 3)
+    """
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return value.translate(_BIDI_CONTROLS)
+    return value
+
+
 def _environment() -> Any:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -130,6 +152,7 @@ def _environment() -> Any:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=shown_value,
     )
 
 

@@ -5,7 +5,9 @@ Every failure, API or page, carries one error text: the line the CLI would print
 after ``error:``. The API answers ``{"ok": false, "error": ..., "status": ...}``;
 a page shows the same text. A 500 shows no article text and no stack.
 
-Security: article text is hostile. Jinja escapes everything it renders, links are
+Security: article text is hostile. Jinja escapes everything it renders and prints no
+Unicode bidi control (each name, outlet and address stands in a ``<bdi>``: a title
+cannot reorder the verdict or the dates beside it), links are
 only made of ``http(s)`` addresses, and every response carries a Content Security
 Policy that allows this server's own script and style only. Request bodies are
 limited (413), a compare is limited in time (504), write requests need the token
@@ -32,6 +34,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from wiretrace.adapters.html_report import shown_value
 from wiretrace.adapters.inputs import Rejected, located_id
 from wiretrace.adapters.store.base import HEADLINE_CHARS
 from wiretrace.corpus_report import reading_articles
@@ -251,6 +254,7 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=shown_value,  # no bidi control in a page: one in a title had reversed the dates beside it
     )
     env.globals.update(
         article_url=views.article_url, compare_url=views.compare_url, token_required=config.token is not None

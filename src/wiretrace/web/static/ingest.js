@@ -4,6 +4,8 @@
 // (textContent), never markup.
 (function () {
   "use strict";
+  // A rejection names the article's id, which may hold bidi controls: left out, as the server's pages do.
+  function plain(text) { return String(text).replace(/[\u202A-\u202E\u2066-\u2069]/g, ""); }
   function show(job, bar, status) {
     bar.max = Math.max(job.total, 1);
     bar.value = job.done;
@@ -41,7 +43,7 @@
       list.textContent = "";
       job.rejections.forEach(function (r) {
         var li = document.createElement("li");
-        li.textContent = r.where + ": " + r.reason;
+        li.textContent = plain(r.where + ": " + r.reason);
         list.appendChild(li);
       });
       result.hidden = false;
@@ -76,7 +78,7 @@
             (job.rejections || []).slice(0, 5).forEach(function (r) {
               var line = document.createElement("div");
               line.className = "error-line";
-              line.textContent = "rejected: " + r.where + ": " + r.reason;
+              line.textContent = "rejected: " + plain(r.where + ": " + r.reason);
               box.appendChild(line);
             });
             if ((job.rejections || []).length > 5) {
