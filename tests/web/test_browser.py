@@ -321,3 +321,26 @@ def test_an_upload_says_why_a_line_was_rejected(page, server, tmp_path):
     expect(page.locator("#ingest-progress .error-line")).to_have_text(
         "rejected: feed.jsonl:2: malformed JSON at column 23: unterminated string"
     )
+
+
+def test_long_unbroken_tokens_wrap_inside_their_boxes(page, server, seed_source_path, seed_rewrite_path):
+    """A 3,000-character address in a sentence, the title and the meta line ran out of its column: the
+    article page grew 1.7 million px wide on a 200,000-character token, and the compare page's verdict line
+    as wide as the title. Sentences, the verdict, the meta lines, the evidence table and the article text
+    now wrap anywhere."""
+    from urllib.parse import urlencode
+    from urllib.request import Request
+
+    token = "https://example.com/" + "x" * 3000
+    text = seed_rewrite_path.read_text(encoding="utf-8").replace("Seoul", f"Seoul ({token})", 1)
+    article = {"id": "long-token", "title": "T" + "y" * 3000, "url": token, "text": text}
+    body = json.dumps({"articles": [article], "scan": False}).encode()
+    request = Request(server + "/api/articles", body, {"Content-Type": "application/json"})
+    with urlopen(request, timeout=60) as answer:
+        assert json.load(answer)["added"] == 1
+    source = str(seed_source_path)
+    for url in ("/articles/long-token", "/compare?" + urlencode({"a": source, "b": "long-token"})):
+        page.goto(server + url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1200, url
+    assert page.locator("table.groups").count() == 1  # the evidence table holds the token too
+    assert page.locator("#side-b .s", has_text="x" * 100).count() >= 1
