@@ -271,6 +271,23 @@ def test_an_id_ending_in_sources_is_an_article_when_its_slash_is_encoded(writabl
     assert_error(client.get("/api/articles/notes/sources"), 404)  # the sources of "notes", which is not stored
 
 
+@pytest.mark.parametrize("article_id", ["nl\nid", "two\nlines/sources", "\nlead", "crlf\r\n"])
+def test_an_id_holding_a_newline_is_reached_by_every_route(writable, engine, article_id):
+    """Ingest and the CLI take an id with a newline, and the pages linked to "/articles/nl%0Aid", but every
+    route answered 404 (Starlette's path convertor, ".*", stops at a newline): the article could not even
+    be forgotten from the web."""
+    client = TestClient(create_app(WebConfig(db=str(writable)), engine))
+    text = "Harbour pilots on the east coast walked out on Tuesday over a new rota, the union said."
+    assert client.post("/api/articles", json={"articles": [{"id": article_id, "text": text}]}).json()["added"] == 1
+    assert client.get(api(article_id)).json()["id"] == article_id
+    for suffix in ("/sources", "/copies"):
+        assert client.get(api(article_id) + suffix).status_code == 200, suffix
+    page = client.get("/articles/" + quote(article_id, safe=""))
+    assert page.status_code == 200 and "Harbour pilots" in page.text
+    assert client.delete(api(article_id)).json() == {"ok": True, "forgot": article_id}
+    assert_error(client.get(api(article_id)), 404)
+
+
 def test_uploads_beyond_the_running_jobs_limit_wait_their_turn(writable, engine):
     client = TestClient(create_app(WebConfig(db=str(writable), ingest_jobs=1), engine))
     gate = threading.Event()

@@ -31,6 +31,7 @@ from fastapi import Depends, FastAPI, File, Form, Path, Query, Request, UploadFi
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from starlette.convertors import PathConvertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -39,7 +40,7 @@ from wiretrace.adapters.inputs import Rejected, located_id
 from wiretrace.adapters.store.base import HEADLINE_CHARS
 from wiretrace.corpus_report import reading_articles
 from wiretrace.errors import ConfigError, InputError, WiretraceError
-from wiretrace.report import comparison_to_dict, shown_date
+from wiretrace.report import comparison_to_dict, flat, shown_date
 from wiretrace.types import Article
 from wiretrace.web import views
 from wiretrace.web.jobs import safe_name
@@ -91,6 +92,19 @@ class ErrorOut(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut} for code in (400, 401, 403, 404, 413, 422, 429, 500, 504)
 }
+
+
+class AnyPath(PathConvertor):
+    """A route's path tail holding any character: Starlette's ``path`` (``.*``) stops short of a newline.
+
+    An article id may hold one (an ingested JSONL line's ``"id": "a\\nb"``), and its page, sources,
+    copies and forget routes had all answered 404. Routes take it as ``{article_id:anypath}``.
+    """
+
+    regex = "(?s:.*)"
+
+
+register_url_convertor("anypath", AnyPath())
 
 
 class _TooLarge(HTTPException):
@@ -211,6 +225,7 @@ def _cross_site(origin: str | None, fetch_site: str | None, host: str) -> str | 
 
 
 def _error_response(path: str, status: int, message: str, templates: Any = None, request: Any = None) -> Response:
+    message = flat(message)  # one line, as the CLI prints it: an id may hold a newline or a control character
     if path.startswith("/api") or templates is None:
         return _secure(JSONResponse({"ok": False, "error": message, "status": status}, status_code=status))
     return _secure(
@@ -431,7 +446,7 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
         """Compare two stored articles by id."""
         return comparison_to_dict(service.compare_stored(a, b), service.model)
 
-    @app.get("/api/articles/{article_id:path}/sources", tags=["articles"], responses=ERRORS)
+    @app.get("/api/articles/{article_id:anypath}/sources", tags=["articles"], responses=ERRORS)
     def api_sources(
         request: Request,
         article_id: str,
@@ -447,7 +462,7 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
         articles = reading_articles(service.corpus().store, matches)
         return [views.match_dict(m, "source", articles, service.model) for m in matches]
 
-    @app.get("/api/articles/{article_id:path}/copies", tags=["articles"], responses=ERRORS)
+    @app.get("/api/articles/{article_id:anypath}/copies", tags=["articles"], responses=ERRORS)
     def api_copies(request: Request, article_id: str) -> Any:
         """The stored articles written from this one, best first (as ``wiretrace copies ID --json``)."""
         if whole := _encoded_suffix(request, article_id, "copies"):
@@ -457,13 +472,13 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
         articles = reading_articles(service.corpus().store, matches)
         return [views.match_dict(m, "copy", articles, service.model) for m in matches]
 
-    @app.get("/api/articles/{article_id:path}", tags=["articles"], responses=ERRORS)
+    @app.get("/api/articles/{article_id:anypath}", tags=["articles"], responses=ERRORS)
     def api_article(article_id: str) -> dict[str, Any]:
         """One stored article: metadata and text."""
         return views.article_dict(service.stored(article_id), with_text=True)
 
     @app.delete(
-        "/api/articles/{article_id:path}", tags=["articles"], responses=ERRORS, dependencies=[Depends(require_token)]
+        "/api/articles/{article_id:anypath}", tags=["articles"], responses=ERRORS, dependencies=[Depends(require_token)]
     )
     def api_forget(article_id: str) -> dict[str, Any]:
         """Remove one article, its index keys and its pairs (as ``wiretrace forget ID``). Needs the token."""

@@ -94,7 +94,7 @@ def add_pages(app: FastAPI, service: Service, templates: Any, to_article: Callab
         result = await run_in_threadpool(service.compare, art_a, art_b)
         return show_comparison(request, result, stored=False, names=names)
 
-    @app.get("/articles/{article_id:path}", include_in_schema=False)
+    @app.get("/articles/{article_id:anypath}", include_in_schema=False)
     def article_page(request: Request, article_id: str) -> Response:
         item = service.stored(article_id)
         corpus = service.corpus()
