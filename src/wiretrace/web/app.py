@@ -362,6 +362,11 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
                 request, 415, f"request body: send JSON (Content-Type: application/json), not {kind or 'nothing'}"
             )
         where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path"))
+        if first.get("type") == "string_too_long":
+            ctx = first.get("ctx")
+            limit = ctx.get("max_length", 0) if isinstance(ctx, dict) else 0
+            given = len(str(first.get("input", "")))
+            return fail(request, 422, f"{where}: {given:,} characters, over the {limit:,} taken (give a shorter one)")
         return fail(request, 422, f"{where or 'request'}: {str(first.get('msg', 'invalid')).lower()}")
 
     @app.exception_handler(Exception)
@@ -554,15 +559,20 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
 
     @app.get("/api/search", tags=["store"], responses=ERRORS)
     def api_search(
-        q: Annotated[str | None, Query(description="Words found in the title or text.")] = None,
+        q: Annotated[
+            str | None, Query(description="Words found in the title or text.", max_length=views.SEARCH_CHARS)
+        ] = None,
         title: Annotated[
             str | None,
             Query(
                 description="Found in the title (a substring; ASCII letters in either case), or in an untitled "
-                f"article's opening {HEADLINE_CHARS} characters, where its headline stands."
+                f"article's opening {HEADLINE_CHARS} characters, where its headline stands.",
+                max_length=views.SEARCH_CHARS,
             ),
         ] = None,
-        outlet: Annotated[str | None, Query(description="Found in the outlet (a substring).")] = None,
+        outlet: Annotated[
+            str | None, Query(description="Found in the outlet (a substring).", max_length=views.SEARCH_CHARS)
+        ] = None,
         since: Annotated[str | None, Query(description="Published on or after (YYYY-MM-DD).")] = None,
         until: Annotated[str | None, Query(description="Published on or before (YYYY-MM-DD).")] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,

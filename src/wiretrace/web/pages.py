@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
@@ -138,9 +138,9 @@ def add_pages(app: FastAPI, service: Service, templates: Any, to_article: Callab
     @app.get("/search", include_in_schema=False)
     def search_page(
         request: Request,
-        q: str = "",
-        title: str = "",
-        outlet: str = "",
+        q: Annotated[str, Query(max_length=views.SEARCH_CHARS)] = "",
+        title: Annotated[str, Query(max_length=views.SEARCH_CHARS)] = "",
+        outlet: Annotated[str, Query(max_length=views.SEARCH_CHARS)] = "",
         since: str = "",
         until: str = "",
     ) -> Response:

@@ -25,6 +25,7 @@ from wiretrace.types import BASIS_PHRASE
 
 # Three words in a row: a line of prose, not a rule, a slug or a date line.
 __all__ = [
+    "SEARCH_CHARS",
     "GraphLayout",
     "article_dict",
     "article_url",
@@ -38,6 +39,11 @@ __all__ = [
     "store_stats",
     "stories_with_articles",
 ]
+
+
+# The longest search field taken (q, title, outlet). SQLite refuses a LIKE pattern over 50,000 bytes
+# ("pattern too complex", a 500); a field of 1,000 characters makes at most 8,000 even escaped, in UTF-8.
+SEARCH_CHARS = 1000
 
 
 def article_url(article_id: str) -> str:
