@@ -207,6 +207,26 @@ def test_writes_need_the_token_when_one_is_set(writable, engine):
     assert_error(client.delete(api("t1"), headers=good), 404, "t1: no article with this id in the store")
 
 
+@pytest.mark.parametrize("path", ["/api/ingest", "/ingest"])
+def test_an_upload_takes_the_token_in_the_header_or_the_form(writable, engine, path):
+    """require_token's docstring promised the header or a form field, but the API upload took the header
+    alone and the page's upload the form field alone, each answering the other 401."""
+    client = TestClient(create_app(WebConfig(db=str(writable), token="s3cret"), engine))
+    files = {"file": ("a.txt", b"Seoul has 450,000 troops. It plans a budget rise.", "text/plain")}
+    for given in ({"headers": {"Authorization": "Bearer s3cret"}}, {"data": {"token": "s3cret"}}):
+        answer = client.post(path, files=files, follow_redirects=False, **given)
+        assert answer.status_code in (202, 303), (given, answer.text)
+        job = answer.headers.get("location", "").removeprefix("/jobs/") or answer.json()["job"]
+        for _ in range(600):  # done before the next upload: at most two run at once (429 beyond)
+            if client.get(f"/api/jobs/{job}").json()["state"] in ("done", "failed"):
+                break
+            time.sleep(0.1)
+    for given in ({}, {"headers": {"Authorization": "Bearer nope"}}, {"data": {"token": "nope"}}):
+        answer = client.post(path, files=files, **given)
+        assert answer.status_code == 401
+        assert "needs a token for writes" in answer.text
+
+
 def test_ingest_json_then_sources_find_it(writable, engine, seed_source_path, seed_rewrite):
     client = TestClient(create_app(WebConfig(db=str(writable)), engine))
     body = {

@@ -374,14 +374,26 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return fail(request, 500, "internal error (see the server log)")
 
-    def require_token(request: Request) -> None:
-        """Write requests carry the token (header ``Authorization: Bearer …`` or a form field) when one is set."""
+    async def require_token(request: Request) -> None:
+        """Write requests carry the token when one is set: in the header ``Authorization: Bearer …`` (or
+        ``X-Wiretrace-Token``) or, for a form (the page's upload, ``/api/ingest``), a field ``token``.
+
+        Both places on every upload route: the page's form had taken the field alone, the API the
+        header alone, each answering the other 401.
+        """
         if config.token is None:
             return
         given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
         given = given or request.headers.get("x-wiretrace-token", "")
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if not given and kind in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            field = (await request.form()).get("token")  # the form FastAPI has read already (Starlette keeps it)
+            given = field if isinstance(field, str) else ""
         if not given or not hmac.compare_digest(given.encode(), config.token.encode()):
-            raise HTTPException(401, "this server needs a token for writes (Authorization: Bearer <token>)")
+            where = "Authorization: Bearer <token>, or a form field token"
+            if not request.url.path.startswith("/api"):
+                where = "enter it beside the upload"
+            raise HTTPException(401, f"this server needs a token for writes ({where})")
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
@@ -585,7 +597,7 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
 
     from wiretrace.web.pages import add_pages
 
-    add_pages(app, service, templates, to_article)
+    add_pages(app, service, templates, to_article, require_token)
     return app
 
 

@@ -6,14 +6,13 @@ with plain values; Jinja escapes every one of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import FastAPI, File, Form, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
-from starlette.exceptions import HTTPException
 
 from wiretrace.corpus_report import reading_line
 from wiretrace.errors import InputError
@@ -30,8 +29,14 @@ _LATEST = 10
 _NAME_WIDTH = 60
 
 
-def add_pages(app: FastAPI, service: Service, templates: Any, to_article: Callable[..., Article]) -> None:
-    """Add the HTML routes to ``app``."""
+def add_pages(
+    app: FastAPI,
+    service: Service,
+    templates: Any,
+    to_article: Callable[..., Article],
+    require_token: Callable[..., Awaitable[None]],
+) -> None:
+    """Add the HTML routes to ``app`` (``require_token``: the dependency that checks a write's token)."""
 
     def page(request: Request, name: str, **context: Any) -> Response:
         response: Response = templates.TemplateResponse(request, name, context)
@@ -165,13 +170,8 @@ def add_pages(app: FastAPI, service: Service, templates: Any, to_article: Callab
             results=[views.article_dict(item) for item in found],
         )
 
-    @app.post("/ingest", include_in_schema=False)
-    async def ingest_submit(file: Annotated[UploadFile, File()], token: Annotated[str, Form()] = "") -> Response:
-        import hmac
-
-        expected = service.config.token
-        if expected is not None and not hmac.compare_digest(token.encode(), expected.encode()):
-            raise HTTPException(401, "this server needs a token for writes (enter it beside the upload)")
+    @app.post("/ingest", include_in_schema=False, dependencies=[Depends(require_token)])
+    async def ingest_submit(file: Annotated[UploadFile, File()]) -> Response:
         data = await file.read()
         if not data:
             raise InputError(safe_name(file.filename), "the file is empty")
