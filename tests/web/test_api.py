@@ -511,6 +511,47 @@ def test_a_malformed_request_says_what_to_send(client, body, content_type, statu
     assert_error(client.post("/api/compare", content=body, headers={"content-type": content_type}), status, message)
 
 
+JSON = {"Content-Type": "application/json"}
+FORM = {"Content-Type": "multipart/form-data; boundary=zz"}
+UNREADABLE_JSON = (
+    "request body: not readable as JSON (send UTF-8 JSON; nesting thousands deep and huge numbers are refused)"
+)
+SEND_FORM = "(send it as multipart/form-data, as a browser or curl -F does)"
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "headers", "message"),
+    [
+        ("/api/compare", b'{"a": {"text": "\xff\xfe"}, "b": {"text": "x"}}', JSON, UNREADABLE_JSON),
+        ("/api/compare", b"[" * 100_000 + b"]" * 100_000, JSON, UNREADABLE_JSON),
+        ("/api/compare", b'{"a": ' + b"9" * 5000 + b"}", JSON, UNREADABLE_JSON),
+        ("/api/compare/files", b"garbage", FORM, f"form: not valid multipart data {SEND_FORM}"),
+        ("/compare", b"garbage", FORM, f"form: not valid multipart data {SEND_FORM}"),
+        (
+            "/compare",
+            b"x",
+            {"Content-Type": "multipart/form-data"},
+            f"form: the Content-Type header names no boundary {SEND_FORM}",
+        ),
+        (
+            "/api/compare/files",
+            b"--zz\r\nContent-Disposition: form-data\r\n\r\nx\r\n--zz--\r\n",
+            FORM,
+            f"form: a part has no name {SEND_FORM}",
+        ),
+    ],
+)
+def test_a_body_the_framework_cannot_read_gets_a_line_naming_the_problem(client, url, body, headers, message):
+    """Invalid UTF-8, JSON nested 100,000 deep or a 5,000-digit number had answered Starlette's "There was an
+    error parsing the body", a broken form "Invalid multipart data." or "Missing boundary in multipart."."""
+    response = client.post(url, content=body, headers=headers)
+    assert response.status_code == 400
+    if url.startswith("/api"):
+        assert assert_error(response, 400) == message
+    else:
+        assert f"error: {message}" in response.text.replace("&#34;", '"')
+
+
 def test_a_lone_surrogate_is_a_400_naming_the_field(client, seed_source):
     # valid JSON ("\ud800"), but not text that can be written as UTF-8
     body = '{"a": {"text": "Seoul \\ud800 plans"}, "b": {"text": "x"}}'

@@ -346,6 +346,8 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
             message = f"{request.url.path}: no such page or endpoint"
         elif exc.status_code == 405:
             message = f"{request.url.path}: method {request.method} not allowed here"
+        elif exc.status_code == 400:
+            message = _body_error(message, request.headers.get("content-type", "")) or message
         return fail(request, exc.status_code, message)
 
     @app.exception_handler(RequestValidationError)
@@ -599,6 +601,38 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
 
     add_pages(app, service, templates, to_article, require_token)
     return app
+
+
+# Starlette's and FastAPI's own texts for a body they cannot read, and what each means to the sender.
+_FORM_ERRORS = {
+    "Invalid multipart data.": "not valid multipart data",
+    "Missing boundary in multipart.": "the Content-Type header names no boundary",
+    'The Content-Disposition header field "name" must be provided.': "a part has no name",
+}
+_SEND_FORM = "send it as multipart/form-data, as a browser or curl -F does"
+_UNREADABLE_JSON = (
+    "request body: not readable as JSON (send UTF-8 JSON; nesting thousands deep and huge numbers are refused)"
+)
+
+
+def _body_error(detail: str, content_type: str) -> str | None:
+    """The one-line error for a request body the framework could not read (its own text given), or None.
+
+    Example:
+        >>> _body_error("Invalid multipart data.", "multipart/form-data; boundary=x")
+        'form: not valid multipart data (send it as multipart/form-data, as a browser or curl -F does)'
+    """
+    kind = content_type.split(";")[0].strip().lower()
+    if detail == "There was an error parsing the body":
+        # JSON that is not UTF-8, nested past the parser's depth, or holding a number of thousands of digits
+        if kind in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            return f"form: cannot be read ({_SEND_FORM})"
+        return _UNREADABLE_JSON
+    if detail in _FORM_ERRORS:
+        return f"form: {_FORM_ERRORS[detail]} ({_SEND_FORM})"
+    if detail.startswith(("Part exceeded", "Field exceeded", "Too many fields", "Too many files")):
+        return f"form: {detail[0].lower()}{detail[1:].rstrip('.')} ({_SEND_FORM})"
+    return None
 
 
 def _encoded_suffix(request: Request, article_id: str, suffix: str) -> str | None:
