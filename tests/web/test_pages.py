@@ -320,6 +320,22 @@ def test_bidi_controls_in_stored_metadata_reorder_nothing_on_the_pages(
     assert client.get("/api/articles/" + quote(spoof.id, safe="")).json()["outlet"] == "\u202eAP"  # the data keeps it
 
 
+def test_the_compare_form_labels_each_text_and_file(client):
+    """The textareas had no label (their name was the placeholder, gone once text is typed) and both file
+    inputs were named "or a file:"."""
+    form = soup(client.get("/compare")).select_one("form.compare-form")
+    names = {}
+    for field in form.select("textarea, input[type=file]"):
+        (label,) = form.select(f"label[for={field['id']}]")
+        names[field["id"]] = " ".join(label.get_text(" ").split())
+    assert names == {
+        "a_text": "Text of article A",
+        "a_file": "or a file of article A:",
+        "b_text": "Text of article B",
+        "b_file": "or a file of article B:",
+    }
+
+
 def test_every_page_writes_a_date_one_way(tmp_path, engine, seed_source_path, seed_rewrite_path):
     """ISO day, and the time to the minute with its zone where one is known: the article, search and overview
     tables had shown the stored "2025-11-03T09:05:00+09:00", the story list and graph "2025-11-03 09:05"."""
