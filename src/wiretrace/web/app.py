@@ -508,7 +508,11 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
 
     @app.post("/api/articles", tags=["articles"], responses=ERRORS, dependencies=[Depends(require_token)])
     def api_ingest(body: IngestIn) -> dict[str, Any]:
-        """Add articles given as JSON, then scan them (as ``wiretrace ingest`` and ``scan``). Needs the token."""
+        """Add articles given as JSON, then scan them (as ``wiretrace ingest`` and ``scan``). Needs the token.
+
+        The scan takes every article not yet scanned, as ``wiretrace scan`` does, one scan at a time in the
+        server: a large backlog makes a long request (upload big batches to ``/api/ingest``, a job).
+        """
         items: list[Any] = []
         for n, item in enumerate(body.articles, 1):
             try:
@@ -520,7 +524,10 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
         corpus = service.corpus()
         report = corpus.ingest(items)
         service.changed()
-        scanned = corpus.scan() if body.scan else None
+        scanned = None
+        if body.scan:
+            with service.scan_lock:
+                scanned = corpus.scan()
         return {
             "added": report.added,
             "duplicates": report.duplicates,

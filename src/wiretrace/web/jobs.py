@@ -195,8 +195,10 @@ class Jobs:
             job.done = job.total
             service.changed()
             if scan:
-                job.phase, job.done, job.total = "scan", 0, len(store.unscanned())
-                found = corpus.scan(progress=step)
+                job.phase, job.done = "scan", 0
+                with service.scan_lock:
+                    job.total = len(store.unscanned())
+                    found = corpus.scan(progress=step)
                 job.scanned, job.found = found.scanned, found.found
             job.state = "done"
         except WiretraceError as exc:

@@ -95,6 +95,9 @@ class Service:
         self._local = threading.local()
         self._generation = 0
         self._compare_pool = ThreadPoolExecutor(max_workers=config.compare_threads, thread_name_prefix="compare")
+        # One scan at a time: two would both take the articles not yet scanned, comparing each twice and each
+        # counting the other's pairs as its own.
+        self.scan_lock = threading.Lock()
         # Open once here: a bad or mismatched store fails at start, not at the first request.
         self.open_store().close()
 
