@@ -427,3 +427,31 @@ def test_stories_page_lists_every_story_largest_first(client):
     assert rows[0].a["href"] == f"/stories/{first['key']}"
     page = soup(client.get(rows[0].a["href"]))
     assert page.h1.text.startswith("Story 1: ") and first["key"] in page.select_one("p.muted code").text
+
+
+def test_search_results_come_a_page_at_a_time(tmp_path, engine, data_dir, monkeypatch):
+    """Past a page of results the search page links to the next one and back; the API takes an offset."""
+    from wiretrace.adapters.inputs import iter_articles
+    from wiretrace.adapters.store import SQLiteStore
+    from wiretrace.corpus import Corpus, store_fingerprint
+    from wiretrace.web import pages
+
+    showbiz = sorted((data_dir / "meter/newspapers/rawtexts/showbiz").glob("*/oasis/*.txt"))[:5]
+    with Corpus(SQLiteStore(tmp_path / "w.db", store_fingerprint(engine.settings)), engine) as corpus:
+        assert corpus.ingest(list(iter_articles(showbiz))).added == 5
+    client = TestClient(create_app(WebConfig(db=str(tmp_path / "w.db")), engine))
+    every = [a["id"] for a in client.get("/api/search", params={"q": "the"}).json()]
+    assert len(every) == 5
+    pieces = [client.get("/api/search", params={"q": "the", "limit": 2, "offset": k}).json() for k in (0, 2, 4)]
+    assert [a["id"] for piece in pieces for a in piece] == every
+    monkeypatch.setattr(pages, "_PAGE", 2)
+    first = soup(client.get("/search", params={"q": "the"}))
+    assert first.select_one("#result-count").text == "articles 1 to 2 found"
+    assert not first.select_one("nav.pages a[rel=prev]")
+    second = soup(client.get(first.select_one("nav.pages a[rel=next]")["href"]))
+    assert second.select_one("#result-count").text == "articles 3 to 4 found"
+    third = soup(client.get(second.select_one("nav.pages a[rel=next]")["href"]))
+    assert third.select_one("#result-count").text == "articles 5 to 5 found"
+    assert not third.select_one("nav.pages a[rel=next]")
+    back = soup(client.get(third.select_one("nav.pages a[rel=prev]")["href"]))
+    assert back.select_one("#result-count").text == "articles 3 to 4 found"

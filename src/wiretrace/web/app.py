@@ -597,10 +597,11 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
         since: Annotated[str | None, Query(description="Published on or after (YYYY-MM-DD).")] = None,
         until: Annotated[str | None, Query(description="Published on or before (YYYY-MM-DD).")] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        offset: Annotated[int, Query(ge=0, description="Matches passed over first: the next page.")] = 0,
     ) -> list[dict[str, Any]]:
         """Stored articles matching every filter given, newest first."""
         found = service.corpus().store.search(
-            q, title, outlet, views.parse_day(since, "since"), views.parse_day(until, "until"), limit
+            q, title, outlet, views.parse_day(since, "since"), views.parse_day(until, "until"), limit, offset
         )
         return [views.article_dict(item) for item in found]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, File, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -25,6 +26,7 @@ from wiretrace.web.service import NotFound, Service
 __all__ = ["add_pages"]
 
 _LATEST = 10
+_PAGE = 100  # search results a page
 # A pasted text's title is its name in the verdict line, beside the other's: this many characters at most.
 _NAME_WIDTH = 60
 
@@ -148,6 +150,7 @@ def add_pages(
         outlet: Annotated[str, Query(max_length=views.SEARCH_CHARS)] = "",
         since: str = "",
         until: str = "",
+        offset: Annotated[int, Query(ge=0)] = 0,
     ) -> Response:
         asked = any(x.strip() for x in (q, title, outlet, since, until))
         found = (
@@ -157,17 +160,22 @@ def add_pages(
                 outlet.strip() or None,
                 views.parse_day(since, "since"),
                 views.parse_day(until, "until"),
-                100,
+                _PAGE + 1,  # one more than shown: there is a next page
+                offset,
             )
             if asked
             else []
         )
+        query = {"q": q, "title": title, "outlet": outlet, "since": since, "until": until}
         return page(
             request,
             "search.html",
             asked=asked,
-            query={"q": q, "title": title, "outlet": outlet, "since": since, "until": until},
-            results=[views.article_dict(item) for item in found],
+            query=query,
+            results=[views.article_dict(item) for item in found[:_PAGE]],
+            first=offset + 1,
+            earlier=f"/search?{urlencode({**query, 'offset': max(0, offset - _PAGE)})}" if offset else None,
+            later=f"/search?{urlencode({**query, 'offset': offset + _PAGE})}" if len(found) > _PAGE else None,
         )
 
     @app.post("/ingest", include_in_schema=False, dependencies=[Depends(require_token)])

@@ -181,11 +181,12 @@ class Store(Protocol):
         since: str | None = None,
         until: str | None = None,
         limit: int = 50,
+        offset: int = 0,
     ) -> list[StoredArticle]:
         """Articles matching every filter given (substrings; ISO days inclusive), newest first.
 
         ``title`` is found in the title, or in an untitled article's first :data:`HEADLINE_CHARS` characters
-        of text (its headline, as the pages show it).
+        of text (its headline, as the pages show it). ``offset`` matches are passed over first.
         """
         ...
 

@@ -105,6 +105,7 @@ class MemoryStore:
         since: str | None = None,
         until: str | None = None,
         limit: int = 50,
+        offset: int = 0,
     ) -> list[StoredArticle]:
         """Articles matching every filter given, newest first (as the SQLite store)."""
 
@@ -123,7 +124,7 @@ class MemoryStore:
             found.append(item)
         found.sort(key=lambda s: (s.article.published is None, s.article.published or "", s.rowid), reverse=True)
         undated_last = [s for s in found if s.article.published] + [s for s in found if not s.article.published]
-        return undated_last[:limit]
+        return undated_last[offset : offset + limit]
 
     def postings(self, keys: Iterable[str], max_df: int) -> dict[str, list[int]]:
         """For each key held by at most ``max_df`` articles, the rowids holding it."""

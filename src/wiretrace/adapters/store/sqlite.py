@@ -385,13 +385,15 @@ class SQLiteStore:
         since: str | None = None,
         until: str | None = None,
         limit: int = 50,
+        offset: int = 0,
     ) -> list[StoredArticle]:
         """Articles matching every filter given, newest first (undated last).
 
         ``text`` is found in the title or the text, ``title`` and ``outlet`` in
         their fields (substrings, ASCII case folded; an untitled article's
         title is its text's opening :data:`HEADLINE_CHARS` characters); ``since`` and ``until`` are
-        ISO dates compared with the publication day, both inclusive.
+        ISO dates compared with the publication day, both inclusive; ``offset``
+        matches are passed over first (the next page of results).
         """
         where: list[str] = []
         values: list[Any] = []
@@ -418,8 +420,9 @@ class SQLiteStore:
             values.append(until)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self._db.execute(
-            f"SELECT {_COLUMNS} FROM articles {clause} ORDER BY published IS NULL, published DESC, rowid DESC LIMIT ?",
-            [*values, limit],
+            f"SELECT {_COLUMNS} FROM articles {clause} "
+            "ORDER BY published IS NULL, published DESC, rowid DESC LIMIT ? OFFSET ?",
+            [*values, limit, offset],
         )
         return [self._row(row) for row in rows]
 
