@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -155,20 +155,12 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, settings: Settin
                 # Said as found, not at the end: an ingest stopped half-way has named what it refused.
                 on_rejected=lambda r: click.echo(f"rejected: {flat(r.where)}: {flat(r.reason)}", err=True),
             )
-        except KeyboardInterrupt:
-            click.echo(
-                f"\nerror: aborted; {db} keeps the {counted(corpus.store.count(), 'article')} stored so far "
+        except (KeyboardInterrupt, BrokenProcessPool) as exc:
+            _stopped(
+                exc,
+                f"{db} keeps the {counted(corpus.store.count(), 'article')} stored so far "
                 "(each batch whole or not at all): run the same command again to go on",
-                err=True,
             )
-            raise SystemExit(130) from None
-        except BrokenProcessPool:
-            click.echo(
-                f"error: {WORKER_DIED}; {db} keeps the {counted(corpus.store.count(), 'article')} stored so far "
-                "(each batch whole or not at all): run the same command again to go on",
-                err=True,
-            )
-            raise SystemExit(1) from None
         total = corpus.store.count()
     click.echo(
         f"added {report.added}, skipped {report.duplicates} already stored, rejected {len(report.rejected)} "
@@ -384,6 +376,16 @@ def _stored_outlet_note(corpus: Any, query: Any, outlet: str | None) -> None:
         )
 
 
+def _stopped(exc: BaseException, kept: str) -> NoReturn:
+    """End a run stopped by Ctrl-C (exit 130, on a line of its own after the progress) or by a worker
+    process dying (exit 1) with one line saying why and what the store ``kept``."""
+    if isinstance(exc, KeyboardInterrupt):
+        click.echo(f"\nerror: aborted; {kept}", err=True)
+        raise SystemExit(130) from None
+    click.echo(f"error: {WORKER_DIED}; {kept}", err=True)
+    raise SystemExit(1) from None
+
+
 def _window_note(corpus: Any, query: Any, matches: list[Any]) -> None:
     """Say so when nothing was found and the time window may be why (a late re-spin of an old story)."""
     days = corpus.settings.window_days
@@ -469,22 +471,13 @@ def scan(
             corpus.store.restart_scan()
         try:
             report = corpus.scan(progress=_progress("scanned"), workers=workers)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, BrokenProcessPool) as exc:
             left = counted(len(corpus.store.unscanned()), "article")
-            click.echo(
-                f"\nerror: aborted; {db} keeps the pairs of the articles scanned so far: run the same command "
-                f"again to scan the {left} left",
-                err=True,
+            _stopped(
+                exc,
+                f"{db} keeps the pairs of the articles scanned so far: run the same command again to scan the "
+                f"{left} left",
             )
-            raise SystemExit(130) from None
-        except BrokenProcessPool:
-            left = counted(len(corpus.store.unscanned()), "article")
-            click.echo(
-                f"error: {WORKER_DIED}; {db} keeps the pairs of the articles scanned so far: run the same command "
-                f"again to scan the {left} left",
-                err=True,
-            )
-            raise SystemExit(1) from None
         stories = corpus.stories()
         pairs = corpus.store.pairs()
         rowids = sorted({r for s in stories for r in s.articles} | {p.a for p in pairs} | {p.b for p in pairs})

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -385,46 +386,63 @@ def test_killed_ingest_and_scan_lose_nothing_committed_and_resume(tmp_path, data
         assert con.execute("SELECT count(*) FROM articles WHERE scanned = 0").fetchone()[0] == 0
 
 
+class _Run:
+    """``ingest`` (or ``scan``) of BBC's entertainment folder in small batches with 2 workers, started and
+    read until it is well on: the worker tests stop it there."""
+
+    def __init__(self, tmp_path: Path, data_dir: Path, command: str, **popen: Any) -> None:
+        self.command, self.db = command, tmp_path / "w.db"
+        folder = data_dir / "bbc" / "bbc" / "entertainment"
+        self.env = {**os.environ, "WIRETRACE_BATCH_SIZE": "20", "WIRETRACE_SCAN_BATCH": "10", "WIRETRACE_WORKERS": "2"}
+        if command == "scan":
+            assert run("ingest", str(folder), "--db", str(self.db), env=self.env).returncode == 0
+        self.args = [str(folder)] if command == "ingest" else []
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "wiretrace", command, *self.args, "--db", str(self.db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=self.env,
+            **popen,
+        )
+        assert self.proc.stderr is not None
+        marker = "read: 40\n" if command == "ingest" else "scanned: 20\n"
+        assert marker in iter(self.proc.stderr.readline, ""), f"no {marker!r} before the end"
+
+    def error_line(self, returncode: int, timeout: float) -> str:
+        """Its one error line, once it has ended with ``returncode`` and no traceback."""
+        _, err = self.proc.communicate(timeout=timeout)
+        assert self.proc.returncode == returncode
+        assert "Traceback" not in err and "KeyboardInterrupt" not in err and "BrokenProcessPool" not in err
+        (line,) = [line for line in err.splitlines() if line.startswith("error:")]
+        assert line.endswith("run the same command again to go on" if self.command == "ingest" else "articles left")
+        return line
+
+    def again(self) -> subprocess.CompletedProcess[str]:
+        return run(self.command, *self.args, "--db", str(self.db), env=self.env)
+
+
 @pytest.mark.data
 @pytest.mark.parametrize("command", ["ingest", "scan"])
 def test_ctrl_c_stops_ingest_and_scan_in_one_line(tmp_path, data_dir, command):
     """Ctrl-C reaches the whole process group, workers too: one line says what the store keeps, no traceback."""
-    import os
     import signal
 
-    folder = data_dir / "bbc" / "bbc" / "entertainment"
-    db = tmp_path / "w.db"
-    env = {**os.environ, "WIRETRACE_BATCH_SIZE": "20", "WIRETRACE_SCAN_BATCH": "10", "WIRETRACE_WORKERS": "2"}
-    if command == "scan":
-        assert run("ingest", str(folder), "--db", str(db), env=env).returncode == 0
-    args = [str(folder)] if command == "ingest" else []
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "wiretrace", command, *args, "--db", str(db)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
+    started = _Run(
+        tmp_path,
+        data_dir,
+        command,
         start_new_session=True,  # its own process group, as a terminal's foreground job
         # As a terminal starts it: a test run in the background (nohup, `&`) passes Ctrl-C down ignored.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    assert proc.stderr is not None
-    marker = "read: 40\n" if command == "ingest" else "scanned: 20\n"
-    assert marker in iter(proc.stderr.readline, ""), f"no {marker!r} before the end"
-    os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130
-    assert "Traceback" not in err and "KeyboardInterrupt" not in err
-    (line,) = [line for line in err.splitlines() if line.startswith("error:")]
-    assert line.startswith(f"error: aborted; {db} keeps the ")
-    assert line.endswith("run the same command again to go on" if command == "ingest" else "articles left")
-    assert run(command, *args, "--db", str(db), env=env).returncode == 0  # and it goes on
+    os.killpg(started.proc.pid, signal.SIGINT)
+    assert started.error_line(130, timeout=120).startswith(f"error: aborted; {started.db} keeps the ")
+    assert started.again().returncode == 0  # and it goes on
 
 
 def _workers_of(pid: int) -> list[int]:
     """The worker processes ``pid`` spawned (not multiprocessing's resource tracker), from /proc."""
-    import os
-
     found = []
     for entry in os.listdir("/proc"):
         try:
@@ -444,41 +462,21 @@ def _workers_of(pid: int) -> list[int]:
 @pytest.mark.parametrize("command", ["ingest", "scan"])
 def test_a_worker_killed_is_one_line_and_the_same_command_goes_on(tmp_path, data_dir, command):
     """A worker killed (as the out-of-memory killer does) had ended the run in a BrokenProcessPool traceback."""
-    import os
     import signal
 
-    folder = data_dir / "bbc" / "bbc" / "entertainment"
-    db = tmp_path / "w.db"
-    env = {**os.environ, "WIRETRACE_BATCH_SIZE": "20", "WIRETRACE_SCAN_BATCH": "10", "WIRETRACE_WORKERS": "2"}
-    if command == "scan":
-        assert run("ingest", str(folder), "--db", str(db), env=env).returncode == 0
-    args = [str(folder)] if command == "ingest" else []
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "wiretrace", command, *args, "--db", str(db)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    assert proc.stderr is not None
-    marker = "read: 40\n" if command == "ingest" else "scanned: 20\n"
-    assert marker in iter(proc.stderr.readline, ""), f"no {marker!r} before the end"
-    workers = _workers_of(proc.pid)
+    started = _Run(tmp_path, data_dir, command)
+    workers = _workers_of(started.proc.pid)
     assert workers, "no worker process found"
     os.kill(workers[0], signal.SIGKILL)
-    _, err = proc.communicate(timeout=300)
-    assert proc.returncode == 1
-    assert "Traceback" not in err and "BrokenProcessPool" not in err
-    (line,) = [line for line in err.splitlines() if line.startswith("error:")]
-    assert line.startswith(f"error: a worker process died (killed, or out of memory?); {db} keeps the ")
-    assert line.endswith("run the same command again to go on" if command == "ingest" else "articles left")
-    kept = _count(db)  # and the store is whole
-    again = run(command, *args, "--db", str(db), env=env)
+    line = started.error_line(1, timeout=300)
+    assert line.startswith(f"error: a worker process died (killed, or out of memory?); {started.db} keeps the ")
+    kept = _count(started.db)  # and the store is whole
+    again = started.again()
     assert again.returncode == 0, again.stderr  # and it goes on
-    assert _count(db) >= kept
-    with sqlite3.connect(db) as con:
+    assert _count(started.db) >= kept
+    with sqlite3.connect(started.db) as con:
         assert con.execute("SELECT count(*) FROM articles WHERE scanned = 0").fetchone()[0] == (
-            0 if command == "scan" else _count(db)
+            0 if command == "scan" else _count(started.db)
         )
 
 
