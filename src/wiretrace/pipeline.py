@@ -175,14 +175,22 @@ class Engine:
         docs = self.prepare_many([_as_article(a, "a"), _as_article(b, "b")])
         return self.compare_documents(docs[0], docs[1])
 
-    def compare_documents(self, da: Document, db: Document) -> Comparison:
-        """:meth:`compare` for prepared documents."""
+    def compare_documents(self, da: Document, db: Document, reprints: bool = True) -> Comparison:
+        """:meth:`compare` for prepared documents.
+
+        ``reprints``: read a text standing whole in the other after sentences of the other's own as
+        reprinted there (:class:`~wiretrace.core.decide.CopiedRule`); not for an agency's versions read
+        as one (:func:`~wiretrace.wire.read_as_one`), where what comes before is an earlier version.
+        """
         for doc in (da, db):
             if not doc.sentences:
                 art = doc.view.article
                 raise InputError(
                     art.path or art.id or "article", "no article text found (empty or only page furniture)"
                 )
+        copied = self.fitted.copied
+        if copied is not None and not reprints:
+            copied = dataclasses.replace(copied, reprint_after=0)
         pm_ab, pm_ba = pair_matrices(da, db, self.fitted.link)
         al_ab = align(da, db, self.fitted.link, self.align_settings, pm_ab)
         al_ba = align(db, da, self.fitted.link, self.align_settings, pm_ba)
@@ -198,7 +206,7 @@ class Engine:
             self.fitted.direction,
             self.fitted.retelling,
             order_by_agency(da.view.article.outlet, db.view.article.outlet) if self.settings.agency_rule else 0,
-            self.fitted.copied,
+            copied,
             order_of_equals(da.view.article, db.view.article),
         )
         derived_first = verdict.derived_first

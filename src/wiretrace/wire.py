@@ -136,7 +136,7 @@ def read_as_one(engine: Engine, doc: Document, versions: Sequence[tuple[int, Doc
     dated = [d.view.article.published for _, d in ordered if d.view.article.published]
     reading = Article("", id="versions", published=min(dated) if dated else None, outlet=first.outlet)
     merged = merge_documents([d for _, d in ordered], reading)
-    result = engine.compare_documents(merged, doc)
+    result = engine.compare_documents(merged, doc, reprints=False)
     if result.relation != "rewrite" or result.source != "a":
         return None
     words_d = [f.n_words for f in doc.features]

@@ -196,3 +196,19 @@ def test_a_version_filed_after_the_paper_is_never_its_source(engine, articles):
         assert late_pair is None or late_pair.source is None or names[late_pair.source] != "oasis3.txt"
         versions = {names[r] for p in pairs.values() for r in p.summary.get("versions", ())}
         assert "oasis3.txt" not in versions
+
+
+def test_versions_read_as_one_are_no_page_reprinting_the_paper(data_dir):
+    """METER's Campbell story, text alone: the Guardian stands whole in PA's four versions read as one, after
+    the first versions' sentences. That makes the versions no page reprinting it: they are still its source."""
+    from wiretrace.settings import Settings
+    from wiretrace.wire import read_as_one
+
+    engine = Engine(Settings(agency_rule=False))
+    story = "rawtexts/courts/21.06.00/campbell"
+    wire = [data_dir / "meter/PA" / story / f"campbell{n}.txt" for n in ("1", "1nl", "2", "2nl")]
+    paper = engine.prepare(next(iter_articles([data_dir / "meter/newspapers" / story / "campbell795_guardian.txt"])))
+    versions = [(rowid, engine.prepare(a)) for rowid, a in enumerate(iter_articles(wire), 1)]
+    reading = read_as_one(engine, paper, versions)
+    assert reading is not None
+    assert (reading.comparison.relation, reading.comparison.source) == ("rewrite", "a")
