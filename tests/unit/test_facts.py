@@ -37,6 +37,17 @@ def test_a_figure_and_a_first_name_altered_in_the_seed_rewrite_are_flagged(engin
     assert "Changed facts (" in shown and "28,500 → 25,800" in shown
 
 
+@pytest.mark.parametrize("renamed", ["Paul", "Demi"])
+def test_a_first_name_changed_to_the_start_of_another_word_of_the_source_is_flagged(
+    engine, seed_source, seed_rewrite, renamed
+):
+    """The Reuters text has "Demilitarized", which is no "Demi" (nor a court report's "Court" a "Courtney")."""
+    text = seed_rewrite.text.replace("Pete Hegseth", f"{renamed} Hegseth", 1)
+    result = engine.compare(seed_source, dataclasses.replace(seed_rewrite, text=text))
+    changed = _changed(result)
+    assert any(kind == "name" and f"{renamed} Hegseth" in now for kind, _, now in changed), changed
+
+
 def test_a_paper_that_ages_the_accused_by_a_year_is_flagged(engine, data_dir):
     """METER: PA has "Ian Beckett, 52"; the Telegraph's rewrite has "Ian Beckett, 53"."""
     beckett = data_dir / "meter" / "PA/rawtexts/courts/07.10.99/beckett/beckett1.txt"

@@ -328,17 +328,43 @@ def _first_name_changed(was: str, now: str, source: Document, derived: Document)
 
 def _mentions(first: str, doc: Document) -> bool:
     """Whether ``doc`` has the first name ``first`` as written (capitalised), on its own or as a possessive, or
-    in another form of it: "Sue" for "Susan", "Chris" for "Christine" (:func:`_same_start`, the shorter form
-    of three letters or more, so an "Al" or an "Ed" is no "Alan" or "Edward")."""
+    in another form of it: "Sue" for "Susan", "Chris" for "Christine" (:func:`_other_form`).
+
+    Another form is a known one, not any word starting alike: "Court" is no "Courtney", nor "Demilitarized"
+    a "Demi", and a renamed Courtney in a court report is still a changed name.
+    """
     name = re.escape(first.strip(_EDGES))
     word = re.compile(rf"(?<![\w'’-]){name}(?:['’]s)?(?![\w-])")
     if any(word.search(s.text) for s in doc.sentences):
         return True
     wanted = _given_name(first)
-    if wanted is None or len(wanted) < 3:
+    if wanted is None:
         return False
     written = {_given_name(w) for s in doc.sentences for w in _NAME_WORD.findall(s.text)}
-    return any(w is not None and len(w) >= 3 and _same_start(w, wanted) for w in written)
+    return any(w is not None and _other_form(w, wanted) for w in written)
+
+
+def _other_form(a: str, b: str) -> bool:
+    """Two forms of one first name: a nickname ("Sue", "Bill") or a known short form ("Chris", "Sam") of the other.
+
+    Example:
+        >>> _other_form("sue", "susan"), _other_form("christine", "chris"), _other_form("court", "courtney")
+        (True, True, False)
+    """
+    short, full = sorted((a, b), key=len)
+    return (
+        full in _NICKNAMES.get(short, ())
+        or short in _NICKNAMES.get(full, ())
+        or (short in _SHORT_FORMS and full.startswith(short) and full != short)
+    )
+
+
+# First names cut short, as a text may call someone named in full in the other ("Chris" for "Christine"). Not
+# those that are also common capitalised words or parts of names ("Don't", "Jan", "Gen", "Les", "Al Qaeda").
+_SHORT_FORMS = frozenset(
+    "abe alex ben chris dan deb fred greg jon josh ken kris liz lou matt mel nick phil ray rob ron sam sid stan "
+    "sue tim tom vic zac".split()
+)
 
 
 def _names(first: str, surname: str, doc: Document) -> bool:
