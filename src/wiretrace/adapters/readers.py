@@ -39,7 +39,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -93,32 +93,36 @@ _MAX_CHAOS = 0.2
 _HIGH_RUN = re.compile(rb"[\x80-\xff]{3}")
 
 
+_NO_DATE_YEARS = (1, 9999)
+
+
 def parse_published(value: Any, where: str) -> str | None:
     """A publication time as ISO 8601 text, or None when absent.
 
     Raises:
         InputError: The value is not an ISO 8601 date or date-time.
 
+    A date in year 1 or 9999 is a feed's placeholder for none (.NET's and Go's zero time, a database's end
+    of time), not a publication date: it would make the article the first or the last of everything.
+
     Example:
-        >>> parse_published("2025-11-03", "a.txt")
-        '2025-11-03'
+        >>> parse_published("2025-11-03", "a.txt"), parse_published("0001-01-01T00:00:00", "a.txt")
+        ('2025-11-03', None)
     """
     if value is None or value == "":
         return None
     if isinstance(value, datetime | date):
-        return value.isoformat()
+        return None if value.year in _NO_DATE_YEARS else value.isoformat()
     text = str(value).strip().replace("Z", "+00:00")
     try:
         if len(text) == 10:
-            return date.fromisoformat(text).isoformat()
+            day = date.fromisoformat(text)
+            return None if day.year in _NO_DATE_YEARS else day.isoformat()
         when = datetime.fromisoformat(text)
     except ValueError:
         raise InputError(where, f"published {value!r} is not an ISO 8601 date (e.g. 2025-11-03)") from None
-    try:
-        if when.tzinfo:
-            when.astimezone(UTC)  # zoned times are compared in UTC: 0001-01-01T01:00+05:00 has none
-    except (OverflowError, ValueError):
-        raise InputError(where, f"published {value!r} is out of range (no UTC time)") from None
+    if when.year in _NO_DATE_YEARS:
+        return None  # and only there could a zoned time have no UTC equivalent (0001-01-01T01:00+05:00)
     return when.isoformat()
 
 

@@ -373,11 +373,17 @@ _ZONES_BEHIND, _ZONES_AHEAD = timedelta(hours=12), timedelta(hours=14)
 
 
 def _utc_span(when: datetime, clock: bool) -> tuple[datetime, datetime]:
-    """The UTC instants (naive) a published time may stand for: a zoned clock one, others a span."""
-    end = when if clock else when + timedelta(days=1)
-    if when.tzinfo is not None:
-        return when.astimezone(UTC).replace(tzinfo=None), end.astimezone(UTC).replace(tzinfo=None)
-    return when - _ZONES_AHEAD, end + _ZONES_BEHIND
+    """The UTC instants (naive) a published time may stand for: a zoned clock one, others a span.
+
+    A time at the calendar's ends ("0001-01-01T00:00:00", a feed's "no date") may stand for any.
+    """
+    try:
+        end = when if clock else when + timedelta(days=1)
+        if when.tzinfo is not None:
+            return when.astimezone(UTC).replace(tzinfo=None), end.astimezone(UTC).replace(tzinfo=None)
+        return when - _ZONES_AHEAD, end + _ZONES_BEHIND
+    except OverflowError:
+        return datetime.min, datetime.max
 
 
 def order_by_time(a: str | None, b: str | None) -> int:
@@ -396,6 +402,8 @@ def order_by_time(a: str | None, b: str | None) -> int:
         0
         >>> order_by_time("2025-11-04T00:30+09:00", "2025-11-03"), order_by_time("2025-11-05T09:00+00:00", "2025-11-03")
         (0, 1)
+        >>> order_by_time("0001-01-01T00:00:00", "2025-11-04T00:30+09:00")
+        0
     """
     ta, tb = _parse_time(a), _parse_time(b)
     if not ta or not tb:
