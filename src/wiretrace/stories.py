@@ -24,9 +24,11 @@ def story_key(first_stored: str) -> str:
     """A story's lasting name: 12 hex digits of a hash of the id of its earliest-stored article.
 
     A store numbers articles in the order it takes them in and never reuses a
-    number, so an article that joins a story later does not change its key;
-    where two stories join, the one whose first article was stored first keeps
-    its key. Only forgetting that first article renames the story.
+    number, so an article stored later that joins a story does not change its
+    key; where two stories join, the one whose first article was stored first
+    keeps its key. An article stored earlier that joins (one related to
+    nothing until a later article tied them) renames the story, as forgetting
+    its first article does.
 
     Example:
         >>> story_key("reuters-2025-11-03-lng")
