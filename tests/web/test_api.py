@@ -615,3 +615,32 @@ def test_articles_added_at_once_by_several_clients_are_each_scanned_once(writabl
     assert sum(a["added"] for a in answers) == 36
     assert sum(a["scanned"] for a in answers) == 36 + before
     assert client.get("/api/stats").json()["unscanned"] == 0
+
+
+def test_a_warc_crawl_uploaded_goes_in_page_by_page_as_ingest_reads_it(tmp_path, writable, engine, warc, data_dir):
+    """Two BBC articles as a crawl's pages: the upload had been refused as "a WARC file holds 2 pages; use
+    wiretrace ingest (compare reads one article)", the message for compare."""
+    bbc = [data_dir / "bbc" / "bbc" / "tech" / f"{n:03d}.txt" for n in (1, 2)]
+    crawl = warc.write(
+        tmp_path / "crawl.warc.gz", [(f"https://news.example/{p.stem}", warc.page(p)) for p in bbc], gzip=True
+    )
+    client = TestClient(create_app(WebConfig(db=str(writable)), engine))
+    files = {"file": ("crawl.warc.gz", crawl.read_bytes(), "application/warc")}
+    job = client.post("/api/ingest", files=files).json()["job"]
+    for _ in range(600):
+        state = client.get(f"/api/jobs/{job}").json()
+        if state["state"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    assert (state["state"], state["added"], state["rejected"]) == ("done", 2, 0)
+    assert client.get(api("https://news.example/002")).status_code == 200
+
+
+def test_an_article_id_ending_like_a_file_name_does_not_say_how_to_read_its_text(writable, engine, data_dir):
+    """An id is no file name: "crawl-2025-11-03.warc" had made the text be read as a WARC file and refused."""
+    client = TestClient(create_app(WebConfig(db=str(writable)), engine))
+    text = (data_dir / "bbc" / "bbc" / "tech" / "003.txt").read_text(encoding="latin-1")
+    body = {"articles": [{"id": "crawl-2025-11-03.warc", "text": text}, {"id": "x.html", "text": "Two <p> tags."}]}
+    answer = client.post("/api/articles", json={**body, "scan": False}).json()
+    assert answer["added"] == 2 and answer["rejected"] == []
+    assert client.get(api("x.html")).json()["title"] is None  # read as text: no page markup to read

@@ -38,7 +38,7 @@ from wiretrace.adapters.readers import article_from_record, is_warc, json_record
 from wiretrace.errors import InputError
 from wiretrace.types import Article
 
-__all__ = ["Rejected", "iter_articles", "located_id", "parse_jsonl_line", "read_warc_article"]
+__all__ = ["Rejected", "iter_articles", "iter_warc", "located_id", "parse_jsonl_line", "read_warc_article"]
 
 _SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".ndjson", ".warc", ".warc.gz")
 _MAX_LINE = 20_000_000
@@ -210,6 +210,13 @@ def _warc_articles(
         item = page if isinstance(page, Rejected) else _page_article(page, passed)
         if item is not None:
             yield item
+
+
+def iter_warc(
+    data: bytes, name: str, on_passed: Callable[[str, str], None] | None = None
+) -> Iterator[Article | Rejected]:
+    """Every article page of a WARC file's bytes (an upload), as ``ingest`` reads a WARC file."""
+    return _warc_articles(io.BytesIO(data), name, on_passed)
 
 
 def read_warc_article(data: bytes, where: str) -> Article:

@@ -55,6 +55,7 @@ __all__ = [
     "clean_text",
     "is_warc",
     "json_record",
+    "looks_html",
     "parse_published",
     "read_article",
     "read_bytes",
@@ -421,6 +422,11 @@ def _looks_html(head: str) -> bool:
     return head.startswith("<") and ("<html" in head or "<!doctype html" in head or "<body" in head)
 
 
+def looks_html(data: bytes) -> bool:
+    """Whether bytes read as an HTML page (``read_bytes`` guesses so where no suffix tells)."""
+    return _looks_html(data[:2000].removeprefix(codecs.BOM_UTF8).decode("latin-1"))
+
+
 def _looks_jsonl(text: str) -> bool:
     first = text.lstrip().split("\n", 1)[0].rstrip()
     return first.startswith("{") and first.endswith("}")
@@ -472,9 +478,7 @@ def read_bytes(data: bytes, where: str, kind: str | None = None) -> Article:
         return read_warc_article(data, where)
     kind = kind or _SUFFIX_KINDS.get(Path(where).suffix.lower())
     # Latin-1 maps every byte, so the markup test works before the charset is known.
-    is_html = kind == "html" or (
-        kind is None and _looks_html(data[:2000].removeprefix(codecs.BOM_UTF8).decode("latin-1"))
-    )
+    is_html = kind == "html" or (kind is None and looks_html(data))
     text = _decode(data, where, is_html)
     if kind is None:
         kind = "html" if is_html else "jsonl" if _looks_jsonl(text) else "txt"

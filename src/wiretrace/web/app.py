@@ -412,11 +412,13 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
     # -- API ---------------------------------------------------------------
 
     def to_article(item: ArticleIn, where: str) -> Article:
-        from wiretrace.adapters.readers import article_from_record, read_bytes, unicode_text
+        from wiretrace.adapters.readers import article_from_record, looks_html, read_bytes, unicode_text
 
         if not item.text.strip():
             raise InputError(where, 'field "text" is empty')
-        article = read_bytes(unicode_text(item.text, where, "text").encode("utf-8"), where)
+        data = unicode_text(item.text, where, "text").encode("utf-8")
+        # Plain text or a page, by its content: the id names no file, and its suffix (".warc") says nothing.
+        article = read_bytes(data, where, "html" if looks_html(data) else "txt")
         extra = {k: v for k, v in item.model_dump().items() if k != "text" and v is not None}
         if not extra:
             return article

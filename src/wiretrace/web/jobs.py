@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from wiretrace.adapters.inputs import Rejected, parse_jsonl_line
-from wiretrace.adapters.readers import read_bytes
+from wiretrace.adapters.inputs import Rejected, iter_warc, parse_jsonl_line
+from wiretrace.adapters.readers import is_warc, read_bytes
 from wiretrace.errors import InputError, WiretraceError
 from wiretrace.types import Article
 
@@ -49,12 +49,15 @@ def safe_name(filename: str | None, default: str = "upload") -> str:
 
 
 def iter_upload(data: bytes, name: str) -> Iterator[Article | Rejected]:
-    """The articles of an uploaded file: JSONL one per line, else one article (text or HTML).
+    """The articles of an uploaded file: JSONL one per line, a WARC file's pages, else one article (text or HTML).
 
     Each JSONL line is read by the same reader as ``wiretrace ingest``; a line
     without an ``id`` gets ``name:line`` and a hash of its text. A bad line is a :class:`Rejected`
-    naming ``name:line``, and the rest still goes in.
+    naming ``name:line``, and the rest still goes in. A WARC file's pages are read as ``ingest`` reads them.
     """
+    if is_warc(data[:4096], name):
+        yield from iter_warc(data, name)
+        return
     is_jsonl = name.lower().endswith((".jsonl", ".ndjson")) or data.lstrip()[:1] == b"{"
     if not is_jsonl:
         try:
