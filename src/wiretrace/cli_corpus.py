@@ -208,7 +208,6 @@ def forget(article_id: str, db: str) -> None:
     ARTICLE_ID is a stored id, or a file: the article stored from it (as
     `sources FILE` finds it, though its path be spelt otherwise).
     """
-    from wiretrace.adapters.readers import read_article
     from wiretrace.adapters.store import SQLiteStore
     from wiretrace.corpus import Corpus, store_fingerprint
     from wiretrace.pipeline import Engine
@@ -225,10 +224,10 @@ def forget(article_id: str, db: str) -> None:
             return
         if not Path(article_id).is_file():
             raise InputError(article_id, f"no article with this id in {db}")
-        stored = Corpus(store, Engine(Settings())).stored_as(read_article(article_id))
-        if stored is None or not store.forget(stored.article.id or ""):
+        forgot = Corpus(store, Engine(Settings())).forget(Path(article_id))
+        if forgot is None:
             raise InputError(article_id, f"no article stored from this file in {db}")
-        click.echo(f"forgot {flat(stored.article.id or '')} (stored from {flat(article_id)})")
+        click.echo(f"forgot {flat(forgot)} (stored from {flat(article_id)})")
     except sqlite3.DatabaseError as exc:
         raise _damaged(db, exc) from exc
     finally:

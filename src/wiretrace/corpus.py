@@ -735,13 +735,27 @@ class Corpus:
                 return None
         return worker_pool(None if ingest else path, self.settings, workers, engine)
 
-    def forget(self, article_id: str) -> bool:
+    def forget(self, article: str | Article | os.PathLike[str]) -> str | None:
         """Remove a stored article with its index keys and pairs; the articles paired with it are scanned again.
 
+        Args:
+            article: A stored article's id (a ``str``), or an article or a file
+                (:class:`pathlib.Path`) to find the stored one by, as
+                :meth:`stored_as` finds it.
+
         Returns:
-            False when no article has this id.
+            The id of the article removed, or None when none is stored so.
         """
-        return self.store.forget(str(article_id))
+        if isinstance(article, str):
+            return article if self.store.forget(article) else None
+        if isinstance(article, os.PathLike):
+            from wiretrace.adapters.readers import read_article
+
+            article = read_article(Path(article))
+        stored = self.stored_as(article)
+        if stored is None or not stored.article.id or not self.store.forget(stored.article.id):
+            return None
+        return stored.article.id
 
     def close(self) -> None:
         """Close the store."""

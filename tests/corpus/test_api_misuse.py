@@ -243,8 +243,11 @@ def test_workers_cannot_take_an_engine_that_does_not_pickle(tmp_path, engine, so
         assert len(corpus.store.pairs()) == 1
 
 
-def test_forget_through_the_corpus(engine, source):
+def test_forget_through_the_corpus(engine, source, seed_source_path):
     corpus = Corpus(MemoryStore(), engine)
     corpus.ingest([source])
-    assert corpus.forget(str(source.id)) and corpus.store.count() == 0
-    assert not corpus.forget(str(source.id))
+    assert corpus.forget(str(source.id)) == source.id and corpus.store.count() == 0
+    assert corpus.forget(str(source.id)) is None
+    # A file finds the article stored from it, as sources does, under whatever id it was stored
+    corpus.ingest([dataclasses.replace(source, id="reuters-hegseth")])
+    assert corpus.forget(seed_source_path) == "reuters-hegseth" and corpus.store.count() == 0
