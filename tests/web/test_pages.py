@@ -455,3 +455,8 @@ def test_search_results_come_a_page_at_a_time(tmp_path, engine, data_dir, monkey
     assert not third.select_one("nav.pages a[rel=next]")
     back = soup(client.get(third.select_one("nav.pages a[rel=prev]")["href"]))
     assert back.select_one("#result-count").text == "articles 3 to 4 found"
+    past = soup(client.get("/search", params={"q": "the", "offset": 1000}))
+    assert past.select_one("#result-count").text == "no articles found past the first 1000"
+    assert past.select_one("nav.pages a[rel=prev]")
+    for path in ("/search", "/api/search"):  # past what SQLite can count: a 422 naming the field, not a 500
+        assert client.get(path, params={"q": "the", "offset": 2**63}).status_code == 422

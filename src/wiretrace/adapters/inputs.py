@@ -11,7 +11,7 @@ batch.
   aside. A hidden file named on its own is read.
 * JSONL: one article per line (``text`` required; ``id``, ``title``,
   ``published``, ``source``, ``url`` optional). An article without ``id`` gets
-  ``file:line``.
+  ``file:line#`` and a hash of its text (:func:`located_id`).
 * WARC (warcio): each HTML ``response`` record, read by the same HTML reader as
   ``compare``; the id is the record's target URI. A file named otherwise whose
   bytes start as a WARC file's is read as one too.

@@ -79,7 +79,9 @@ class CompareIn(BaseModel):
 
 
 class IngestIn(BaseModel):
-    articles: list[ArticleIn] = Field(description="Articles to add; each needs an id (or gets 'api:N').")
+    articles: list[ArticleIn] = Field(
+        description="Articles to add; one without an id gets 'api:N#' and a hash of its text (N: its place here)."
+    )
     scan: bool = Field(True, description="Scan the new articles afterwards, so sources, copies and stories see them.")
 
 
@@ -599,7 +601,9 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
         since: Annotated[str | None, Query(description="Published on or after (YYYY-MM-DD).")] = None,
         until: Annotated[str | None, Query(description="Published on or before (YYYY-MM-DD).")] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
-        offset: Annotated[int, Query(ge=0, description="Matches passed over first: the next page.")] = 0,
+        offset: Annotated[
+            int, Query(ge=0, le=views.SEARCH_OFFSET, description="Matches passed over first: the next page.")
+        ] = 0,
     ) -> list[dict[str, Any]]:
         """Stored articles matching every filter given, newest first."""
         found = service.corpus().store.search(

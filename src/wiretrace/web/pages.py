@@ -150,7 +150,7 @@ def add_pages(
         outlet: Annotated[str, Query(max_length=views.SEARCH_CHARS)] = "",
         since: str = "",
         until: str = "",
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=views.SEARCH_OFFSET)] = 0,
     ) -> Response:
         asked = any(x.strip() for x in (q, title, outlet, since, until))
         found = (

@@ -44,6 +44,8 @@ __all__ = [
 # The longest search field taken (q, title, outlet). SQLite refuses a LIKE pattern over 50,000 bytes
 # ("pattern too complex", a 500); a field of 1,000 characters makes at most 8,000 even escaped, in UTF-8.
 SEARCH_CHARS = 1000
+# The furthest a search may page on (SQLite's integers end at 2**63); no store holds that many articles.
+SEARCH_OFFSET = 1_000_000_000
 
 
 def article_url(article_id: str) -> str:
