@@ -69,17 +69,25 @@ def located_id(article: Article, where: str) -> Article:
     return dataclasses.replace(article, id=f"{where}#{hashlib.sha256(article.text.encode('utf-8')).hexdigest()[:12]}")
 
 
-def _jsonl(path: Path) -> Iterator[Article | Rejected]:
+def _opened(path: Path, read: Callable[[BinaryIO], Iterator[Article | Rejected]]) -> Iterator[Article | Rejected]:
+    """``read`` over the open file ``path``, or one rejection saying why it cannot be opened."""
     try:
         fh = path.open("rb")
     except OSError as exc:
         yield Rejected(str(path), f"cannot read ({exc.strerror})")
         return
     with fh:
+        yield from read(fh)
+
+
+def _jsonl(path: Path) -> Iterator[Article | Rejected]:
+    def lines(fh: BinaryIO) -> Iterator[Article | Rejected]:
         for n, line in enumerate(fh, 1):
             item = parse_jsonl_line(line, f"{path}:{n}")
             if item is not None:
                 yield item
+
+    return _opened(path, lines)
 
 
 def parse_jsonl_line(line: bytes, where: str) -> Article | Rejected | None:
@@ -193,13 +201,7 @@ def _page_article(page: _Page, passed: Callable[[str, str], None]) -> Article | 
 
 
 def _warc(path: Path, on_passed: Callable[[str, str], None] | None = None) -> Iterator[Article | Rejected]:
-    try:
-        fh = path.open("rb")
-    except OSError as exc:
-        yield Rejected(str(path), f"cannot read ({exc.strerror})")
-        return
-    with fh:
-        yield from _warc_articles(fh, str(path), on_passed)
+    return _opened(path, lambda fh: _warc_articles(fh, str(path), on_passed))
 
 
 def _warc_articles(
