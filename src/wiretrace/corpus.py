@@ -474,13 +474,13 @@ class Corpus:
         """:meth:`stored_as`'s rowid, and the query prepared where finding it took that."""
         rowid = self.store.find_digest(content_digest(query))
         if rowid is None:
-            rowid = self._stored_as(query)
+            rowid = self._stored_by_name(query)
         if rowid is not None:
             return rowid, None
         doc = self.engine.prepare(query)
         return self._same_file(query, doc), doc
 
-    def _stored_as(self, query: Article) -> int | None:
+    def _stored_by_name(self, query: Article) -> int | None:
         """The rowid of the stored article a file is, though read without the outlet ingest gave it.
 
         The digest covers the outlet (another outlet's copy is another article), so the file a folder was

@@ -15,6 +15,15 @@ def _changed(result):
     return [(f.kind, f.was, f.now) for f in result.changed_facts]
 
 
+def _meter_pair(data_dir, story: str, wire: str, paper: str):
+    """A PA text and a paper of one METER story (``courts/07.10.99/beckett``), as read from their files."""
+    meter = data_dir / "meter"
+    return (
+        read_article(meter / "PA/rawtexts" / story / wire),
+        read_article(meter / "newspapers/rawtexts" / story / paper),
+    )
+
+
 def test_the_seed_rewrite_changes_no_fact_and_carries_its_figures(engine, seed_source, seed_rewrite):
     result = engine.compare(seed_source, seed_rewrite)
     assert result.changed_facts == ()
@@ -50,9 +59,8 @@ def test_a_first_name_changed_to_the_start_of_another_word_of_the_source_is_flag
 
 def test_a_paper_that_ages_the_accused_by_a_year_is_flagged(engine, data_dir):
     """METER: PA has "Ian Beckett, 52"; the Telegraph's rewrite has "Ian Beckett, 53"."""
-    beckett = data_dir / "meter" / "PA/rawtexts/courts/07.10.99/beckett/beckett1.txt"
-    paper = data_dir / "meter" / "newspapers/rawtexts/courts/07.10.99/beckett/beckett255_telegraph.txt"
-    result = engine.compare(read_article(beckett), read_article(paper))
+    beckett, paper = _meter_pair(data_dir, "courts/07.10.99/beckett", "beckett1.txt", "beckett255_telegraph.txt")
+    result = engine.compare(beckett, paper)
     assert result.relation == "rewrite"
     assert _changed(result) == [("number", "52", "53")]
 
@@ -146,9 +154,7 @@ def test_a_lone_digit_is_a_figure_only_with_a_unit():
 
 def test_a_babys_weight_changed_by_a_paper_is_flagged(engine, data_dir):
     """METER: PA has Oasis's daughter born at "7lb 6oz"; the Telegraph's rewrite has "7lb 2oz"."""
-    story = data_dir / "meter"
-    pa = read_article(story / "PA/rawtexts/showbiz/27.01.00/oasis/oasis1sub.txt")
-    paper = read_article(story / "newspapers/rawtexts/showbiz/27.01.00/oasis/oasis135_telegraph.txt")
+    pa, paper = _meter_pair(data_dir, "showbiz/27.01.00/oasis", "oasis1sub.txt", "oasis135_telegraph.txt")
     assert "7lb 6oz" in pa.text and "7lb 2oz" in paper.text
     result = engine.compare(pa, paper)
     assert result.relation == "rewrite"
@@ -185,9 +191,7 @@ def test_a_name_spelt_with_its_accent_is_the_same_name(engine, data_dir):
 
 def test_a_quote_kept_word_for_word_is_carried_whatever_else_its_sentence_says(engine, data_dir):
     """METER's saboteur story: PA's sentence holds a "not" outside the words the Telegraph quotes."""
-    story = "rawtexts/courts/18.02.00/saboteur"
-    wire = read_article(data_dir / "meter" / "PA" / story / "saboteur4.txt")
-    paper = read_article(data_dir / "meter" / "newspapers" / story / "saboteur544_telegraph.txt")
+    wire, paper = _meter_pair(data_dir, "courts/18.02.00/saboteur", "saboteur4.txt", "saboteur544_telegraph.txt")
     result = engine.compare(wire, paper)
     assert result.relation == "rewrite"
     assert "turn a blind eye" in {f.text for f in result.carried_facts}
@@ -232,9 +236,7 @@ def test_a_quote_opened_after_the_not_it_drops_is_turned_round(engine, seed_sour
 
 def test_a_quote_in_single_quotes_as_british_papers_write_it_is_carried(engine, data_dir):
     """METER: the Telegraph quotes the judge's 'turn a blind eye' in single quotes, PA in ``...''."""
-    story = "rawtexts/courts/18.02.00/saboteur"
-    wire = read_article(data_dir / "meter" / "PA" / story / "saboteur4.txt")
-    paper = read_article(data_dir / "meter" / "newspapers" / story / "saboteur544_telegraph.txt")
+    wire, paper = _meter_pair(data_dir, "courts/18.02.00/saboteur", "saboteur4.txt", "saboteur544_telegraph.txt")
     result = engine.compare(dataclasses.replace(wire, outlet="PA"), paper)
     assert (result.relation, result.derived) == ("rewrite", "b")
     assert "turn a blind eye" in {f.text for f in result.carried_facts if f.kind == "quote"}
@@ -288,9 +290,7 @@ def test_names_ending_in_a_title_are_compared_without_fault():
 
 def test_a_relative_named_beside_the_person_is_no_changed_name(engine, data_dir):
     """METER: PA's "Brian's uncle Ron Hagland" names a second Hagland beside the Sun's "Brit Brian Hagland"."""
-    story = data_dir / "meter"
-    pa = read_article(story / "PA/rawtexts/courts/16.07.99/bondi/bondi2.txt")
-    paper = read_article(story / "newspapers/rawtexts/courts/16.07.99/bondi/bondi69_sun.txt")
+    pa, paper = _meter_pair(data_dir, "courts/16.07.99/bondi", "bondi2.txt", "bondi69_sun.txt")
     assert "Brian's uncle Ron Hagland" in pa.text and "Brit Brian Hagland" in paper.text
     result = engine.compare(pa, paper)
     assert result.relation == "rewrite"
@@ -300,9 +300,7 @@ def test_a_relative_named_beside_the_person_is_no_changed_name(engine, data_dir)
 def test_two_committees_are_no_changed_first_name(engine, data_dir):
     """METER: PA's "Lord Chancellor's Advisory Committee" and the Times's "Magistrates' Court Committee" are two
     bodies, not one person renamed; "Committee" ends a body's name as "Road" ends a street's."""
-    meter = data_dir / "meter"
-    pa = read_article(meter / "PA/rawtexts/courts/28.09.99/sleep/sleep2.txt")
-    paper = read_article(meter / "newspapers/rawtexts/courts/28.09.99/sleep/sleep578_times.txt")
+    pa, paper = _meter_pair(data_dir, "courts/28.09.99/sleep", "sleep2.txt", "sleep578_times.txt")
     assert "Advisory Committee" in pa.text and "Magistrates' Court Committee" in paper.text
     result = engine.compare(pa, paper)
     assert result.relation == "rewrite"
@@ -333,9 +331,7 @@ def test_a_wife_named_by_a_short_form_in_one_text_is_no_changed_name(engine, in_
 
 def test_one_end_of_a_range_or_choice_is_no_changed_figure(engine, data_dir):
     """METER: PA's "primary education at 11 or 13"; the Express's "education up to 18", another age."""
-    story = data_dir / "meter"
-    pa = read_article(story / "PA/rawtexts/courts/12.07.99/places/places2.txt")
-    paper = read_article(story / "newspapers/rawtexts/courts/12.07.99/places/places28_express.txt")
+    pa, paper = _meter_pair(data_dir, "courts/12.07.99/places", "places2.txt", "places28_express.txt")
     assert "11 or 13" in pa.text and "education up to 18" in paper.text
     assert _changed(engine.compare(pa, paper)) == []
     (eleven, thirteen) = figures("at 11 or 13")
