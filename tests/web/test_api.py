@@ -397,6 +397,33 @@ def test_stories_carry_the_provenance_graph(client, seed_source_path, seed_rewri
     assert stats["stories"] == len(stories) and stats["pairs"]["rewrite"] >= 3
 
 
+def test_stories_come_a_page_at_a_time_numbered_in_the_whole_list(client):
+    every = client.get("/api/stories").json()
+    assert len(every) >= 3
+    assert client.get("/api/stories", params={"offset": 1, "limit": 2}).json() == every[1:3]
+    assert [s["id"] for s in client.get("/api/stories", params={"limit": 1}).json()] == [1]
+    assert client.get("/api/stories", params={"offset": len(every)}).json() == []
+    assert_error(client.get("/api/stories", params={"limit": 0}), 422)
+
+
+def test_stories_follow_a_change_made_beside_the_server(writable, engine, seed_rewrite_path):
+    """The server builds its stories once for each state of the store: a `wiretrace forget` (or scan) run
+    by another process beside it shows at the next request, not after a restart."""
+    from wiretrace.adapters.store import SQLiteStore
+    from wiretrace.corpus import Corpus, store_fingerprint
+
+    client = TestClient(create_app(WebConfig(db=str(writable)), engine))
+    before = client.get("/api/stories").json()
+    assert any(str(seed_rewrite_path) in [a["id"] for a in s["articles"]] for s in before)
+    assert client.get("/api/stories").json() == before  # built once, read twice
+    with SQLiteStore(writable, store_fingerprint(engine.settings)) as store:  # another connection, as a CLI's
+        assert Corpus(store, engine).forget(str(seed_rewrite_path)) == str(seed_rewrite_path)
+    after = client.get("/api/stories").json()
+    assert len(after) == len(before) - 1
+    assert not any(str(seed_rewrite_path) in [a["id"] for a in s["articles"]] for s in after)
+    assert client.get("/api/stats").json()["stories"] == len(after)
+
+
 def test_serve_refuses_other_addresses_without_a_token(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("WIRETRACE_TOKEN", raising=False)
     assert main(["serve", "--db", str(tmp_path / "x.db"), "--host", "0.0.0.0"]) == 1

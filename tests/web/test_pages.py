@@ -266,9 +266,10 @@ def test_a_story_arrow_from_wire_versions_read_as_one_says_so_and_opens_the_deri
 
 
 def _stories(service):
-    from wiretrace.web.views import stories_with_articles
+    from wiretrace.web.views import articles_of
 
-    return stories_with_articles(service.corpus())
+    index = service.stories()
+    return index.stories, articles_of(service.corpus(), index.stories)
 
 
 def story_url(story: dict) -> str:
@@ -390,6 +391,30 @@ def test_hostile_text_is_escaped_on_every_page(client, name):
     stories = soup(client.get("/")).select("#stories a")
     for a in stories:
         assert_inert(soup(client.get(a["href"])))
+
+
+def test_the_stories_list_comes_a_page_at_a_time(client, monkeypatch):
+    from wiretrace.web import pages
+
+    monkeypatch.setattr(pages, "_PAGE", 2)
+    every = client.get("/api/stories").json()
+    assert len(every) >= 3
+    first = soup(client.get("/stories"))
+    assert first.h1.text == f"Stories: {len(every)}"
+    assert [row.a.text for row in first.select("#all-stories tbody tr")] == ["Story 1", "Story 2"]
+    assert [row.a["href"] for row in first.select("#all-stories tbody tr")] == [
+        f"/stories/{s['key']}" for s in every[:2]
+    ]
+    assert first.select_one("#story-count").text == "stories 1 to 2"
+    assert not first.select_one("nav.pages a[rel=prev]")
+    later = first.select_one("nav.pages a[rel=next]")["href"]
+    assert later == "/stories?offset=2"
+    second = soup(client.get(later))
+    assert second.select_one("#all-stories tbody tr").a.text == "Story 3"
+    assert second.select_one("nav.pages a[rel=prev]")["href"] == "/stories?offset=0"
+    past = soup(client.get("/stories?offset=1000"))
+    assert "No stories past the first" in past.text and past.select_one('a[href="/stories"]')
+    assert client.get("/stories?offset=-1").status_code == 422
 
 
 def test_pages_send_a_content_security_policy(client):

@@ -439,9 +439,7 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
     @app.get("/api/stats", tags=["store"], responses=ERRORS)
     def api_stats() -> dict[str, Any]:
         """Counts: articles, articles not yet scanned, decided pairs by relation, stories."""
-        corpus = service.corpus()
-        stories, _ = views.stories_with_articles(corpus)
-        return views.store_stats(corpus, stories)
+        return views.store_stats(service.corpus(), service.stories())
 
     @app.post("/api/compare", tags=["compare"], responses=ERRORS)
     def api_compare(body: CompareIn) -> dict[str, Any]:
@@ -562,12 +560,23 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
         return job.as_dict()
 
     @app.get("/api/stories", tags=["stories"], responses=ERRORS)
-    def api_stories() -> list[dict[str, Any]]:
-        """Every story with its provenance graph, largest first (as the story lines of ``scan --jsonl``)."""
+    def api_stories(
+        offset: Annotated[int, Query(ge=0, le=views.SEARCH_OFFSET, description="Stories to skip.")] = 0,
+        limit: Annotated[
+            int | None, Query(ge=1, le=views.SEARCH_OFFSET, description="The most stories to return (default: all).")
+        ] = None,
+    ) -> list[dict[str, Any]]:
+        """Every story with its provenance graph, largest first (as the story lines of ``scan --jsonl``).
+
+        ``offset`` and ``limit`` take a page of them; a story's ``id`` stays its number in the whole list.
+        """
         from wiretrace.corpus_report import story_dict
 
-        stories, articles = views.stories_with_articles(service.corpus())
-        return [story_dict(n, s, articles) for n, s in enumerate(stories, 1)]
+        index = service.stories()
+        end = len(index.stories) if limit is None else min(len(index.stories), offset + limit)
+        shown = range(offset + 1, end + 1)
+        articles = views.articles_of(service.corpus(), (index.stories[n - 1] for n in shown))
+        return [story_dict(n, index.stories[n - 1], articles) for n in shown]
 
     @app.get("/api/stories/{ref}", tags=["stories"], responses=ERRORS)
     def api_story(
@@ -576,11 +585,12 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
         """One story: articles in time order, originals (roots) and provenance edges source → derived."""
         from wiretrace.corpus_report import story_dict
 
-        stories, articles = views.stories_with_articles(service.corpus())
-        number = views.find_story(stories, ref)
+        index = service.stories()
+        number = index.find(ref)
         if number is None:
-            raise NotFound(f"story {ref}", f"no such story (there are {len(stories)})")
-        return story_dict(number, stories[number - 1], articles)
+            raise NotFound(f"story {ref}", f"no such story (there are {len(index.stories)})")
+        story = index.stories[number - 1]
+        return story_dict(number, story, views.articles_of(service.corpus(), [story]))
 
     @app.get("/api/search", tags=["store"], responses=ERRORS)
     def api_search(

@@ -26,7 +26,7 @@ from wiretrace.web.service import NotFound, Service
 __all__ = ["add_pages"]
 
 _LATEST = 10
-_PAGE = 100  # search results a page
+_PAGE = 100  # search results, or stories, a page
 # A pasted text's title is its name in the verdict line, beside the other's: this many characters at most.
 _NAME_WIDTH = 60
 
@@ -46,16 +46,19 @@ def add_pages(
 
     @app.get("/", include_in_schema=False)
     def overview(request: Request) -> Response:
-        corpus = service.corpus()
-        stories, articles = views.stories_with_articles(corpus)
-        summaries = [views.story_summary(n, s, articles) for n, s in enumerate(stories, 1)]
-        latest = sorted(summaries, key=lambda s: (s["latest"] is not None, s["latest"] or "", -s["id"]), reverse=True)
+        corpus, index = service.corpus(), service.stories()
+        numbers = sorted(
+            range(1, len(index.stories) + 1),
+            key=lambda n: (index.latest[n - 1] is not None, index.latest[n - 1] or "", -n),
+            reverse=True,
+        )[:_LATEST]
+        articles = views.articles_of(corpus, (index.stories[n - 1] for n in numbers), roots_only=True)
         recent = corpus.store.search(limit=_LATEST)
         return page(
             request,
             "index.html",
-            stats=views.store_stats(corpus, stories),
-            stories=latest[:_LATEST],
+            stats=views.store_stats(corpus, index),
+            stories=[views.story_summary(n, index, articles) for n in numbers],
             recent=[views.article_dict(item) for item in recent],
         )
 
@@ -104,11 +107,11 @@ def add_pages(
     @app.get("/articles/{article_id:anypath}", include_in_schema=False)
     def article_page(request: Request, article_id: str) -> Response:
         item = service.stored(article_id)
-        corpus = service.corpus()
         sources = service.within_timeout(lambda: service.corpus().sources(article_id))
         copies = service.within_timeout(lambda: service.corpus().copies(article_id))
-        stories, _ = views.stories_with_articles(corpus)
-        story = next(({"id": n, "key": s.key} for n, s in enumerate(stories, 1) if item.rowid in s.articles), None)
+        index = service.stories()
+        number = index.numbers.get(item.rowid)
+        story = {"id": number, "key": index.stories[number - 1].key} if number else None
         return page(
             request,
             "article.html",
@@ -121,18 +124,28 @@ def add_pages(
         )
 
     @app.get("/stories", include_in_schema=False)
-    def stories_page(request: Request) -> Response:
-        stories, articles = views.stories_with_articles(service.corpus())
-        summaries = [views.story_summary(n, s, articles) for n, s in enumerate(stories, 1)]
-        return page(request, "stories.html", stories=summaries)
+    def stories_page(request: Request, offset: Annotated[int, Query(ge=0, le=views.SEARCH_OFFSET)] = 0) -> Response:
+        index = service.stories()
+        shown = range(offset + 1, min(offset + _PAGE, len(index.stories)) + 1)
+        articles = views.articles_of(service.corpus(), (index.stories[n - 1] for n in shown), roots_only=True)
+        return page(
+            request,
+            "stories.html",
+            total=len(index.stories),
+            stories=[views.story_summary(n, index, articles) for n in shown],
+            first=offset + 1,
+            earlier=f"/stories?offset={max(0, offset - _PAGE)}" if offset else None,
+            later=f"/stories?offset={offset + _PAGE}" if offset + _PAGE < len(index.stories) else None,
+        )
 
     @app.get("/stories/{ref}", include_in_schema=False)
     def story_page(request: Request, ref: str) -> Response:
-        stories, articles = views.stories_with_articles(service.corpus())
-        number = views.find_story(stories, ref)
+        index = service.stories()
+        number = index.find(ref)
         if number is None:
-            raise NotFound(f"story {ref}", f"no such story (there are {len(stories)})")
-        story = stories[number - 1]
+            raise NotFound(f"story {ref}", f"no such story (there are {len(index.stories)})")
+        story = index.stories[number - 1]
+        articles = views.articles_of(service.corpus(), [story])
         return page(
             request,
             "story.html",

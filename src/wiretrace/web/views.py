@@ -9,7 +9,7 @@ hand them to Jinja (autoescaped). Verdicts come from
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,17 +18,18 @@ from urllib.parse import quote, urlencode
 from wiretrace.adapters.store.base import StoredArticle
 from wiretrace.core.provenance import Story
 from wiretrace.corpus import Corpus, Match
-from wiretrace.corpus_report import edge_reading, first_line, reading_dict, story_dict
+from wiretrace.corpus_report import edge_reading, first_line, reading_dict
 from wiretrace.errors import InputError
 from wiretrace.report import comparison_to_dict, edge_undecided, shown_date
 from wiretrace.types import BASIS_PHRASE
 
-# Three words in a row: a line of prose, not a rule, a slug or a date line.
 __all__ = [
     "SEARCH_CHARS",
     "GraphLayout",
+    "StoryIndex",
     "article_dict",
     "article_url",
+    "articles_of",
     "clip",
     "compare_url",
     "find_story",
@@ -37,7 +38,8 @@ __all__ = [
     "match_dict",
     "parse_day",
     "store_stats",
-    "stories_with_articles",
+    "story_index",
+    "story_summary",
 ]
 
 
@@ -147,11 +149,38 @@ def parse_day(value: str | None, name: str) -> str | None:
         raise InputError(name, f"{value!r} is not a date (use YYYY-MM-DD)") from None
 
 
-def stories_with_articles(corpus: Corpus) -> tuple[list[Story], dict[int, StoredArticle]]:
-    """Every story (largest first, numbered from 1 in this order) and its stored articles by rowid."""
+@dataclass(frozen=True)
+class StoryIndex:
+    """Every story of a store as the pages read them, built once for each state of the store.
+
+    Attributes:
+        stories: Largest first, numbered from 1 in this order.
+        latest: Each story's latest publication time (None where no member is dated).
+        numbers: The story number of each member article, by rowid.
+    """
+
+    stories: list[Story]
+    latest: list[str | None]
+    numbers: dict[int, int]
+
+    def find(self, ref: str) -> int | None:
+        """The number (from 1) of the story ``ref`` names: its lasting key or, as old links have it, its number."""
+        return find_story(self.stories, ref)
+
+
+def story_index(corpus: Corpus) -> StoryIndex:
+    """The stories of ``corpus``'s store, with their latest dates (read without the articles' text)."""
     stories = corpus.stories()
-    rowids = sorted({r for s in stories for r in s.articles})
-    return stories, {s.rowid: s for s in corpus.store.get_many(rowids)}
+    meta = corpus.store.dates_and_outlets(sorted({r for s in stories for r in s.articles}))
+    latest = [max((d for r in s.articles if (d := meta.get(r, (None, None))[0])), default=None) for s in stories]
+    numbers = {r: n for n, s in enumerate(stories, 1) for r in s.articles}
+    return StoryIndex(stories, latest, numbers)
+
+
+def articles_of(corpus: Corpus, stories: Iterable[Story], roots_only: bool = False) -> dict[int, StoredArticle]:
+    """The stored articles of ``stories`` (only their originals with ``roots_only``), by rowid."""
+    rowids = sorted({r for s in stories for r in (s.roots if roots_only else s.articles)})
+    return {item.rowid: item for item in corpus.store.get_many(rowids)}
 
 
 def find_story(stories: list[Story], ref: str) -> int | None:
@@ -164,29 +193,30 @@ def find_story(stories: list[Story], ref: str) -> int | None:
     return None
 
 
-def store_stats(corpus: Corpus, stories: list[Story]) -> dict[str, Any]:
+def store_stats(corpus: Corpus, index: StoryIndex) -> dict[str, Any]:
     """Counts for the overview: articles, decided pairs by relation, stories."""
-    pairs = corpus.store.pairs()
     return {
         "articles": corpus.store.count(),
         "unscanned": len(corpus.store.unscanned()),
-        "pairs": dict(Counter(p.relation for p in pairs)),
-        "stories": len(stories),
+        "pairs": corpus.store.relation_counts(),
+        "stories": len(index.stories),
     }
 
 
-def story_summary(n: int, story: Story, articles: dict[int, StoredArticle]) -> dict[str, Any]:
-    """A story for lists: its number, key, size, originals and latest date."""
-    data = story_dict(n, story, articles)
-    dates = [a["published"] for a in data["articles"] if a["published"]]
+def story_summary(n: int, index: StoryIndex, articles: dict[int, StoredArticle]) -> dict[str, Any]:
+    """Story ``n`` of ``index`` for lists: its number, key, size, originals and latest date.
+
+    ``articles`` holds at least the story's originals (:func:`articles_of` with ``roots_only``).
+    """
+    story, latest = index.stories[n - 1], index.latest[n - 1]
     return {
         "id": n,
         "key": story.key,
         "articles": len(story.articles),
         "rewrites": len(story.edges),
         "originals": [headline(articles[r], 70) for r in story.roots if r in articles],
-        "latest": max(dates) if dates else None,
-        "latest_label": shown_date(max(dates, default=None)),
+        "latest": latest,
+        "latest_label": shown_date(latest),
         "url": f"/stories/{story.key or n}",
     }
 

@@ -214,6 +214,10 @@ class Store(Protocol):
         """The decided pairs with at least one of ``rowids`` in them, by ``(a, b)``."""
         ...
 
+    def relation_counts(self) -> dict[str, int]:
+        """How many decided pairs there are of each relation (none left out as zero)."""
+        ...
+
     def iter_rowids(self) -> list[int]:
         """Every rowid, in order."""
         ...

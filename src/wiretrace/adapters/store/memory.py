@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -159,6 +160,10 @@ class MemoryStore:
         """The decided pairs with at least one of ``rowids`` in them, by ``(a, b)``."""
         wanted = set(rowids)
         return [self._pairs[k] for k in sorted(self._pairs) if k[0] in wanted or k[1] in wanted]
+
+    def relation_counts(self) -> dict[str, int]:
+        """How many decided pairs there are of each relation."""
+        return dict(Counter(p.relation for p in self._pairs.values()))
 
     def scan_settings(self, settings: dict[str, Any] | None = None) -> dict[str, Any] | None:
         """The settings the stored pairs were decided with (None if never recorded); records ``settings`` when given."""

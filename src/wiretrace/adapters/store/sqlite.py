@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -30,7 +31,7 @@ from wiretrace.adapters.store.base import (
 from wiretrace.errors import ReadOnlyStore, StoreError
 from wiretrace.types import Article
 
-__all__ = ["SCHEMA_VERSION", "SQLiteStore", "is_busy"]
+__all__ = ["SCHEMA_VERSION", "ChangeWatch", "SQLiteStore", "is_busy"]
 
 # 2: an article's digest covers its outlet too (another outlet's verbatim copy is an article of its own),
 # and a new store never gives a forgotten article's rowid to another (a scan running meanwhile, or a
@@ -519,6 +520,10 @@ class SQLiteStore:
                 found[(p.a, p.b)] = p
         return [found[k] for k in sorted(found)]
 
+    def relation_counts(self) -> dict[str, int]:
+        """How many decided pairs there are of each relation."""
+        return dict(self._db.execute("SELECT relation, count(*) FROM pairs GROUP BY relation").fetchall())
+
     @staticmethod
     def _records(rows: Iterable[tuple[Any, ...]]) -> list[PairRecord]:
         out = []
@@ -549,3 +554,41 @@ class _Closed:
 
     def __getattr__(self, name: str) -> Any:
         raise StoreError(f"{self._path}: the store is closed")
+
+
+class ChangeWatch:
+    """Says whether a store has changed: a number that moves with every commit to it, from any process.
+
+    SQLite's ``data_version`` on a read-only connection of the watch's own: it
+    changes when any other connection commits, in this process or another (a
+    ``wiretrace scan`` run beside the server), and never for nothing. Safe to
+    ask from any thread.
+
+    Args:
+        path: The store file (it must exist).
+
+    Example:
+        >>> import tempfile, os
+        >>> path = os.path.join(tempfile.mkdtemp(), "w.db")
+        >>> store = SQLiteStore(path, fingerprint="test")
+        >>> watch = ChangeWatch(path)
+        >>> before = watch.version()
+        >>> _ = store.scan_settings({"k": 1})  # a commit
+        >>> watch.version() != before
+        True
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        uri = Path(path).resolve().as_uri()
+        self._db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+        self._lock = threading.Lock()
+
+    def version(self) -> int:
+        """The store's version now: equal to an earlier answer only if nothing was committed since."""
+        with self._lock:
+            return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
+    def close(self) -> None:
+        """Release the watch's connection."""
+        with self._lock:
+            self._db.close()
