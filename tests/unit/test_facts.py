@@ -65,6 +65,31 @@ def test_a_paper_that_ages_the_accused_by_a_year_is_flagged(engine, data_dir):
     assert _changed(result) == [("number", "52", "53")]
 
 
+@pytest.mark.parametrize(
+    ("story", "wire", "paper", "figure"),
+    [
+        # "has slimmed to 15 stone", merged with "his weight ballooned to 22 stone"; "I used to be 22 stone" follows
+        ("courts/02.11.99/chips", "chips1.txt", "chips282_mail.txt", "22 stone"),
+        # "a 30-year-old woman in Bradford" merged with the sentence of another victim, "a 26-year-old", whom
+        # the paper's next sentence names, carrying that same 26
+        ("courts/04.10.99/lynx", "lynx1nl.txt", "lynx264_independent.txt", "26"),
+    ],
+)
+def test_a_figure_the_rewrite_states_elsewhere_is_no_changed_one(engine, data_dir, story, wire, paper, figure):
+    pa, text = _meter_pair(data_dir, story, wire, paper)
+    result = engine.compare(pa, text)
+    assert result.relation == "rewrite"
+    assert figure in {f.text for f in result.carried_facts}
+    assert not [c for c in result.changed_facts if c.was == figure]
+
+
+def test_a_plain_figure_said_again_of_another_thing_still_shows_a_change(engine, data_dir):
+    """PA has Canepe, 20, and 20 again of another thing; the Times makes him 21 and keeps the other 20."""
+    wire, paper = _meter_pair(data_dir, "courts/18.02.00/bridge", "bridge1.txt", "bridge540_times.txt")
+    result = engine.compare(wire, paper)
+    assert ("number", "20", "21") in _changed(result)
+
+
 def test_a_quote_turned_round_is_changed_not_carried(engine, data_dir):
     """PA's judge said offences "are always serious, but this is a bad case"; a copy has him say the opposite."""
     wire = read_article(data_dir / "meter" / "PA/rawtexts/courts/27.01.00/drink/drink1.txt")

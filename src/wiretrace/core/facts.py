@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -256,13 +256,15 @@ def _capital_by_place(phrase: str, sentence: str) -> bool:
     return at >= 0 and (not before or before[-1] in '"“‘`:(')  # not ': a plural's apostrophe
 
 
+def _year(f: Figure) -> bool:
+    return not f.currency and not f.percent and f.value == f.value.to_integral_value() and 1800 <= f.value <= 2100
+
+
 def _alike(a: Figure, b: Figure) -> bool:
-    def year(f: Figure) -> bool:
-        return not f.currency and not f.percent and f.value == f.value.to_integral_value() and 1800 <= f.value <= 2100
 
     # Of one kind, a unit by what it measures: "100mph" for "100km/h" is a changed speed, "4in" for "40" no change.
     measure_a, measure_b = _MEASURES.get(a.unit, a.unit), _MEASURES.get(b.unit, b.unit)
-    if (a.currency, a.percent, measure_a, year(a), a.age) != (b.currency, b.percent, measure_b, year(b), b.age):
+    if (a.currency, a.percent, measure_a, _year(a), a.age) != (b.currency, b.percent, measure_b, _year(b), b.age):
         return False
     if a.alternative != b.alternative:  # "at 11 or 13" against "up to 18": no one figure was changed
         return False
@@ -470,9 +472,27 @@ def facts_of_links(
         ``(carried, changed)``: each fact once, in the derived text's order.
     """
     so_far = _Found()
+    # A source figure the rewrite states elsewhere was not lost where a merged link leaves it over: "slimmed
+    # to 15 stone" linked with "his weight ballooned to 22 stone" is no 22 -> 15 when "I used to be 22 stone"
+    # stands further on. A plain small number ("26", "20") is lost unless that same one is carried again:
+    # the rewrite's other "20" may be of another thing.
+    stated = _by_quantity((i, k, f) for i, s in enumerate(derived.sentences) for k, f in enumerate(figures(s.text)))
+    restated = {
+        hit
+        for link in links
+        for i in link.derived
+        for _, hit in _matched_figures(derived, source, i, link.source)
+        if hit is not None
+    }
+
+    def kept(j: int, k: int, f: Figure) -> bool:
+        return (j, k) in restated or (
+            _distinctive(f) and any(f.same(g) for _, _, g in stated.get((f.percent, f.value), ()))
+        )
+
     for link in links:
         for i in link.derived:
-            _figure_facts(derived, source, i, link.source, so_far)
+            _figure_facts(derived, source, i, link.source, so_far, kept)
             _name_facts(derived, source, i, link.source, so_far)
             _quote_facts(derived, source, i, link.source, so_far)
     return tuple(so_far.carried), tuple(so_far.changed)
@@ -492,25 +512,47 @@ def _by_quantity(
     return out
 
 
+def _matched_figures(
+    derived: Document, source: Document, i: int, sources: Sequence[int]
+) -> list[tuple[Figure, tuple[int, int] | None]]:
+    """Each figure of derived sentence ``i`` with the figure of ``sources`` it states (sentence, position), or None."""
+    mine = figures(derived.sentences[i].text)
+    if not mine:
+        return []
+    # By quantity, in reading order: a sentence of thousands of figures is matched in linear time.
+    by_quantity = _by_quantity((j, k, f) for j in sources for k, f in enumerate(figures(source.sentences[j].text)))
+    return [
+        (fig, next(((j, k) for j, k, f in by_quantity.get((fig.percent, fig.value), ()) if fig.same(f)), None))
+        for fig in mine
+    ]
+
+
+def _distinctive(f: Figure) -> bool:
+    """A figure unlikely to be equalled by chance: with a currency, % or unit, or 1,000 and up (not a year)."""
+    return bool(f.currency or f.percent or f.unit) or (abs(f.value) >= 1000 and not _year(f))
+
+
 def _figure_facts(
     derived: Document,
     source: Document,
     i: int,
     sources: Sequence[int],
     so_far: _Found,
+    kept: Callable[[int, int, Figure], bool],
 ) -> None:
-    """The figures of derived sentence ``i`` against its linked ``sources``: carried, or changed."""
-    mine = figures(derived.sentences[i].text)
-    if not mine:
+    """The figures of derived sentence ``i`` against its linked ``sources``: carried, or changed.
+
+    ``kept(j, k, figure)``: whether the ``k``-th figure of source sentence ``j`` is stated elsewhere in the
+    rewrite, so not changed.
+    """
+    pairs = _matched_figures(derived, source, i, sources)
+    if not pairs:
         return
+    mine = [fig for fig, _ in pairs]
     theirs = {j: figures(source.sentences[j].text) for j in sources}
-    # By quantity, in reading order: a sentence of thousands of figures is matched in linear time.
-    by_quantity = _by_quantity((j, k, f) for j in sources for k, f in enumerate(theirs[j]))
     matched: set[tuple[int, int]] = set()
     unmatched: list[Figure] = []
-    for fig in mine:
-        same = by_quantity.get((fig.percent, fig.value), ())
-        hit = next(((j, k) for j, k, f in same if fig.same(f)), None)
+    for fig, hit in pairs:
         if hit is None:
             unmatched.append(fig)
             continue
@@ -523,7 +565,9 @@ def _figure_facts(
         (j, f)
         for j in theirs
         for k, f in enumerate(theirs[j])
-        if (j, k) not in matched and not any(f.same(g) for _, _, g in mine_by_quantity.get((f.percent, f.value), ()))
+        if (j, k) not in matched
+        and not kept(j, k, f)
+        and not any(f.same(g) for _, _, g in mine_by_quantity.get((f.percent, f.value), ()))
     ]
     for fig in unmatched:
         # A figure the source has and the rewrite lost, of the same kind (currency, %, year, age or
