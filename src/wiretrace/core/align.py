@@ -311,7 +311,7 @@ _MOST_TOKENS = 1000
 
 
 def _token_similarity(a: SentenceFeatures, b: SentenceFeatures, floor: float = 0.0) -> float:
-    """Similarity of the two word sequences (case and punctuation ignored), in [0, 1].
+    """Similarity of the two word sequences (case, punctuation and hyphens ignored), in [0, 1].
 
     Below ``floor`` the answer may be an upper bound (still below ``floor``):
     the exact ratio is worked out only where it can reach it. A "sentence"
@@ -320,7 +320,7 @@ def _token_similarity(a: SentenceFeatures, b: SentenceFeatures, floor: float = 0
     """
     from cydifflib import SequenceMatcher
 
-    wa, wb = a.norms[:_MOST_TOKENS], b.norms[:_MOST_TOKENS]
+    wa, wb = _unhyphenated(a.norms)[:_MOST_TOKENS], _unhyphenated(b.norms)[:_MOST_TOKENS]
     if not wa or not wb:
         return 0.0
     matcher = SequenceMatcher(None, wa, wb, autojunk=False)
@@ -329,6 +329,13 @@ def _token_similarity(a: SentenceFeatures, b: SentenceFeatures, floor: float = 0
         if upper < floor:
             return upper
     return matcher.ratio()
+
+
+def _unhyphenated(norms: tuple[str, ...]) -> tuple[str, ...]:
+    """Words with hyphenated ones split: "strong-willed" is "strong willed" copied, no new wording."""
+    if not any("-" in w for w in norms):
+        return norms
+    return tuple(part for w in norms for part in w.split("-") if part)
 
 
 def _keep_anchored(
