@@ -90,6 +90,31 @@ def test_a_plain_figure_said_again_of_another_thing_still_shows_a_change(engine,
     assert ("number", "20", "21") in _changed(result)
 
 
+@pytest.mark.parametrize(
+    ("story", "wire", "paper", "office", "person"),
+    [
+        # PA: "The Department of Health was today criticised"; the paper: "Frank Dobson, the Health Secretary"
+        ("courts/04.10.99/heart", "heart1wit.txt", "heart254_telegraph.txt", "Health Secretary", "Prof Ian Kennedy"),
+        # PA: "there is no case against Dr Shipman"; the paper's "Shipman's QC" is his counsel
+        ("courts/07.01.00/doctor", "doctor1nl.txt", "doctor558_mirror.txt", "Shipman's QC", "Shipman"),
+    ],
+)
+def test_an_office_is_carried_only_from_a_sentence_naming_it(engine, data_dir, story, wire, paper, office, person):
+    pa, text = _meter_pair(data_dir, story, wire, paper)
+    result = engine.compare(pa, text)
+    names = {f.text for f in result.carried_facts if f.kind == "name"}
+    assert office not in names and person in names
+
+
+def test_a_common_word_named_as_an_office_is_carried_from_its_capitals(engine, data_dir):
+    """PA's "allow the general to go home" carried the Times' Home Secretary; its "the Home Secretary" does."""
+    pa, paper = _meter_pair(data_dir, "courts/26.01.00/pinochet", "pinochet1nl.txt", "pinochet678_times.txt")
+    result = engine.compare(pa, paper)
+    source = result.a if result.derived == "b" else result.b
+    (fact,) = [f for f in result.carried_facts if f.text == "Home Secretary"]
+    assert "Home Secretary" in source.sentences[fact.source].text
+
+
 def test_a_quote_turned_round_is_changed_not_carried(engine, data_dir):
     """PA's judge said offences "are always serious, but this is a bad case"; a copy has him say the opposite."""
     wire = read_article(data_dir / "meter" / "PA/rawtexts/courts/27.01.00/drink/drink1.txt")

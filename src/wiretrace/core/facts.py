@@ -237,6 +237,29 @@ def _words_of(sentence: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1 << 15)
+def _capitals_of(sentence: str) -> frozenset[str]:
+    """The sentence's words written with a capital, as :func:`_name_words` gives them."""
+    return frozenset(_name_words(" ".join(m for m in _NAME_WORD.findall(sentence) if m[0].isupper())))
+
+
+def _one_word_name_in(phrase: str, word: str, sentence: str) -> bool:
+    """Whether ``sentence`` names what ``phrase``, one word but titles, does: the word, capitalised where it is
+    a common one ("go home" carries no Home Secretary), with the titles after it, which name an office, not
+    the person the word names ("Department of Health" carries no Health Secretary, "Dr Shipman" no Shipman's
+    QC; "Jack Straw" carries "Mr Straw")."""
+    if word not in (_capitals_of(sentence) if _common(word) else _words_of(sentence)):
+        return False
+    parts = [_unaccented(w) for w in _NAME_WORD.findall(phrase.lower())]
+    office = set(parts[parts.index(word) + 1 :] if word in parts else ()) & _TITLES
+    return office <= _lower_words_of(sentence)
+
+
+@lru_cache(maxsize=1 << 15)
+def _lower_words_of(sentence: str) -> frozenset[str]:
+    return frozenset(_unaccented(w) for w in _NAME_WORD.findall(sentence.lower()))
+
+
+@lru_cache(maxsize=1 << 15)
 def _common(word: str) -> bool:
     from wordfreq import zipf_frequency
 
@@ -594,7 +617,14 @@ def _name_facts(
         if not words or key in so_far.seen or _capital_by_place(phrase, derived.sentences[i].text):
             continue
         for j in sources:
-            found = _words_of(source.sentences[j].text)
+            text = source.sentences[j].text
+            if len(words) == 1:  # a surname, or one word with titles: the source holds it as a name
+                if _one_word_name_in(phrase, words[0], text):
+                    so_far.seen.add(key)
+                    so_far.carried.append(Fact("name", phrase, i, j))
+                    break
+                continue
+            found = _words_of(text)
             # Most of its words, and the last two (a person's first name and surname) without fail:
             # "South Korean Defense Minister Ahn Gyu-back" for "Defence", but not "Peter Curran" for
             # "John Curran".
