@@ -29,7 +29,7 @@ from wiretrace.core.provenance import Story, retold_closer
 from wiretrace.core.represent import Document
 from wiretrace.corpus_scan import ScanPostings, ScanReport, read_versions, scan
 from wiretrace.corpus_workers import pickled_engine, prepare_in_worker, quiet_starts, worker_pool
-from wiretrace.errors import InputError, user_stacklevel
+from wiretrace.errors import InputError, StoreError, user_stacklevel
 from wiretrace.pipeline import Engine
 from wiretrace.report import direction_undecided
 from wiretrace.settings import Settings
@@ -188,6 +188,12 @@ class Corpus:
             raise TypeError(
                 "Corpus(store, engine) takes a store (SQLiteStore(path, store_fingerprint(settings)) or "
                 f"MemoryStore()), not {type(store).__name__}"
+            )
+        opened_for = getattr(store, "fingerprint", None)
+        if opened_for is not None and opened_for != store_fingerprint(engine.settings):
+            raise StoreError(
+                f"{getattr(store, 'path', 'the store')}: opened for index settings {opened_for!r}, but the engine's "
+                f"are {store_fingerprint(engine.settings)!r}; open it with store_fingerprint(engine.settings)"
             )
         self.store = store
         self.engine = engine
@@ -735,23 +741,35 @@ class Corpus:
                 return None
         return worker_pool(None if ingest else path, self.settings, workers, engine)
 
-    def forget(self, article: str | Article | os.PathLike[str]) -> str | None:
+    def forget(self, article: str | int | Article | os.PathLike[str]) -> str | None:
         """Remove a stored article with its index keys and pairs; the articles paired with it are scanned again.
 
         Args:
-            article: A stored article's id (a ``str``), or an article or a file
-                (:class:`pathlib.Path`) to find the stored one by, as
+            article: A stored article's id (a ``str``) or number in the store
+                (an ``int``, as :meth:`stories` names articles), or an article
+                or a file (:class:`pathlib.Path`) to find the stored one by, as
                 :meth:`stored_as` finds it.
 
         Returns:
             The id of the article removed, or None when none is stored so.
+
+        Raises:
+            TypeError: ``article`` is none of these.
         """
         if isinstance(article, str):
             return article if self.store.forget(article) else None
+        if isinstance(article, int) and not isinstance(article, bool):
+            item = self.store.get(article)
+            return self.forget(item.article.id) if item is not None and item.article.id else None
         if isinstance(article, os.PathLike):
             from wiretrace.adapters.readers import read_article
 
             article = read_article(Path(article))
+        if not isinstance(article, Article):
+            raise TypeError(
+                "forget() takes a stored id (str), a number in the store (int), an Article or a pathlib.Path, "
+                f"not {type(article).__name__}"
+            )
         stored = self.stored_as(article)
         if stored is None or not stored.article.id or not self.store.forget(stored.article.id):
             return None

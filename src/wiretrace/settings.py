@@ -55,7 +55,8 @@ class Settings:
         batch_size: Articles per ingest transaction.
         scan_batch: Articles per scan transaction (a killed scan resumes
             after the last one committed).
-        workers: Processes deciding pairs in a scan; 0 means one per CPU.
+        workers: Processes deciding pairs in a scan (the CLI's: `ingest` and `scan` in Python take
+            a `workers` argument); 0 means one per CPU.
         cache_size: Prepared documents a process answering queries keeps in
             memory (about 58 KiB each with the bundled model), and each
             Python worker of a Spark scan.

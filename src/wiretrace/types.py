@@ -1,18 +1,22 @@
 """Value types passed between the pipeline stages.
 
 All are frozen dataclasses: a stage takes values and returns new ones. Character
-offsets (``start``, ``end``) always index :attr:`Article.text`, the text exactly
-as it was read, so evidence can be shown in the original.
+offsets (``start``, ``end``) index the text of the compared article
+(``ArticleView.article.text``, as ``result.a.article.text``): the text as read, so
+evidence can be shown in the original; an :class:`Article` built in Python is
+cleaned as the readers clean a file (Windows line ends, soft hyphens), so slice
+the view's article, not the one given.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 __all__ = [
+    "NO_DATE_YEARS",
     "Article",
     "ArticleView",
     "ChangedFact",
@@ -23,6 +27,7 @@ __all__ = [
     "Relation",
     "Removed",
     "Sentence",
+    "iso_published",
 ]
 
 # How the direction of a rewrite was decided, as shown to people: a word, and a phrase.
@@ -34,6 +39,40 @@ LinkKind = Literal["verbatim", "near-verbatim", "paraphrase", "merged", "split"]
 Side = Literal["a", "b"]
 
 
+# Years a feed writes for "no date" (.NET's and Go's zero time, a database's end of time), not publication
+# years: they would make the article the first or the last of everything.
+NO_DATE_YEARS = (1, 9999)
+
+
+def iso_published(value: str | date | None) -> str | None:
+    """A publication time as ISO 8601 text, or None for none (empty, or in year 1 or 9999).
+
+    Raises:
+        ValueError: Text that is no ISO 8601 date or date-time ("Tue, 04 Nov 2025 10:00:00 GMT").
+
+    Example:
+        >>> iso_published("2025-11-03"), iso_published("0001-01-01T00:00:00"), iso_published("2025-11-03T14:58Z")
+        ('2025-11-03', None, '2025-11-03T14:58:00+00:00')
+    """
+    if value is None:
+        return None
+    if isinstance(value, date):  # a datetime is a date too
+        return None if value.year in NO_DATE_YEARS else value.isoformat()
+    text = value.strip().replace("Z", "+00:00")
+    if not text:
+        return None
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return None if day.year in NO_DATE_YEARS else day.isoformat()
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"published {value!r} is not an ISO 8601 date (e.g. 2025-11-03)") from None
+    if when.year in NO_DATE_YEARS:
+        return None  # and only there could a zoned time have no UTC equivalent (0001-01-01T01:00+05:00)
+    return when.isoformat()
+
+
 @dataclass(frozen=True)
 class Article:
     """One news article as read, before any cleaning.
@@ -43,10 +82,13 @@ class Article:
         id: A stable identifier, if the input gave one.
         title: The headline, if known.
         published: Publication time as ISO 8601 (``2025-11-03`` or
-            ``2025-11-03T14:58:00+00:00``), if known.
+            ``2025-11-03T14:58:00+00:00``), if known. A ``date`` or ``datetime``
+            is taken and written so; a date in year 1 or 9999 (a feed's "no
+            date") is read as none, as the readers read it; other text is
+            refused (:func:`iso_published`).
         outlet: The publishing site or agency, if known.
         url: The article's address, if known.
-        path: Where it was read from (a file path, ``-`` for stdin), for messages.
+        path: Where it was read from (a file path, ``<stdin>`` for standard input), for messages.
         header: Number of leading characters of ``text`` that are metadata lines
             (such as `` date 2025-11-03``) rather than article text.
     """
@@ -65,8 +107,11 @@ class Article:
         if not isinstance(self.text, str):
             hint = " (decode the bytes, or read the file with read_article)" if isinstance(self.text, bytes) else ""
             raise TypeError(f"Article text must be a str, not {type(self.text).__name__}{hint}")
-        if isinstance(self.published, date):  # a datetime is a date too
-            object.__setattr__(self, "published", self.published.isoformat())
+        if isinstance(self.published, date | str):  # a datetime is a date too
+            try:
+                object.__setattr__(self, "published", iso_published(self.published))
+            except ValueError as exc:
+                raise ValueError(f"Article {exc}") from None
         if isinstance(self.path, os.PathLike):
             object.__setattr__(self, "path", os.fspath(self.path))
         for name in ("id", "title", "published", "outlet", "url", "path"):

@@ -26,6 +26,8 @@ from wiretrace.report import comparison_to_dict
         ({"text": None}, TypeError, "Article text must be a str, not NoneType"),
         ({"text": b"Seoul"}, TypeError, "not bytes (decode the bytes"),
         ({"published": 20251103}, TypeError, "Article published must be a str or None, not int"),
+        # What feedparser gives: read as the CLI reads a JSONL line's, not kept and ignored
+        ({"published": "Tue, 04 Nov 2025 10:00:00 GMT"}, ValueError, "Article published 'Tue, 04 Nov 2025 10:00:00 "),
         ({"outlet": 5}, TypeError, "Article outlet must be a str or None"),
         ({"id": 7}, TypeError, "Article id must be a str or None"),
         ({"header": -5}, ValueError, "header=-5 is not a count of leading characters"),
@@ -39,6 +41,17 @@ def test_an_article_of_wrong_types_is_refused_when_built(seed_source, fields, er
 def test_an_article_takes_a_date_and_a_path_object(seed_source, seed_source_path):
     article = dataclasses.replace(seed_source, published=datetime.date(2025, 11, 3), path=seed_source_path)
     assert article.published == "2025-11-03" and article.path == str(seed_source_path)
+
+
+@pytest.mark.parametrize("placeholder", [datetime.datetime.min, "0001-01-01T00:00:00", "9999-12-31", ""])
+def test_a_feeds_no_date_in_python_is_none_as_the_readers_read_it(engine, seed_source, seed_rewrite, placeholder):
+    """A rewrite dated datetime.min (a feed's "no date") had made Reuters the copy "by date" at 1.0; the CLI,
+    reading the same row from a JSONL file, read it as undated and found Reuters the source."""
+    undated = dataclasses.replace(seed_rewrite, published=placeholder)
+    assert undated.published is None
+    result = engine.compare(seed_source, undated)
+    assert (result.relation, result.source) == ("rewrite", "a")
+    assert result.direction_basis != "published"
 
 
 @pytest.mark.parametrize(
@@ -251,3 +264,36 @@ def test_forget_through_the_corpus(engine, source, seed_source_path):
     # A file finds the article stored from it, as sources does, under whatever id it was stored
     corpus.ingest([dataclasses.replace(source, id="reuters-hegseth")])
     assert corpus.forget(seed_source_path) == "reuters-hegseth" and corpus.store.count() == 0
+    # A number in the store, as stories() names articles
+    corpus.ingest([source])
+    rowid = corpus.store.get(str(source.id)).rowid
+    assert corpus.forget(rowid) == source.id and corpus.store.count() == 0
+    assert corpus.forget(rowid) is None
+
+
+@pytest.mark.parametrize("wrong", [None, b"reuters", 1.5])
+def test_forget_of_no_id_article_or_path_is_a_type_error(engine, wrong):
+    with pytest.raises(TypeError, match=f"forget\\(\\) takes a stored id .* not {type(wrong).__name__}"):
+        Corpus(MemoryStore(), engine).forget(wrong)
+
+
+def test_iter_articles_of_one_path_is_a_type_error_not_its_letters(seed_source_path):
+    """iter_articles("../feeds") had read ".", "." and "/": the working folder twice and the whole disk."""
+    from wiretrace.adapters.inputs import iter_articles
+
+    for one in (str(seed_source_path), seed_source_path):
+        with pytest.raises(TypeError, match=r"iter_articles\(\) takes a list of paths, not one"):
+            iter_articles(one)
+    assert [a.id for a in iter_articles([seed_source_path])] == [str(seed_source_path)]
+
+
+def test_a_corpus_refuses_a_store_opened_for_other_index_settings(tmp_path, engine):
+    """The README says a store of other index settings is refused: a Corpus had taken one opened for other
+    settings than its engine's, and stored keys the store's recorded settings do not make."""
+    other = Settings(max_terms=engine.settings.max_terms + 4)
+    store = SQLiteStore(tmp_path / "s.db", store_fingerprint(other))
+    with pytest.raises(StoreError, match=r"s\.db: opened for index settings 'terms.*', but the engine's are"):
+        Corpus(store, engine)
+    store.close()
+    with Corpus(SQLiteStore(tmp_path / "s.db", store_fingerprint(other)), Engine(other, embedder=engine.embedder)):
+        pass

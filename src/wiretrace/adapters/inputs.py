@@ -28,6 +28,7 @@ import gzip
 import hashlib
 import io
 import itertools
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -334,7 +335,20 @@ def iter_articles(
 
     Yields:
         :class:`Article` (with ``id`` set) or :class:`Rejected`.
+
+    Raises:
+        TypeError: ``paths`` is one path, not a list of them (a str would be read letter by letter).
     """
+    if isinstance(paths, str | bytes | os.PathLike):
+        raise TypeError(f"iter_articles() takes a list of paths, not one ({paths!r:.80}): give [{paths!r:.80}]")
+    return _iter_articles(paths, on_other, on_passed)
+
+
+def _iter_articles(
+    paths: Iterable[str | Path],
+    on_other: Callable[[Path], None] | None,
+    on_passed: Callable[[str, str], None] | None,
+) -> Iterator[Article | Rejected]:
     stdin_read = False
     for raw in paths:
         if str(raw) == "-":

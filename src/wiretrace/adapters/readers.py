@@ -46,7 +46,7 @@ from typing import Any, BinaryIO
 from wiretrace.core.agencies import agency_key
 from wiretrace.core.normalize import clean_text
 from wiretrace.errors import InputError
-from wiretrace.types import Article
+from wiretrace.types import Article, iso_published
 
 __all__ = [
     "agency_credit",
@@ -94,11 +94,8 @@ _MAX_CHAOS = 0.2
 _HIGH_RUN = re.compile(rb"[\x80-\xff]{3}")
 
 
-_NO_DATE_YEARS = (1, 9999)
-
-
 def parse_published(value: Any, where: str) -> str | None:
-    """A publication time as ISO 8601 text, or None when absent.
+    """A publication time as ISO 8601 text, or None when absent (:func:`~wiretrace.types.iso_published`).
 
     Raises:
         InputError: The value is not an ISO 8601 date or date-time.
@@ -112,19 +109,10 @@ def parse_published(value: Any, where: str) -> str | None:
     """
     if value is None or value == "":
         return None
-    if isinstance(value, datetime | date):
-        return None if value.year in _NO_DATE_YEARS else value.isoformat()
-    text = str(value).strip().replace("Z", "+00:00")
     try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            return None if day.year in _NO_DATE_YEARS else day.isoformat()
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        raise InputError(where, f"published {value!r} is not an ISO 8601 date (e.g. 2025-11-03)") from None
-    if when.year in _NO_DATE_YEARS:
-        return None  # and only there could a zoned time have no UTC equivalent (0001-01-01T01:00+05:00)
-    return when.isoformat()
+        return iso_published(value if isinstance(value, datetime | date) else str(value))
+    except ValueError as exc:
+        raise InputError(where, str(exc)) from None
 
 
 def _decode(data: bytes, where: str, is_html: bool = False) -> str:

@@ -108,7 +108,9 @@ class SQLiteStore:
     Args:
         path: The database file (created if missing).
         fingerprint: A string naming the index-key settings; a store made
-            with other settings refuses to open (its keys would not match).
+            with other settings refuses to open (its keys would not match),
+            and a :class:`~wiretrace.corpus.Corpus` whose engine has other ones
+            refuses the store.
         timeout_s: How long to wait for another process's transaction.
         read_only: Open for reading alone (a store on a read-only share):
             nothing is created, switched or migrated, and where its folder
@@ -128,6 +130,7 @@ class SQLiteStore:
 
     def __init__(self, path: str | Path, fingerprint: str, timeout_s: float = 60.0, read_only: bool = False) -> None:
         self.path = str(path)
+        self.fingerprint = fingerprint
         if self.path != ":memory:" and Path(self.path).is_dir():
             raise StoreError(f"{self.path}: is a directory, not a store file")
         if self.path != ":memory:" and not Path(self.path).parent.is_dir():
