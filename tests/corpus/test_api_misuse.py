@@ -297,3 +297,17 @@ def test_a_corpus_refuses_a_store_opened_for_other_index_settings(tmp_path, engi
     store.close()
     with Corpus(SQLiteStore(tmp_path / "s.db", store_fingerprint(other)), Engine(other, embedder=engine.embedder)):
         pass
+
+
+def test_a_date_stored_before_articles_read_their_dates_reads_as_none(tmp_path, engine, source):
+    """The API had stored any text as a date; such a store still opens, and the date reads as a reader's would."""
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    with Corpus(SQLiteStore(db, store_fingerprint(engine.settings)), engine) as corpus:
+        corpus.ingest([source])
+    with sqlite3.connect(db) as raw:
+        raw.execute("UPDATE articles SET published = ?", ("Tue, 04 Nov 2025 10:00:00 GMT",))
+    raw.close()
+    with Corpus(SQLiteStore(db, store_fingerprint(engine.settings)), engine) as corpus:
+        assert corpus.store.get(str(source.id)).article.published is None

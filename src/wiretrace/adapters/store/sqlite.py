@@ -29,7 +29,7 @@ from wiretrace.adapters.store.base import (
     drop_forgotten,
 )
 from wiretrace.errors import ReadOnlyStore, StoreError
-from wiretrace.types import Article
+from wiretrace.types import Article, iso_published
 
 __all__ = ["SCHEMA_VERSION", "ChangeWatch", "SQLiteStore", "is_busy"]
 
@@ -315,7 +315,11 @@ class SQLiteStore:
 
     def _row(self, row: tuple[Any, ...]) -> StoredArticle:
         rowid, id_, digest, text, header, title, published, outlet, url, path, n_sentences = row
-        article = Article(text, id_, title, published, outlet, url, path, header)
+        try:
+            when = iso_published(published)
+        except ValueError:  # stored through the API before Article read its dates: no date, as a reader finds
+            when = None
+        article = Article(text, id_, title, when, outlet, url, path, header)
         return StoredArticle(article, digest, (), n_sentences, rowid)
 
     def get(self, id_or_rowid: str | int) -> StoredArticle | None:
