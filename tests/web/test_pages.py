@@ -417,6 +417,16 @@ def test_the_stories_list_comes_a_page_at_a_time(client, monkeypatch):
     assert client.get("/stories?offset=-1").status_code == 422
 
 
+def test_a_story_of_many_originals_names_a_few_and_counts_the_rest(client, monkeypatch):
+    from wiretrace.web import views
+
+    every = client.get("/api/stories").json()
+    roots = len(every[0]["roots"])
+    monkeypatch.setattr(views, "ORIGINALS_SHOWN", 0)
+    first = soup(client.get("/stories")).select_one("#all-stories tbody tr")
+    assert not first.select("bdi") and first.select_one(".muted").text == f"and {roots} more"
+
+
 def test_pages_send_a_content_security_policy(client):
     policy = client.get("/").headers["content-security-policy"]
     assert "script-src 'self'" in policy and "default-src 'none'" in policy

@@ -24,6 +24,7 @@ from wiretrace.report import comparison_to_dict, edge_undecided, shown_date
 from wiretrace.types import BASIS_PHRASE
 
 __all__ = [
+    "ORIGINALS_SHOWN",
     "SEARCH_CHARS",
     "GraphLayout",
     "StoryIndex",
@@ -177,9 +178,13 @@ def story_index(corpus: Corpus) -> StoryIndex:
     return StoryIndex(stories, latest, numbers)
 
 
+# Originals named for a story in lists; past them, "and N more" (a story of a whole feed can have thousands).
+ORIGINALS_SHOWN = 3
+
+
 def articles_of(corpus: Corpus, stories: Iterable[Story], roots_only: bool = False) -> dict[int, StoredArticle]:
-    """The stored articles of ``stories`` (only their originals with ``roots_only``), by rowid."""
-    rowids = sorted({r for s in stories for r in (s.roots if roots_only else s.articles)})
+    """The stored articles of ``stories`` (with ``roots_only``, the originals a list names), by rowid."""
+    rowids = sorted({r for s in stories for r in (s.roots[:ORIGINALS_SHOWN] if roots_only else s.articles)})
     return {item.rowid: item for item in corpus.store.get_many(rowids)}
 
 
@@ -214,7 +219,8 @@ def story_summary(n: int, index: StoryIndex, articles: dict[int, StoredArticle])
         "key": story.key,
         "articles": len(story.articles),
         "rewrites": len(story.edges),
-        "originals": [headline(articles[r], 70) for r in story.roots if r in articles],
+        "originals": [headline(articles[r], 70) for r in story.roots[:ORIGINALS_SHOWN] if r in articles],
+        "more_originals": max(0, len(story.roots) - ORIGINALS_SHOWN),
         "latest": latest,
         "latest_label": shown_date(latest),
         "url": f"/stories/{story.key or n}",
