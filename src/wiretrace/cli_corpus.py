@@ -412,6 +412,32 @@ def _refuse_the_store(out: str, db: str) -> None:
             raise InputError(out, f"is {what} ({db}); choose another output file")
 
 
+def _refuse_other_files(out: str) -> None:
+    """Refuse to write over a file that holds something other than an earlier scan's output of its kind (a
+    feed or a saved page given by mistake: the store may keep their text, but the file would be lost)."""
+    try:
+        with open(out, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return  # not there (or unreadable: writing says why)
+    text = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    if not text:
+        return
+    suffix = Path(out).suffix.lower()
+    if suffix == ".graphml":
+        ours = text.startswith("<?xml") and "<graphml" in text
+    elif suffix == ".dot":
+        ours = text.startswith(("digraph", "strict digraph"))
+    else:
+        try:
+            first = json.loads(text.splitlines()[0])
+            ours = isinstance(first, dict) and first.get("type") in ("pair", "story")
+        except ValueError:
+            ours = False
+    if not ours:
+        raise InputError(out, "exists and holds no scan output (a feed or a page?): remove it or choose another file")
+
+
 @click.command()
 @click.option(
     "--jsonl",
@@ -458,12 +484,15 @@ def scan(
     )
 
     to_stdout = jsonl_path == "-"
+    if jsonl_path and graph_path and jsonl_path != "-" and is_same_file(jsonl_path, graph_path):
+        raise InputError(graph_path, "is the --jsonl file too: the graph would replace the JSON lines")
     for out in (None if to_stdout else jsonl_path, graph_path):
         # Checked before the scan, not after it: a long scan should not end on a path that was never writable.
         if out and not Path(out).resolve().parent.is_dir():
             raise InputError(out, f"cannot write here: folder {Path(out).parent} does not exist")
         if out:
             _refuse_the_store(out, db)
+            _refuse_other_files(out)
     with open_corpus(db, settings, create=False) as corpus:
         workers = corpus.settings.workers or os.cpu_count() or 1
         if rescan:

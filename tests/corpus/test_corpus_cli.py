@@ -18,6 +18,8 @@ from click.testing import CliRunner
 from wiretrace.cli import cli
 from wiretrace.stories import story_key
 
+FIXTURES = Path(__file__).resolve().parents[1] / "data"
+
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -282,6 +284,33 @@ def test_scan_output_onto_the_store_is_refused_before_the_scan(tmp_path, seeds, 
     assert done.stderr.splitlines() == [f"error: {tmp_path / target}: is {what} ({db}); choose another output file"]
     assert db.read_bytes() == before
     assert run("scan", "--db", str(db)).returncode == 0  # still a store, not yet scanned
+
+
+def test_scan_output_onto_a_feed_or_page_is_refused_and_its_own_output_rewritten(tmp_path):
+    """`scan --jsonl feed.jsonl` (ingest's argument typed into scan) had written over the feed, exit 0, and
+    `--jsonl x.dot --graph x.dot` replaced the JSON lines with the graph."""
+    feed = tmp_path / "feed.jsonl"
+    shutil.copy(FIXTURES / "feed.jsonl", feed)
+    page = tmp_path / "page.html"
+    shutil.copy(FIXTURES / "news_page.html", page)
+    db = tmp_path / "w.db"
+    assert run("ingest", str(feed), str(page), "--db", str(db)).returncode == 0
+    kept = feed.read_bytes(), page.read_bytes()
+    for option, target in (("--jsonl", feed), ("--jsonl", page), ("--graph", tmp_path / "feed.dot")):
+        if target.suffix == ".dot":
+            shutil.copy(feed, target)
+        done = run("scan", "--db", str(db), option, str(target))
+        assert done.returncode == 1 and done.stdout == ""
+        assert done.stderr.splitlines() == [
+            f"error: {target}: exists and holds no scan output (a feed or a page?): remove it or choose another file"
+        ]
+    assert (feed.read_bytes(), page.read_bytes()) == kept
+    both = run("scan", "--db", str(db), "--jsonl", str(tmp_path / "x.dot"), "--graph", str(tmp_path / "x.dot"))
+    assert both.returncode == 1 and "is the --jsonl file too" in both.stderr
+    for _ in range(2):  # a scan's own output is written over
+        again = run("scan", "--db", str(db), "--jsonl", str(tmp_path / "out.jsonl"), "--graph", str(tmp_path / "g.dot"))
+        assert again.returncode == 0, again.stderr
+    assert json.loads((tmp_path / "out.jsonl").read_text().splitlines()[0])["type"] in ("pair", "story")
 
 
 def test_a_missing_store_is_one_line_and_exit_1(tmp_path):
