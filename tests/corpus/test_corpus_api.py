@@ -84,6 +84,48 @@ def test_damaged_warc_files_are_rejected_each_in_one_line(tmp_path, seed_source)
     assert reasons["empty.warc"] == ["empty file"]
 
 
+def test_a_crawl_as_wget_and_warcit_write_it_is_read_whole_or_said_cut(tmp_path, seed_source, seed_rewrite):
+    """Pages stored as resource records (warcit, Webrecorder) and a response without a Content-Type had been
+    dropped without a word; a file cut inside a request record, two of three records in a wget crawl, had
+    read as complete."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    def page(article):
+        return f"<html><body><article><p>{article.text[article.header :][:1500]}</p></article></body></html>".encode()
+
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False)
+    request = StatusAndHeaders("GET /1 HTTP/1.1", [("Host", "x.test")], is_http_request=True)
+    writer.write_record(
+        writer.create_warc_record("https://x.test/1", "request", payload=io.BytesIO(b""), http_headers=request)
+    )
+    untyped = StatusAndHeaders("200 OK", [], protocol="HTTP/1.1")
+    writer.write_record(
+        writer.create_warc_record(
+            "https://x.test/1", "response", payload=io.BytesIO(page(seed_source)), http_headers=untyped
+        )
+    )
+    writer.write_record(
+        writer.create_warc_record(
+            "https://x.test/2", "resource", payload=io.BytesIO(page(seed_rewrite)), warc_content_type="text/html"
+        )
+    )
+    writer.write_record(
+        writer.create_warc_record("https://x.test/3", "request", payload=io.BytesIO(b"x" * 400), http_headers=request)
+    )
+    whole = out.getvalue()
+    (tmp_path / "whole.warc").write_bytes(whole)
+    (tmp_path / "cut.warc").write_bytes(whole[:-200])  # inside the last record, a request
+    found = list(iter_articles([tmp_path / "whole.warc"]))
+    assert [a.id for a in found] == ["https://x.test/1", "https://x.test/2"]
+    assert "Hegseth" in found[0].text and "Hegseth" in found[1].text
+    cut = list(iter_articles([tmp_path / "cut.warc"]))
+    assert [a.id for a in cut if isinstance(a, Article)] == ["https://x.test/1", "https://x.test/2"]
+    (rejected,) = [r for r in cut if isinstance(r, Rejected)]
+    assert rejected.reason.startswith("truncated record (") and "https://x.test/3" in rejected.where
+
+
 def test_candidates_outside_the_time_window_are_not_compared(engine, seed_source, seed_rewrite):
     corpus = Corpus(MemoryStore(), engine)
     far = dataclasses.replace(seed_rewrite, id="rewrite", published="2026-06-01")

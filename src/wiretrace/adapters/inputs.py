@@ -35,7 +35,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from wiretrace.adapters.readers import article_from_record, is_warc, json_record, read_article, read_bytes
+from wiretrace.adapters.readers import (
+    article_from_record,
+    is_warc,
+    json_record,
+    looks_html,
+    read_article,
+    read_bytes,
+)
 from wiretrace.errors import InputError
 from wiretrace.types import Article
 
@@ -163,20 +170,28 @@ def _warc_pages(fh: BinaryIO, name: str, passed: Callable[[str, str], None]) -> 
             yield Rejected(name, problem)
             return
         for n, record in enumerate(ArchiveIterator(fh), 1):
-            if record.rec_type != "response":
-                continue
             uri = record.rec_headers.get_header("WARC-Target-URI") or f"{name}#{n}"
-            ctype = (record.http_headers.get_header("Content-Type") or "") if record.http_headers else ""
-            if "html" not in ctype.lower():
-                continue
             where = f"{name}#{n} ({uri})"
-            status = record.http_headers.get_statuscode() if record.http_headers else "200"
-            if not str(status).startswith("2"):
-                passed(where, f"HTTP status {status}")
-                continue
-            body = record.content_stream().read()
+            # A page is a response's HTML body, or a resource record of HTML (as warcit and Webrecorder store
+            # pages: no HTTP status); a response without a Content-Type is read when its body is HTML.
+            if record.rec_type == "response":
+                ctype = (record.http_headers.get_header("Content-Type") or "") if record.http_headers else ""
+                status = record.http_headers.get_statuscode() if record.http_headers else "200"
+            elif record.rec_type == "resource":
+                ctype, status = record.rec_headers.get_header("Content-Type") or "", "200"
+            else:
+                ctype, status = "", ""
+            page = "html" in ctype.lower() or (record.rec_type == "response" and not ctype)
+            body = record.content_stream().read() if page and str(status).startswith("2") else b""
+            while not body and record.raw_stream.read(1 << 16):  # to its end: a record cut short shows, whatever it is
+                pass
             if getattr(record.raw_stream, "limit", 0):  # bytes the record declares, and the file lacks
                 yield Rejected(where, f"truncated record ({record.raw_stream.limit} bytes of it missing)")
+                return  # nothing after it is in the file
+            if not page or (not ctype and not looks_html(body)):
+                continue
+            if not str(status).startswith("2"):
+                passed(where, f"HTTP status {status}")
                 continue
             if not body.strip():
                 passed(where, "empty answer")
