@@ -141,6 +141,7 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, settings: Settin
     others: list[Path] = []
     passed: list[tuple[str, str]] = []
     items = iter_articles(paths, on_other=others.append, on_passed=lambda where, why: passed.append((where, why)))
+    outlet = (outlet or "").strip() or None  # "   " names no outlet, as "" does not
     if outlet:
         items = (dataclasses.replace(a, outlet=outlet) if isinstance(a, Article) and _unnamed(a) else a for a in items)
     future: list[Article] = []
@@ -237,6 +238,7 @@ def forget(article_id: str, db: str) -> None:
 def _query(article: str, outlet: str | None = None) -> Any:
     from wiretrace.adapters.readers import read_article
 
+    outlet = (outlet or "").strip() or None
     if article == "-" or Path(article).is_file():
         query = read_article(article)
         # As `ingest --outlet` marks it: wire copy read from a file is the agency's again.
@@ -543,7 +545,7 @@ def scan(
             write_text_atomic(jsonl_path, "\n".join(lines) + ("\n" if lines else ""))
             click.echo(f"wrote {jsonl_path}", err=True)
     if graph_path:
-        render = stories_to_graphml if graph_path.endswith(".graphml") else stories_to_dot
+        render = stories_to_graphml if graph_path.lower().endswith(".graphml") else stories_to_dot
         write_text_atomic(graph_path, render(stories, articles))
         click.echo(f"wrote {graph_path}", err=True)
 

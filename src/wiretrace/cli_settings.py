@@ -49,7 +49,7 @@ class FileName(click.ParamType):
             return value
         if os.path.isdir(value):
             raise InputError(value, "is a folder, not a file")
-        if self.suffixes and not value.endswith(self.suffixes):
+        if self.suffixes and not value.lower().endswith(self.suffixes):
             option = f" for {param.opts[0]}" if param is not None and param.opts else ""
             raise InputError(value, f"use a {' or '.join(self.suffixes)} file name{option}")
         return value

@@ -313,6 +313,17 @@ def test_scan_output_onto_a_feed_or_page_is_refused_and_its_own_output_rewritten
     assert json.loads((tmp_path / "out.jsonl").read_text().splitlines()[0])["type"] in ("pair", "story")
 
 
+def test_a_blank_outlet_names_none_and_a_graph_name_in_capitals_is_taken(tmp_path, seed_source_path):
+    db = tmp_path / "w.db"
+    assert run("ingest", str(seed_source_path), "--outlet", "   ", "--db", str(db)).returncode == 0
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("SELECT outlet FROM articles").fetchall() == [(None,)]
+    raw.close()
+    done = run("scan", "--db", str(db), "--graph", str(tmp_path / "OUT.GRAPHML"))
+    assert done.returncode == 0, done.stderr
+    assert "<graphml" in (tmp_path / "OUT.GRAPHML").read_text()
+
+
 def test_a_missing_store_is_one_line_and_exit_1(tmp_path):
     done = run("scan", "--db", str(tmp_path / "nope.db"))
     assert done.returncode == 1
