@@ -267,6 +267,7 @@ def stories_to_graphml(stories: Sequence[Story], articles: dict[int, StoredArtic
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
+        '  <key id="id" for="node" attr.name="id" attr.type="string"/>',
         '  <key id="story" for="node" attr.name="story" attr.type="int"/>',
         '  <key id="story_key" for="node" attr.name="story_key" attr.type="string"/>',
         '  <key id="title" for="node" attr.name="title" attr.type="string"/>',
@@ -283,7 +284,9 @@ def stories_to_graphml(stories: Sequence[Story], articles: dict[int, StoredArtic
         further = set(story.further)
         for r in story.articles:
             a = articles[r].article if r in articles else None
-            out.append(f"    <node id={quoteattr(_xml_id(_name(articles, r) or str(r)))}>")
+            name = _name(articles, r) or str(r)
+            out.append(f"    <node id={quoteattr(_xml_id(name))}>")
+            out.append(f'      <data key="id">{_xml(name)}</data>')  # the store's id, as --jsonl names it
             out.append(f'      <data key="story">{n}</data>')
             if story.key:
                 out.append(f'      <data key="story_key">{story.key}</data>')

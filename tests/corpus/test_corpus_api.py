@@ -527,6 +527,26 @@ def test_graphml_ids_stay_apart_when_they_hold_characters_xml_forbids(engine, se
     assert edge.get("source") != edge.get("target")
 
 
+def test_graphml_nodes_carry_the_store_id_to_join_on(engine, seed_source, seed_rewrite):
+    """A Windows-style id ``news\\a.txt`` is the node ``news\\\\a.txt`` (no two ids share a node id); its
+    ``id`` data is the store's id, as --jsonl names it."""
+    import xml.etree.ElementTree as ET
+
+    from wiretrace.corpus_report import stories_to_graphml
+
+    ids = ["news\\a.txt", "news\\b.txt"]
+    corpus = Corpus(MemoryStore(), engine)
+    corpus.ingest([dataclasses.replace(seed_source, id=ids[0]), dataclasses.replace(seed_rewrite, id=ids[1])])
+    corpus.scan()
+    articles = {s.rowid: s for s in corpus.store.get_many(list(corpus.store.iter_rowids()))}
+    root = ET.fromstring(stories_to_graphml(corpus.stories(), articles))
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    nodes = {
+        n.get("id"): {d.get("key"): d.text for d in n.iterfind("g:data", ns)} for n in root.iterfind(".//g:node", ns)
+    }
+    assert {node: data["id"] for node, data in nodes.items()} == {i.replace("\\", "\\\\"): i for i in ids}
+
+
 def test_graphml_titles_read_back_as_written(engine, seed_source, seed_rewrite):
     """A title's carriage return, ``<`` and ``&`` come back from an XML parser as they were stored."""
     import xml.etree.ElementTree as ET
