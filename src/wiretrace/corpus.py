@@ -656,11 +656,22 @@ class Corpus:
         return out
 
     def _compared(self, doc: Document, rowid: int | None) -> list[Match]:
-        """Every index candidate of a prepared query, compared with it (the candidate as ``a``)."""
-        cands = self.candidates(doc, exclude=rowid)
-        docs = self.documents([r for r, _ in cands])
+        """Every index candidate of a prepared query, compared with it (the candidate as ``a``).
+
+        A stored query is compared with every article a scan related it to as well: a wire story taken
+        by 25 papers has 25 copies, not the ``candidates`` its own index search ranks first.
+        """
+        others = [r for r, _ in self.candidates(doc, exclude=rowid)]
+        if rowid is not None:
+            seen = set(others) | {rowid}
+            for p in self.store.pairs_of([rowid]):
+                other = p.b if p.a == rowid else p.a
+                if p.relation in ("rewrite", "same-event") and other not in seen:
+                    seen.add(other)
+                    others.append(other)
+        docs = self.documents(others)
         stored = {s.rowid: s for s in self.store.get_many(list(docs))}
-        return [Match(stored[r], self.engine.compare_documents(docs[r], doc)) for r, _ in cands]
+        return [Match(stored[r], self.engine.compare_documents(docs[r], doc)) for r in others if r in docs]
 
     # -- scan ----------------------------------------------------------------
 

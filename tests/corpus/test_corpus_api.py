@@ -600,3 +600,28 @@ def test_a_story_keeps_its_key_as_articles_join_and_the_older_story_keeps_its_ke
     corpus.scan()
     assert named() == {story_key("reuters"): {"reuters", "rewrite", "pa", "star", "page"}}
     store.close()
+
+
+def test_copies_lists_every_copy_the_scan_found_past_the_candidates(engine, seed_source, seed_rewrite):
+    """A Reuters story taken by 25 papers: the scan stored 25 rewrites, and `copies` listed the 10 its own
+    index search ranked first (the `candidates` setting). It lists all 25 now, and `sources` of each
+    names Reuters."""
+    reuters = dataclasses.replace(seed_source, id="reuters", outlet="Reuters", published="2025-11-03")
+    body = seed_source.text[seed_source.header :]
+    papers = [
+        Article(
+            body.replace("Monday", f"Monday (paper {i})"),
+            id=f"paper-{i:02d}",
+            outlet=f"Paper {i:02d}",
+            published="2025-11-04",
+        )
+        for i in range(25)
+    ]
+    corpus = Corpus(MemoryStore(), engine)
+    corpus.ingest([reuters, *papers])
+    corpus.scan()
+    stored = {corpus.store.ids_of([p.derived])[p.derived] for p in corpus.store.pairs() if p.relation == "rewrite"}
+    assert stored >= {p.id for p in papers}
+    assert engine.settings.candidates < 25
+    assert {m.article.article.id for m in corpus.copies("reuters")} >= {p.id for p in papers}
+    assert corpus.sources("paper-24")[0].article.article.id == "reuters"
