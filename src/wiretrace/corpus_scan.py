@@ -230,6 +230,15 @@ def scan(corpus: Corpus, progress: Progress | None = None, workers: int = 1) -> 
                 pending.append((chunk, [pool.submit(decide_in_worker, share) for share in pair_shares(jobs, workers)]))
         while pending:
             finish_pending(*pending.popleft())
+    except BaseException:
+        # Stopped (Ctrl-C, a worker killed): the batches the workers have wholly decided are kept, in order.
+        while pending and all(f.done() and not f.cancelled() and f.exception() is None for f in pending[0][1]):
+            finish_pending(*pending.popleft())
+        if pool is not None:
+            # Not waited for: the one line saying what the store keeps comes at once. The workers (Ctrl-C is
+            # blocked in them) end with the share they are deciding: terminated, their queues' semaphores leak.
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
