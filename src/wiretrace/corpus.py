@@ -156,6 +156,10 @@ def _closer_than_wire_first(ranked: list[Match], is_source: Callable[[Match], bo
     return [first, *(m for m in ranked if m is not first)]
 
 
+# Endings of article files: a query ending so that is no file was meant as one.
+_ARTICLE_SUFFIXES = frozenset({".txt", ".html", ".htm", ".jsonl", ".ndjson", ".warc", ".gz"})
+
+
 def _resolved(path: str | None) -> Path | None:
     if not path:
         return None
@@ -453,6 +457,9 @@ class Corpus:
                         f"{query[:60].splitlines()[0]}…",
                         "no article with this id in the store (a str is an id here; pass an Article to look up a text)",
                     )
+                if Path(query).suffix.lower() in _ARTICLE_SUFFIXES or os.sep in query:
+                    # A file named wrong, most likely: say that first.
+                    raise InputError(query, "no such file, and no article with this id in the store")
                 raise InputError(query, "no article with this id in the store (wiretrace ingest it first)")
             return self.documents([stored.rowid])[stored.rowid], stored.rowid
         if not isinstance(query, Article):

@@ -625,3 +625,21 @@ def test_copies_lists_every_copy_the_scan_found_past_the_candidates(engine, seed
     assert engine.settings.candidates < 25
     assert {m.article.article.id for m in corpus.copies("reuters")} >= {p.id for p in papers}
     assert corpus.sources("paper-24")[0].article.article.id == "reuters"
+
+
+def test_a_utf16_jsonl_file_is_one_rejection_saying_so(tmp_path, seed_source):
+    """Every line of it had been rejected as "undecodable bytes (not UTF-8 text)"."""
+    path = tmp_path / "feed.jsonl"
+    line = json.dumps({"id": "s", "text": seed_source.text[:400]}) + "\n"
+    path.write_bytes((line * 3).encode("utf-16"))
+    (rejected,) = list(iter_articles([path]))
+    assert rejected.where == str(path)
+    assert rejected.reason == "UTF-16 text: JSONL must be UTF-8 (iconv -f UTF-16 -t UTF-8 converts it)"
+
+
+def test_an_id_that_reads_as_a_file_name_says_no_such_file_first(engine):
+    corpus = Corpus(MemoryStore(), engine)
+    with pytest.raises(InputError, match=r"^nosuch\.txt: no such file, and no article with this id in the store$"):
+        corpus.sources("nosuch.txt")
+    with pytest.raises(InputError, match=r"^nosuch: no article with this id in the store \(wiretrace ingest"):
+        corpus.sources("nosuch")

@@ -297,6 +297,7 @@ def test_read_article_takes_the_first_jsonl_line():
         ('{"text": "   "}\n', ':1: field "text" is empty'),
         ('["a", "list"]\n', ':1: each line must be a JSON object with "text"'),
         ('{"text": "ok", "published": "yesterday"}\n', ":1: published 'yesterday' is not an ISO 8601 date"),
+        ('{"text": "ok", "published": true}\n', ":1: published true is not an ISO 8601 date"),  # as JSON writes it
         ("\n\n", ": file holds only whitespace"),
     ],
 )

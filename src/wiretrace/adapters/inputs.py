@@ -23,6 +23,7 @@ batch.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import gzip
 import hashlib
@@ -90,6 +91,10 @@ def _opened(path: Path, read: Callable[[BinaryIO], Iterator[Article | Rejected]]
 
 def _jsonl(path: Path) -> Iterator[Article | Rejected]:
     def lines(fh: BinaryIO) -> Iterator[Article | Rejected]:
+        if fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):  # every line would be "undecodable"
+            yield Rejected(str(path), "UTF-16 text: JSONL must be UTF-8 (iconv -f UTF-16 -t UTF-8 converts it)")
+            return
+        fh.seek(0)
         for n, line in enumerate(fh, 1):
             item = parse_jsonl_line(line, f"{path}:{n}")
             if item is not None:

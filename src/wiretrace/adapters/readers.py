@@ -109,8 +109,11 @@ def parse_published(value: Any, where: str) -> str | None:
     """
     if value is None or value == "":
         return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float | datetime | date):
+        # a JSON true, list or object, named as JSON writes it
+        raise InputError(where, f"published {json.dumps(value)} is not an ISO 8601 date (e.g. 2025-11-03)")
     try:
-        return iso_published(value if isinstance(value, datetime | date) else str(value))
+        return iso_published(value if isinstance(value, str | datetime | date) else str(value))
     except ValueError as exc:
         raise InputError(where, str(exc)) from None
 
