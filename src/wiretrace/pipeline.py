@@ -20,7 +20,7 @@ from wiretrace.core.agencies import order_by_agency
 from wiretrace.core.align import Alignment, AlignSettings, align, pair_matrices
 from wiretrace.core.clean import body_spans, find_furniture
 from wiretrace.core.decide import decide, evidence, order_by_time, order_of_equals
-from wiretrace.core.facts import facts_of_links
+from wiretrace.core.facts import facts_of_links, unsourced_figures
 from wiretrace.core.normalize import clean_text, plain_forms
 from wiretrace.core.represent import Document, Embedder, IndexTerms, Lexicon, StemGrams, index_terms, represent
 from wiretrace.core.sentences import split_sentences
@@ -237,6 +237,7 @@ class Engine:
             dropped=tuple(j for j in range(n_s) if j not in used),
             carried_facts=facts[0],
             changed_facts=facts[1] if is_rewrite else (),  # what independent reports differ on is no change
+            unsourced_figures=unsourced_figures(derived, source, al.links, facts[1]) if is_rewrite else (),
             coverage=coverage,
             probabilities={k: round(v, 4) for k, v in verdict.probabilities.items()},
             features={

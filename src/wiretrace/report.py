@@ -140,6 +140,7 @@ def comparison_to_dict(result: Comparison, model: str | None = None) -> dict[str
             {"kind": f.kind, "was": f.was, "now": f.now, "derived": f.derived, "source": f.source}
             for f in result.changed_facts
         ],
+        "unsourced_figures": [{"text": text, "derived": i} for text, i in result.unsourced_figures],
         "coverage": dict(result.coverage),
         "probabilities": dict(result.probabilities),
         "evidence": dict(result.features),
@@ -387,6 +388,13 @@ def comparison_to_text(result: Comparison, colour: bool = False, width: int = 10
             # A quote's source sentence is long and shown above: the derived words are what to check.
             told = f'"{flat(f.now)}"' if f.kind == "quote" else f"{flat(f.was)} → {flat(f.now)}"
             lines.append(f"  {where}  {f.kind:<6}  {_clip(told, width - len(where) - 12)}")
+    if result.unsourced_figures:
+        lines.append("")
+        title = f"Figures {s} states nowhere ({len(result.unsourced_figures)}):"
+        told = ", ".join(f"{_label(d, i)} {flat(text)}" for text, i in result.unsourced_figures)
+        body = _wrap(f"{title} {told}", width)
+        lines.append(style(title, bold=True) + body[0][len(title) :])
+        lines.extend(body[1:])
     return "\n".join(lines) + "\n"
 
 

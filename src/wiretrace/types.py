@@ -231,6 +231,9 @@ class Comparison:
         carried_facts: Distinctive facts found in both.
         changed_facts: Facts of a linked source sentence the derived one
             states otherwise (:mod:`wiretrace.core.facts`).
+        unsourced_figures: Figures of linked derived sentences that the
+            source states nowhere, as ``(written, derived sentence index)``
+            (a rewrite's only).
         coverage: Share of each text (``derived``, ``source``, by words)
             accounted for by the alignment.
         probabilities: The model's probability for each relation.
@@ -255,6 +258,7 @@ class Comparison:
     features: dict[str, Any] = field(default_factory=dict)
     model: str | None = None
     changed_facts: tuple[ChangedFact, ...] = ()
+    unsourced_figures: tuple[tuple[str, int], ...] = ()
 
     @property
     def is_rewrite(self) -> bool:

@@ -29,6 +29,24 @@ def test_the_seed_rewrite_changes_no_fact_and_carries_its_figures(engine, seed_s
     assert result.changed_facts == ()
     carried = {f.text for f in result.carried_facts if f.kind == "number"}
     assert {"28,500", "450,000"} <= carried
+    assert result.unsourced_figures == ()
+
+
+def test_a_figure_changed_where_the_link_drops_its_sentence_is_shown_as_unsourced(engine, seed_source, seed_rewrite):
+    """450,000 -> 540,000: Reuters' "South Korea has 450,000 troops" is merged into the link only for its
+    figure, so it drops out with the change and no changed fact is found; the figure the source states
+    nowhere is listed, in the JSON, the terminal report and the page."""
+    from wiretrace.adapters.html_report import render_html
+    from wiretrace.report import comparison_to_dict, comparison_to_text
+
+    assert "450,000 active" in seed_rewrite.text
+    changed = dataclasses.replace(seed_rewrite, text=seed_rewrite.text.replace("450,000 active", "540,000 active"))
+    result = engine.compare(seed_source, changed)
+    ((figure, where),) = result.unsourced_figures
+    assert figure == "540,000" and "540,000 active" in result.b.sentences[where].text
+    assert comparison_to_dict(result)["unsourced_figures"] == [{"text": "540,000", "derived": where}]
+    assert f"Figures a states nowhere (1): B{where:02d} 540,000" in comparison_to_text(result)
+    assert 'id="unsourced"' in render_html(result)
 
 
 def test_a_figure_and_a_first_name_altered_in_the_seed_rewrite_are_flagged(engine, seed_source, seed_rewrite):

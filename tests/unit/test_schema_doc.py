@@ -27,6 +27,8 @@ def results(engine, seed_source, seed_rewrite) -> list[tuple[str, Comparison]]:
     out = [("seed pair", engine.compare(seed_source, seed_rewrite))]
     altered = dataclasses.replace(seed_rewrite, text=seed_rewrite.text.replace("28,500", "25,800"))
     out.append(("seed pair, a figure changed", engine.compare(seed_source, altered)))
+    unsourced = dataclasses.replace(seed_rewrite, text=seed_rewrite.text.replace("450,000 active", "540,000 active"))
+    out.append(("seed pair, a figure the source states nowhere", engine.compare(seed_source, unsourced)))
     for a, b, relation in PAIRS:
         result = engine.compare(read_article(DATA / a), read_article(DATA / b))
         assert result.relation == relation, f"{a} vs {b}: fixture pair no longer gives {relation}"

@@ -397,6 +397,7 @@ def page_context(
             }
             for f in result.changed_facts
         ],
+        "unsourced": [{"text": text, "derived": derived_col.sentences[i]} for text, i in result.unsourced_figures],
         "kinds": [(k, KIND_MEANING[k]) for k in KINDS],
         "model": model,
         "script": script,

@@ -27,7 +27,7 @@ from functools import lru_cache
 from wiretrace.core.represent import Document
 from wiretrace.types import ChangedFact, Fact, Link
 
-__all__ = ["Figure", "facts_of_links", "figures"]
+__all__ = ["Figure", "facts_of_links", "figures", "unsourced_figures"]
 
 _SCALES = {
     "k": 10**3, "thousand": 10**3, "m": 10**6, "mn": 10**6, "million": 10**6, "bn": 10**9, "billion": 10**9,
@@ -519,6 +519,28 @@ def facts_of_links(
             _name_facts(derived, source, i, link.source, so_far)
             _quote_facts(derived, source, i, link.source, so_far)
     return tuple(so_far.carried), tuple(so_far.changed)
+
+
+def unsourced_figures(
+    derived: Document, source: Document, links: Sequence[Link], changed: Sequence[ChangedFact] = ()
+) -> tuple[tuple[str, int], ...]:
+    """Figures of linked derived sentences that the source states nowhere: ``(as written, derived sentence)``.
+
+    A retold sentence holding a figure the source never gave is what a fact-checker looks at next: a
+    changed figure whose source sentence the alignment could not tie to it (a sentence merged in for its
+    figure drops out of the link once the figure changes) shows here, and so does a figure the rewrite
+    added. Each figure once, in the derived text's order; one reported ``changed`` is not repeated.
+    """
+    stated = _by_quantity((j, k, f) for j, s in enumerate(source.sentences) for k, f in enumerate(figures(s.text)))
+    reported = {c.now for c in changed if c.kind == "number"}
+    out: dict[str, int] = {}
+    for i in sorted({i for link in links for i in link.derived}):
+        for fig in figures(derived.sentences[i].text):
+            if fig.written in out or fig.written in reported:
+                continue
+            if not any(fig.same(f) for _, _, f in stated.get((fig.percent, fig.value), ())):
+                out[fig.written] = i
+    return tuple(out.items())
 
 
 def _by_quantity(
