@@ -417,11 +417,13 @@ def _refuse_the_store(out: str, db: str) -> None:
 def _refuse_other_files(out: str) -> None:
     """Refuse to write over a file that holds something other than an earlier scan's output of its kind (a
     feed or a saved page given by mistake: the store may keep their text, but the file would be lost)."""
+    if not Path(out).is_file():
+        return  # not there, or a pipe or a device: nothing to lose (and a pipe would not answer a read)
     try:
         with open(out, "rb") as fh:
             head = fh.read(4096)
     except OSError:
-        return  # not there (or unreadable: writing says why)
+        return  # unreadable: writing says why
     text = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
     if not text:
         return
@@ -430,12 +432,8 @@ def _refuse_other_files(out: str) -> None:
         ours = text.startswith("<?xml") and "<graphml" in text
     elif suffix == ".dot":
         ours = text.startswith(("digraph", "strict digraph"))
-    else:
-        try:
-            first = json.loads(text.splitlines()[0])
-            ours = isinstance(first, dict) and first.get("type") in ("pair", "story")
-        except ValueError:
-            ours = False
+    else:  # the JSON lines of pairs_to_jsonl and stories_to_jsonl, whose lines start with their type
+        ours = text.startswith(('{"type": "pair"', '{"type": "story"'))
     if not ours:
         raise InputError(out, "exists and holds no scan output (a feed or a page?): remove it or choose another file")
 

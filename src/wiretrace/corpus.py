@@ -665,15 +665,16 @@ class Corpus:
     def _compared(self, doc: Document, rowid: int | None) -> list[Match]:
         """Every index candidate of a prepared query, compared with it (the candidate as ``a``).
 
-        A stored query is compared with every article a scan related it to as well: a wire story taken
-        by 25 papers has 25 copies, not the ``candidates`` its own index search ranks first.
+        A stored query is compared with every article a scan found a rewrite of it or written from it as
+        well: a wire story taken by 25 papers has 25 copies, not the ``candidates`` its own index search
+        ranks first. (Its same-event partners, as many as a big story's articles, are left to the search.)
         """
         others = [r for r, _ in self.candidates(doc, exclude=rowid)]
         if rowid is not None:
             seen = set(others) | {rowid}
             for p in self.store.pairs_of([rowid]):
                 other = p.b if p.a == rowid else p.a
-                if p.relation in ("rewrite", "same-event") and other not in seen:
+                if p.relation == "rewrite" and other not in seen:
                     seen.add(other)
                     others.append(other)
         docs = self.documents(others)

@@ -18,6 +18,7 @@ from array import array
 from collections import OrderedDict, deque
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -193,8 +194,11 @@ def scan(corpus: Corpus, progress: Progress | None = None, workers: int = 1) -> 
         if progress:
             progress(len(chunk))
 
-    def finish_pending(chunk: list[int], futures: list[Future[list[PairRecord]]]) -> None:
+    def finish_first() -> None:
+        # Left at the head until committed: a stop while waiting for it keeps none of the batches after it.
+        chunk, futures = pending[0]
         finish(chunk, [r for f in futures for r in f.result()])
+        pending.popleft()
 
     # With workers, later batches' candidates are searched here while the workers decide earlier ones' pairs;
     # batches are committed in order.
@@ -225,15 +229,15 @@ def scan(corpus: Corpus, progress: Progress | None = None, workers: int = 1) -> 
                 finish(chunk, corpus.decide_pairs([p for job in jobs for p in job]))
                 continue
             while len(pending) >= SCAN_IN_FLIGHT:
-                finish_pending(*pending.popleft())
+                finish_first()
             with quiet_starts():
                 pending.append((chunk, [pool.submit(decide_in_worker, share) for share in pair_shares(jobs, workers)]))
         while pending:
-            finish_pending(*pending.popleft())
-    except BaseException:
+            finish_first()
+    except (KeyboardInterrupt, BrokenProcessPool):
         # Stopped (Ctrl-C, a worker killed): the batches the workers have wholly decided are kept, in order.
         while pending and all(f.done() and not f.cancelled() and f.exception() is None for f in pending[0][1]):
-            finish_pending(*pending.popleft())
+            finish_first()
         if pool is not None:
             # Not waited for: the one line saying what the store keeps comes at once. The workers (Ctrl-C is
             # blocked in them) end with the share they are deciding: terminated, their queues' semaphores leak.

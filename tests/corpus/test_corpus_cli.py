@@ -313,6 +313,27 @@ def test_scan_output_onto_a_feed_or_page_is_refused_and_its_own_output_rewritten
     assert json.loads((tmp_path / "out.jsonl").read_text().splitlines()[0])["type"] in ("pair", "story")
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_scan_writes_to_a_pipe_and_over_its_own_output_of_long_lines(tmp_path, seeds):
+    """The check for a feed in the output's place had read a named pipe (waiting for ever) and parsed the
+    first 4 KB of an earlier output as a JSON line (refusing one whose first line was longer)."""
+    import threading
+
+    db = tmp_path / "w.db"
+    assert run("ingest", str(seeds), "--db", str(db)).returncode == 0
+    pipe = tmp_path / "out.fifo"
+    os.mkfifo(pipe)
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_text()))
+    reader.start()
+    assert run("scan", "--db", str(db), "--jsonl", str(pipe)).returncode == 0
+    reader.join(timeout=60)
+    assert json.loads(got[0].splitlines()[0])["type"] == "pair"
+    earlier = tmp_path / "out.jsonl"
+    earlier.write_text(json.dumps({"type": "pair", "a": "x" * 10_000}) + "\n")
+    assert run("scan", "--db", str(db), "--jsonl", str(earlier)).returncode == 0
+
+
 def test_a_blank_outlet_names_none_and_a_graph_name_in_capitals_is_taken(tmp_path, seed_source_path):
     db = tmp_path / "w.db"
     assert run("ingest", str(seed_source_path), "--outlet", "   ", "--db", str(db)).returncode == 0

@@ -49,6 +49,8 @@ from wiretrace.types import Article
 
 __all__ = ["Rejected", "iter_articles", "iter_warc", "located_id", "parse_jsonl_line", "read_warc_article"]
 
+# Bytes of an untyped WARC answer read to tell a page from anything else.
+_SNIFF = 4096
 _SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".ndjson", ".warc", ".warc.gz")
 _MAX_LINE = 20_000_000
 
@@ -187,8 +189,13 @@ def _warc_pages(fh: BinaryIO, name: str, passed: Callable[[str, str], None]) -> 
             else:
                 ctype, status = "", ""
             page = "html" in ctype.lower() or (record.rec_type == "response" and not ctype)
-            body = record.content_stream().read() if page and str(status).startswith("2") else b""
-            while not body and record.raw_stream.read(1 << 16):  # to its end: a record cut short shows, whatever it is
+            body = b""
+            if page and str(status).startswith("2"):
+                stream = record.content_stream()
+                body = stream.read(_SNIFF)
+                if ctype or looks_html(body):  # an untyped answer is read on only when it starts as a page
+                    body += stream.read()
+            while record.raw_stream.read(1 << 16):  # to its end: a record cut short shows, whatever it holds
                 pass
             if getattr(record.raw_stream, "limit", 0):  # bytes the record declares, and the file lacks
                 yield Rejected(where, f"truncated record ({record.raw_stream.limit} bytes of it missing)")
