@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import io
 import json
+import random
 import re
 
 import pytest
@@ -124,6 +126,39 @@ def test_a_crawl_as_wget_and_warcit_write_it_is_read_whole_or_said_cut(tmp_path,
     assert [a.id for a in cut if isinstance(a, Article)] == ["https://x.test/1", "https://x.test/2"]
     (rejected,) = [r for r in cut if isinstance(r, Rejected)]
     assert rejected.reason.startswith("truncated record (") and "https://x.test/3" in rejected.where
+
+
+def test_a_warc_gzipped_whole_is_read_to_its_end_and_a_cut_one_said_so(tmp_path, seed_source, seed_rewrite):
+    """`gzip crawl.warc` makes one gzip member, not one a record: it had ended after the first page
+    ("non-chunked gzip file detected")."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False)
+    headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    for n, article in enumerate((seed_source, seed_rewrite)):
+        page = f"<html><body><article><p>{article.text[article.header :][:1500]}</p></article></body></html>"
+        writer.write_record(
+            writer.create_warc_record(
+                f"https://x.test/{n}", "response", payload=io.BytesIO(page.encode()), http_headers=headers
+            )
+        )
+    for n in range(3):  # images after the pages: a cut in them comes after what the gzip stream gave out
+        blob = random.Random(n).randbytes(40_000)
+        writer.write_record(
+            writer.create_warc_record(
+                f"https://x.test/i{n}.jpg", "resource", payload=io.BytesIO(blob), warc_content_type="image/jpeg"
+            )
+        )
+    whole = gzip.compress(out.getvalue())
+    (tmp_path / "whole.warc.gz").write_bytes(whole)
+    (tmp_path / "cut.warc.gz").write_bytes(whole[: len(whole) - 300])
+    assert [a.id for a in iter_articles([tmp_path / "whole.warc.gz"])] == ["https://x.test/0", "https://x.test/1"]
+    cut = list(iter_articles([tmp_path / "cut.warc.gz"]))
+    assert [a.id for a in cut if isinstance(a, Article)] == ["https://x.test/0", "https://x.test/1"]
+    (rejected,) = [r for r in cut if isinstance(r, Rejected)]
+    assert rejected.reason.startswith("truncated file (its gzip data ends early)")
 
 
 def test_candidates_outside_the_time_window_are_not_compared(engine, seed_source, seed_rewrite):

@@ -176,7 +176,12 @@ def _warc_pages(fh: BinaryIO, name: str, passed: Callable[[str, str], None]) -> 
         if problem:
             yield Rejected(name, problem)
             return
-        for n, record in enumerate(ArchiveIterator(fh), 1):
+        # Decompressed here, not by warcio: it reads a gzip member a record, and a WARC gzipped whole
+        # (`gzip crawl.warc`) had ended after its first page ("non-chunked gzip file detected").
+        gzipped = fh.read(2) == b"\x1f\x8b"
+        fh.seek(0)
+        records = ArchiveIterator(gzip.GzipFile(fileobj=fh) if gzipped else fh)
+        for n, record in enumerate(records, 1):
             uri = record.rec_headers.get_header("WARC-Target-URI") or f"{name}#{n}"
             where = f"{name}#{n} ({uri})"
             # A page is a response's HTML body, or a resource record of HTML (as warcit and Webrecorder store
@@ -209,6 +214,8 @@ def _warc_pages(fh: BinaryIO, name: str, passed: Callable[[str, str], None]) -> 
                 passed(where, "empty answer")
                 continue
             yield _Page(where, uri, body)
+    except EOFError:
+        yield Rejected(name, "truncated file (its gzip data ends early); the pages before the cut were read")
     except Exception as exc:  # warcio fails in many ways on a damaged file (AttributeError too)
         # warcio explains at length, over many lines: one line of it, as every rejection is one line
         first = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
