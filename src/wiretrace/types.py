@@ -53,6 +53,8 @@ def iso_published(value: str | date | None) -> str | None:
     Example:
         >>> iso_published("2025-11-03"), iso_published("0001-01-01T00:00:00"), iso_published("2025-11-03T14:58Z")
         ('2025-11-03', None, '2025-11-03T14:58:00+00:00')
+        >>> iso_published("20251103")
+        '2025-11-03'
     """
     if value is None:
         return None
@@ -62,9 +64,11 @@ def iso_published(value: str | date | None) -> str | None:
     if not text:
         return None
     try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            return None if day.year in NO_DATE_YEARS else day.isoformat()
+        day = date.fromisoformat(text)  # a date alone, in any ISO spelling (20251104 too): no time made up
+        return None if day.year in NO_DATE_YEARS else day.isoformat()
+    except ValueError:
+        pass
+    try:
         when = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"published {value!r} is not an ISO 8601 date (e.g. 2025-11-03)") from None
