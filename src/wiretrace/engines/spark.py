@@ -158,7 +158,11 @@ def spark_session(
         from pyspark.sql import SparkSession
     except ImportError:
         raise ConfigError(f"spark-scan needs pyspark: {INSTALL}") from None
-    conf: dict[str, str] = {"spark.sql.execution.arrow.maxRecordsPerBatch": "1000"}
+    # No console progress bars: they share stderr with the job's own lines (a rejection each, the summary).
+    conf: dict[str, str] = {
+        "spark.sql.execution.arrow.maxRecordsPerBatch": "1000",
+        "spark.ui.showConsoleProgress": "false",
+    }
     if master is not None and master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         # pyspark starts its workers with $PYSPARK_PYTHON, else whatever `python3` is on PATH: not this venv's.
