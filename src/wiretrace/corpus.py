@@ -218,7 +218,9 @@ class Corpus:
         """Add articles in batches, one transaction each; duplicates (same text, same outlet) are skipped.
 
         Args:
-            items: Articles (with ids) and rejections, as :func:`iter_articles` yields them.
+            items: Articles and rejections, as :func:`iter_articles` yields them. An
+                article without an id is named by its ``path`` (as ``read_article``
+                gives it); one with neither is rejected.
             progress: Called with the number of items handled after each batch.
             workers: Processes preparing batches (cleaning, sentences, index
                 keys); the store is written by this process alone, in order.
@@ -262,8 +264,10 @@ class Corpus:
                         f"ingest() takes Articles (and Rejected), not {type(item).__name__}: "
                         "read files and folders with iter_articles(paths)"
                     )
+                if not item.id and item.path:  # read_article's: named by its file, as iter_articles names it
+                    item = replace(item, id=item.path)
                 if not item.id:
-                    reject(Rejected(item.path or f"{item.text[:40]!r}…", "article has no id (give it one: id=...)"))
+                    reject(Rejected(f"{item.text[:40]!r}…", "article has no id (give it one: id=...)"))
                     continue
                 batch.append(item)
                 if len(batch) >= self.settings.batch_size:

@@ -311,3 +311,17 @@ def test_a_date_stored_before_articles_read_their_dates_reads_as_none(tmp_path, 
     raw.close()
     with Corpus(SQLiteStore(db, store_fingerprint(engine.settings)), engine) as corpus:
         assert corpus.store.get(str(source.id)).article.published is None
+
+
+def test_articles_read_article_gave_are_ingested_under_their_paths(engine, seed_source_path, seed_rewrite_path):
+    """read_article gives no id: ingesting what it read had stored nothing, said only in report.rejected."""
+    from wiretrace.adapters.readers import read_article
+
+    corpus = Corpus(MemoryStore(), engine)
+    report = corpus.ingest([read_article(seed_source_path), read_article(seed_rewrite_path)])
+    assert (report.added, report.rejected) == (2, [])
+    assert corpus.store.get(str(seed_source_path)) is not None
+    corpus.scan()
+    assert corpus.sources(seed_rewrite_path)[0].article.article.id == str(seed_source_path)
+    nameless = corpus.ingest([Article("Seoul has 450,000 troops, the ministry said on Monday.")])
+    assert [r.reason for r in nameless.rejected] == ["article has no id (give it one: id=...)"]
