@@ -161,6 +161,29 @@ def test_a_warc_gzipped_whole_is_read_to_its_end_and_a_cut_one_said_so(tmp_path,
     assert rejected.reason.startswith("truncated file (its gzip data ends early)")
 
 
+def test_an_address_captured_twice_in_a_crawl_keeps_both_versions(tmp_path, engine, seed_source, seed_rewrite):
+    """A crawl that came back to a page after it was updated: the second capture had been refused ("id ...
+    is already stored with another text"); it is kept, named by its address and capture time."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "recrawl.warc"
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=False)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        for article in (seed_source, seed_rewrite):  # the page, then its later version
+            page = f"<html><body><article><p>{article.text[article.header :][:1500]}</p></article></body></html>"
+            record = writer.create_warc_record(
+                "https://news.example/hegseth", "response", payload=io.BytesIO(page.encode()), http_headers=headers
+            )
+            writer.write_record(record)
+    first, later = iter_articles([path])
+    assert first.id == "https://news.example/hegseth"
+    assert later.id.startswith("https://news.example/hegseth (") and later.id.endswith(")")
+    corpus = Corpus(MemoryStore(), engine)
+    assert corpus.ingest([first, later]).added == 2
+
+
 def test_candidates_outside_the_time_window_are_not_compared(engine, seed_source, seed_rewrite):
     corpus = Corpus(MemoryStore(), engine)
     far = dataclasses.replace(seed_rewrite, id="rewrite", published="2026-06-01")

@@ -157,6 +157,7 @@ class _Page:
     where: str
     uri: str
     body: bytes
+    captured: str = ""
 
 
 def _warc_pages(fh: BinaryIO, name: str, passed: Callable[[str, str], None]) -> Iterator[_Page | Rejected]:
@@ -213,7 +214,7 @@ def _warc_pages(fh: BinaryIO, name: str, passed: Callable[[str, str], None]) -> 
             if not body.strip():
                 passed(where, "empty answer")
                 continue
-            yield _Page(where, uri, body)
+            yield _Page(where, uri, body, record.rec_headers.get_header("WARC-Date") or "")
     except EOFError:
         yield Rejected(name, "truncated file (its gzip data ends early); the pages before the cut were read")
     except Exception as exc:  # warcio fails in many ways on a damaged file (AttributeError too)
@@ -243,8 +244,15 @@ def _warc_articles(
     fh: BinaryIO, name: str, on_passed: Callable[[str, str], None] | None = None
 ) -> Iterator[Article | Rejected]:
     passed = on_passed or (lambda _where, _why: None)
+    seen: set[str] = set()
     for page in _warc_pages(fh, name, passed):
         item = page if isinstance(page, Rejected) else _page_article(page, passed)
+        if isinstance(item, Article) and isinstance(page, _Page):
+            if item.id in seen and page.captured:
+                # The same address captured again, its page changed (or not: then a copy, skipped as one):
+                # named by its capture time too, so the crawl's later version is kept beside the first.
+                item = dataclasses.replace(item, id=f"{page.uri} ({page.captured})")
+            seen.add(page.uri)
         if item is not None:
             yield item
 
