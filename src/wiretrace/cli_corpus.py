@@ -127,8 +127,14 @@ def _some(names: list[str]) -> str:
     "header line; one whose byline or dateline credits a news agency is that agency's unless this says otherwise), "
     "e.g. --outlet PA for a folder of wire copy: a news agency's copy is then the source when dates cannot say.",
 )
+@click.option(
+    "--update",
+    is_flag=True,
+    help="An id already stored with another text (an article updated since) replaces the stored version, "
+    "forgotten with its pairs; without it, such an article is rejected.",
+)
 @settings_options
-def ingest(paths: tuple[str, ...], db: str, outlet: str | None, settings: Settings) -> None:
+def ingest(paths: tuple[str, ...], db: str, outlet: str | None, update: bool, settings: Settings) -> None:
     """Add articles to the store: folders of .txt/.html, JSONL, WARC, files; '-' for stdin.
 
     Re-ingesting the same text from the same outlet is a no-op (another
@@ -155,6 +161,7 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, settings: Settin
                 workers=workers,
                 # Said as found, not at the end: an ingest stopped half-way has named what it refused.
                 on_rejected=lambda r: click.echo(f"rejected: {flat(r.where)}: {flat(r.reason)}", err=True),
+                update=update,
             )
         except (KeyboardInterrupt, BrokenProcessPool) as exc:
             _stopped(
@@ -164,7 +171,9 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, settings: Settin
             )
         total = corpus.store.count()
     click.echo(
-        f"added {report.added}, skipped {report.duplicates} already stored, rejected {len(report.rejected)} "
+        f"added {report.added}, "
+        + (f"updated {report.updated}, " if report.updated else "")
+        + f"skipped {report.duplicates} already stored, rejected {len(report.rejected)} "
         f"({counted(total, 'article')} in {db}, {report.wall_s:.1f} s)"
     )
     if report.same_as:

@@ -79,9 +79,12 @@ class IngestReport:
     Attributes:
         same_as: Of the duplicates, those given another id than the stored text's: ``(given, stored)``,
             each pair once. The stored id names the article in ``sources``, ``copies`` and the scan.
+        updated: Articles given again under a stored id with another text or outlet, stored in place
+            of the old version (``ingest(update=True)``); not counted in ``added``.
     """
 
     added: int = 0
+    updated: int = 0
     duplicates: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     wall_s: float = 0.0
@@ -214,6 +217,7 @@ class Corpus:
         progress: Progress | None = None,
         workers: int = 1,
         on_rejected: Callable[[Rejected], None] | None = None,
+        update: bool = False,
     ) -> IngestReport:
         """Add articles in batches, one transaction each; duplicates (same text, same outlet) are skipped.
 
@@ -226,6 +230,10 @@ class Corpus:
                 keys); the store is written by this process alone, in order.
             on_rejected: Called with each rejection as it is known (a killed
                 ingest has said what it refused so far).
+            update: An article given under a stored id with another text (an
+                article updated since) replaces the stored one, which is
+                forgotten with its pairs (the articles paired with it are
+                scanned again); without it, it is rejected.
 
         Returns:
             The :class:`IngestReport`. A batch that fails to write raises
@@ -249,7 +257,7 @@ class Corpus:
         pending: deque[Future[PreparedBatch]] = deque()
 
         def write(prepared: PreparedBatch, size: int) -> None:
-            self._write_batch(prepared, report, reject)
+            self._write_batch(prepared, report, reject, update)
             if progress:
                 progress(size)
 
@@ -322,7 +330,9 @@ class Corpus:
         ]
         return prepared
 
-    def _write_batch(self, prepared: PreparedBatch, report: IngestReport, reject: Callable[[Rejected], None]) -> None:
+    def _write_batch(
+        self, prepared: PreparedBatch, report: IngestReport, reject: Callable[[Rejected], None], update: bool = False
+    ) -> None:
         for refused in prepared.rejected:
             reject(refused)
         result = self.store.add(prepared.items)
@@ -341,11 +351,18 @@ class Corpus:
                 # Stored before the readers cleaned text (soft hyphens, U+2028): the same article.
                 report.duplicates += 1
                 continue
+            # The old version, forgotten with its pairs, gives way to the new: unless the new text is stored
+            # already under another id (it would be skipped as a copy, and the old one lost).
+            if update and stored is not None and self.store.find_digest(item.digest) is None:
+                self.store.forget(str(a.id))
+                if self.store.add([item]).added:
+                    report.updated += 1
+                    continue
             if stored is not None and stored.article.text.split() == a.text.split():  # the outlet differs
                 why = f"id {a.id!r} is already stored with outlet {stored.article.outlet!r}, not {a.outlet!r}"
             else:
                 why = f"id {a.id!r} is already stored with another text"
-            reject(Rejected(a.path or str(a.id), f"{why} (forget it first)"))
+            reject(Rejected(a.path or str(a.id), f"{why} (forget it first, or ingest with --update)"))
 
     # -- documents and candidates --------------------------------------------
 

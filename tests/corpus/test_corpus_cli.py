@@ -684,6 +684,10 @@ def test_a_file_ingested_with_an_outlet_is_itself_however_its_path_is_spelt(
         f"rejected: seeds/{name}: id 'seeds/{name}' is already stored with outlet 'Reuters', not 'Yonhap'"
         in again.stderr
     )
+    # Asked to, the files given again replace what was stored from them
+    updated = runner.invoke(cli, ["ingest", "seeds", "--outlet", "Yonhap", "--update", "--db", db])
+    assert updated.exit_code == 0, updated.stderr
+    assert updated.stdout.startswith("added 0, updated 2, skipped 0 already stored, rejected 0 ")
 
 
 def test_a_store_scanned_before_settings_were_recorded_says_they_are_unknown(tmp_path, seeds):
