@@ -335,8 +335,9 @@ class Corpus:
     ) -> None:
         for refused in prepared.rejected:
             reject(refused)
-        result = self.store.add(prepared.items)
-        report.added += len(result.added)
+        result = self.store.add(prepared.items, replace=update)
+        report.added += len(result.added) - len(result.replaced)
+        report.updated += len(result.replaced)
         report.duplicates += len(result.duplicates)
         # The ids of the texts the duplicates repeat (ids only: re-ingesting a corpus repeats every text)
         rowids = [self.store.find_digest(item.digest) for item in result.duplicates]
@@ -351,13 +352,6 @@ class Corpus:
                 # Stored before the readers cleaned text (soft hyphens, U+2028): the same article.
                 report.duplicates += 1
                 continue
-            # The old version, forgotten with its pairs, gives way to the new: unless the new text is stored
-            # already under another id (it would be skipped as a copy, and the old one lost).
-            if update and stored is not None and self.store.find_digest(item.digest) is None:
-                self.store.forget(str(a.id))
-                if self.store.add([item]).added:
-                    report.updated += 1
-                    continue
             if stored is not None and stored.article.text.split() == a.text.split():  # the outlet differs
                 why = f"id {a.id!r} is already stored with outlet {stored.article.outlet!r}, not {a.outlet!r}"
             else:

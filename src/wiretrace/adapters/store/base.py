@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from wiretrace.types import Article
@@ -56,11 +56,15 @@ class StoredArticle:
 
 @dataclass(frozen=True)
 class AddResult:
-    """What became of a batch: stored, already there (same text and outlet), or refused (id taken by another)."""
+    """What became of a batch: stored, already there (same text and outlet), or refused (id taken by another).
+
+    ``replaced``: of the stored, those whose id another text had held (``add(..., replace=True)``).
+    """
 
     added: list[StoredArticle]
     duplicates: list[StoredArticle]
     conflicts: list[StoredArticle]
+    replaced: list[StoredArticle] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -127,8 +131,12 @@ def drop_forgotten(
 class Store(Protocol):
     """Where articles, their index keys and scan results live."""
 
-    def add(self, items: Sequence[StoredArticle]) -> AddResult:
-        """Add a batch in one transaction: all of it is stored, or none of it."""
+    def add(self, items: Sequence[StoredArticle], replace: bool = False) -> AddResult:
+        """Add a batch in one transaction: all of it is stored, or none of it.
+
+        With ``replace``, an item whose id another text holds takes its place: the old article is
+        forgotten (as :meth:`forget` does) in the same transaction; else the item is a conflict.
+        """
         ...
 
     def get(self, id_or_rowid: str | int) -> StoredArticle | None:

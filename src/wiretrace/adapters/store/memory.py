@@ -27,15 +27,18 @@ class MemoryStore:
         self._pairs: dict[tuple[int, int], PairRecord] = {}
         self._next = 1
 
-    def add(self, items: Sequence[StoredArticle]) -> AddResult:
-        """Add a batch: stored, duplicate (same text) or conflict (id taken)."""
+    def add(self, items: Sequence[StoredArticle], replace: bool = False) -> AddResult:
+        """Add a batch: stored, duplicate (same text) or conflict (id taken; with ``replace``, put in its place)."""
         result = AddResult([], [], [])
         for item in items:
             if item.digest in self._by_digest:
                 result.duplicates.append(item)
-            elif item.article.id in self._by_id:
+            elif item.article.id in self._by_id and not replace:
                 result.conflicts.append(item)
             else:
+                if item.article.id in self._by_id:
+                    self.forget(str(item.article.id))
+                    result.replaced.append(item)
                 stored = StoredArticle(item.article, item.digest, item.keys, item.n_sentences, self._next)
                 self._next += 1
                 self._articles[stored.rowid] = stored

@@ -266,11 +266,16 @@ class SQLiteStore:
     def _transaction(self) -> SQLiteStore._Tx:
         return SQLiteStore._Tx(self._db)
 
-    def add(self, items: Sequence[StoredArticle]) -> AddResult:
-        """Add a batch in one transaction: all of it is stored, or none of it."""
+    def add(self, items: Sequence[StoredArticle], replace: bool = False) -> AddResult:
+        """Add a batch in one transaction: all of it is stored, or none of it.
+
+        With ``replace``, an item whose id another text holds takes its place: the old article is
+        forgotten, as :meth:`forget` does, in the same transaction.
+        """
         added: list[StoredArticle] = []
         duplicates: list[StoredArticle] = []
         conflicts: list[StoredArticle] = []
+        replaced: list[StoredArticle] = []
         try:
             with self._transaction():
                 for item in items:
@@ -278,9 +283,13 @@ class SQLiteStore:
                     if self._db.execute("SELECT 1 FROM articles WHERE digest = ?", (item.digest,)).fetchone():
                         duplicates.append(item)
                         continue
-                    if self._db.execute("SELECT 1 FROM articles WHERE id = ?", (a.id,)).fetchone():
+                    taken = self._db.execute("SELECT rowid FROM articles WHERE id = ?", (a.id,)).fetchone()
+                    if taken and not replace:
                         conflicts.append(item)
                         continue
+                    if taken:
+                        self._forget_rowid(taken[0])
+                        replaced.append(item)
                     cur = self._db.execute(
                         "INSERT INTO articles (id, digest, text, header, title, published, outlet, url, path, "
                         "n_sentences) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -311,7 +320,7 @@ class SQLiteStore:
                     "batch was stored: ingest again when it is done (what is stored is skipped)"
                 ) from None
             raise StoreError(f"{self.path}: cannot write ({exc}); nothing of this batch was stored") from None
-        return AddResult(added, duplicates, conflicts)
+        return AddResult(added, duplicates, conflicts, replaced)
 
     def _row(self, row: tuple[Any, ...]) -> StoredArticle:
         rowid, id_, digest, text, header, title, published, outlet, url, path, n_sentences = row
@@ -373,13 +382,16 @@ class SQLiteStore:
             row = self._db.execute("SELECT rowid FROM articles WHERE id = ?", (article_id,)).fetchone()
             if not row:
                 return False
-            rowid = row[0]
-            sql = "SELECT b FROM pairs WHERE a = ? UNION SELECT a FROM pairs WHERE b = ?"
-            others = [r for (r,) in self._db.execute(sql, (rowid, rowid))]
-            self._db.execute("DELETE FROM articles WHERE rowid = ?", (rowid,))
-            # Searched again at the next scan (see Store.forget).
-            self._db.executemany("UPDATE articles SET scanned = 0 WHERE rowid = ?", [(r,) for r in sorted(others)])
+            self._forget_rowid(row[0])
         return True
+
+    def _forget_rowid(self, rowid: int) -> None:
+        """Remove the article ``rowid`` with its keys and pairs (inside the caller's transaction)."""
+        sql = "SELECT b FROM pairs WHERE a = ? UNION SELECT a FROM pairs WHERE b = ?"
+        others = [r for (r,) in self._db.execute(sql, (rowid, rowid))]
+        self._db.execute("DELETE FROM articles WHERE rowid = ?", (rowid,))
+        # Searched again at the next scan (see Store.forget).
+        self._db.executemany("UPDATE articles SET scanned = 0 WHERE rowid = ?", [(r,) for r in sorted(others)])
 
     def count(self) -> int:
         """Articles stored."""
