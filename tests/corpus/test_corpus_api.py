@@ -157,8 +157,46 @@ def test_a_warc_gzipped_whole_is_read_to_its_end_and_a_cut_one_said_so(tmp_path,
     assert [a.id for a in iter_articles([tmp_path / "whole.warc.gz"])] == ["https://x.test/0", "https://x.test/1"]
     cut = list(iter_articles([tmp_path / "cut.warc.gz"]))
     assert [a.id for a in cut if isinstance(a, Article)] == ["https://x.test/0", "https://x.test/1"]
-    (rejected,) = [r for r in cut if isinstance(r, Rejected)]
-    assert rejected.reason.startswith("truncated file (its gzip data ends early)")
+    (rejected,) = [r for r in cut if isinstance(r, Rejected)]  # the record the cut left half
+    assert rejected.reason.startswith("truncated record (") and "https://x.test/i2.jpg" in rejected.where
+
+
+@pytest.mark.parametrize("whole", [False, True])
+def test_a_cut_gzip_crawl_keeps_every_page_before_the_cut_and_says_so(seed_source, whole):
+    """gzip.GzipFile dropped what it had decompressed when the data ended: a crawl cut early gave no page
+    and no rejection. Cut anywhere, every page whole before the cut is read, and one line says it is cut."""
+    import zlib
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from wiretrace.adapters.inputs import iter_warc
+
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=not whole)
+    headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    body = seed_source.text[seed_source.header :]
+    ends = []  # where each record ends in the file written (gzipped a record at a time)
+    for n in range(30):
+        page = f"<html><body><article><h1>Story {n}</h1><p>Item {n}. {body}</p></article></body></html>"
+        record = writer.create_warc_record(
+            f"https://n.test/{n}", "response", payload=io.BytesIO(page.encode()), http_headers=headers
+        )
+        writer.write_record(record)
+        ends.append(out.tell())
+    data = gzip.compress(out.getvalue()) if whole else out.getvalue()
+    assert len([a for a in iter_warc(data, "crawl.warc.gz") if isinstance(a, Article)]) == 30
+    for share in (0.1, 0.5, 0.9):
+        cut = data[: int(len(data) * share)]
+        if whole:  # the pages whole in what the cut gzip stream gives out
+            complete = zlib.decompressobj(wbits=31).decompress(cut).count(b"</html>")
+        else:
+            complete = sum(end <= len(cut) for end in ends)
+        items = list(iter_warc(cut, "crawl.warc.gz"))
+        pages = [a for a in items if isinstance(a, Article)]
+        assert [a.id for a in pages] == [f"https://n.test/{n}" for n in range(complete)]
+        (rejected,) = [r for r in items if isinstance(r, Rejected)]
+        assert rejected.reason.startswith("truncated"), rejected
 
 
 def test_an_address_captured_twice_in_a_crawl_keeps_both_versions(tmp_path, engine, seed_source, seed_rewrite):

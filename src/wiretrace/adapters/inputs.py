@@ -31,10 +31,11 @@ import io
 import itertools
 import os
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from wiretrace.adapters.readers import (
     article_from_record,
@@ -160,6 +161,45 @@ class _Page:
     captured: str = ""
 
 
+class _Gunzip(io.RawIOBase):
+    """The bytes a gzip file holds, one member after another, up to where the file ends; ``cut`` once it
+    ended inside a member (or its header). Unlike ``gzip.GzipFile``, what was decompressed before a cut
+    is given out, not dropped with an error."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self._fh = fh
+        self._member = zlib.decompressobj(wbits=31)
+        self._fed = False  # the current member has had bytes
+        self._out = b""
+        self._ended = False
+        self.cut = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._out and not self._ended:
+            data = self._fh.read(1 << 16)
+            if not data:
+                self._ended = True
+                self.cut = self._fed and not self._member.eof
+                break
+            while data:
+                self._fed = True
+                try:
+                    self._out += self._member.decompress(data)
+                except zlib.error:  # not gzip where a member should start: the file is damaged there
+                    self._ended = self.cut = True
+                    break
+                data = self._member.unused_data if self._member.eof else b""
+                if self._member.eof:
+                    self._member, self._fed = zlib.decompressobj(wbits=31), False
+        n = min(len(buffer), len(self._out))
+        buffer[:n] = self._out[:n]
+        self._out = self._out[n:]
+        return n
+
+
 def _warc_pages(fh: BinaryIO, name: str, passed: Callable[[str, str], None]) -> Iterator[_Page | Rejected]:
     """The HTML pages of the WARC file open as ``fh`` (named ``name``), not yet read as articles.
 
@@ -181,7 +221,8 @@ def _warc_pages(fh: BinaryIO, name: str, passed: Callable[[str, str], None]) -> 
         # (`gzip crawl.warc`) had ended after its first page ("non-chunked gzip file detected").
         gzipped = fh.read(2) == b"\x1f\x8b"
         fh.seek(0)
-        records = ArchiveIterator(gzip.GzipFile(fileobj=fh) if gzipped else fh)
+        gunzip = _Gunzip(fh) if gzipped else None
+        records = ArchiveIterator(io.BufferedReader(gunzip) if gunzip else fh)
         for n, record in enumerate(records, 1):
             uri = record.rec_headers.get_header("WARC-Target-URI") or f"{name}#{n}"
             where = f"{name}#{n} ({uri})"
@@ -215,9 +256,12 @@ def _warc_pages(fh: BinaryIO, name: str, passed: Callable[[str, str], None]) -> 
                 passed(where, "empty answer")
                 continue
             yield _Page(where, uri, body, record.rec_headers.get_header("WARC-Date") or "")
-    except EOFError:
-        yield Rejected(name, "truncated file (its gzip data ends early); the pages before the cut were read")
+        if gunzip is not None and gunzip.cut:
+            yield Rejected(name, "truncated file (its gzip data ends early); the pages before the cut were read")
     except Exception as exc:  # warcio fails in many ways on a damaged file (AttributeError too)
+        if gunzip is not None and gunzip.cut:  # what failed is a record the cut left half
+            yield Rejected(name, "truncated file (its gzip data ends early); the pages before the cut were read")
+            return
         # warcio explains at length, over many lines: one line of it, as every rejection is one line
         first = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
         first = "".join(c if c.isprintable() else "?" for c in first[:120])
