@@ -30,6 +30,11 @@ class MemoryStore:
     def add(self, items: Sequence[StoredArticle], replace: bool = False) -> AddResult:
         """Add a batch: stored, duplicate (same text) or conflict (id taken; with ``replace``, put in its place)."""
         result = AddResult([], [], [])
+        if replace:  # those replacing a stored article first, as SQLiteStore.add takes them
+            first = [item.digest not in self._by_digest and item.article.id in self._by_id for item in items]
+            items = [i for i, f in zip(items, first, strict=True) if f] + [
+                i for i, f in zip(items, first, strict=True) if not f
+            ]
         for item in items:
             if item.digest in self._by_digest:
                 result.duplicates.append(item)
@@ -37,8 +42,12 @@ class MemoryStore:
                 result.conflicts.append(item)
             else:
                 if item.article.id in self._by_id:
+                    taken = self._by_id[str(item.article.id)]
                     self.forget(str(item.article.id))
-                    result.replaced.append(item)
+                    if any(x.rowid == taken for x in result.added):  # given twice in this batch: the last stays
+                        result.added[:] = [x for x in result.added if x.rowid != taken]
+                    else:
+                        result.replaced.append(item)
                 stored = StoredArticle(item.article, item.digest, item.keys, item.n_sentences, self._next)
                 self._next += 1
                 self._articles[stored.rowid] = stored

@@ -278,7 +278,7 @@ class SQLiteStore:
         replaced: list[StoredArticle] = []
         try:
             with self._transaction():
-                for item in items:
+                for item in self._replacing_first(items) if replace else items:
                     a = item.article
                     if self._db.execute("SELECT 1 FROM articles WHERE digest = ?", (item.digest,)).fetchone():
                         duplicates.append(item)
@@ -289,7 +289,10 @@ class SQLiteStore:
                         continue
                     if taken:
                         self._forget_rowid(taken[0])
-                        replaced.append(item)
+                        if any(x.rowid == taken[0] for x in added):  # given twice in this batch: the last stays
+                            added = [x for x in added if x.rowid != taken[0]]
+                        else:
+                            replaced.append(item)
                     cur = self._db.execute(
                         "INSERT INTO articles (id, digest, text, header, title, published, outlet, url, path, "
                         "n_sentences) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -384,6 +387,18 @@ class SQLiteStore:
                 return False
             self._forget_rowid(row[0])
         return True
+
+    def _replacing_first(self, items: Sequence[StoredArticle]) -> list[StoredArticle]:
+        """``items`` with those that replace a stored article first: a copy of an old version in the same
+        batch is then stored as an article of its own, not skipped as a copy of a text about to go."""
+
+        def replaces(item: StoredArticle) -> bool:
+            if self._db.execute("SELECT 1 FROM articles WHERE digest = ?", (item.digest,)).fetchone():
+                return False
+            return bool(self._db.execute("SELECT 1 FROM articles WHERE id = ?", (item.article.id,)).fetchone())
+
+        first = [item for item in items if replaces(item)]
+        return first + [item for item in items if all(item is not f for f in first)]
 
     def _forget_rowid(self, rowid: int) -> None:
         """Remove the article ``rowid`` with its keys and pairs (inside the caller's transaction)."""
