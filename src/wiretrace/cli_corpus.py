@@ -205,6 +205,10 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, update: bool, se
             f"({', '.join(f'{n} {why}' for why, n in kinds.most_common())}): {_some([w for w, _ in passed])}",
             err=True,
         )
+    if not update and any("is already stored with" in r.reason for r in report.rejected):
+        click.echo(
+            "note: ingest --update stores an article given again with another text in place of the old", err=True
+        )
     if report.rejected:
         raise SystemExit(1)
 

@@ -356,7 +356,8 @@ class Corpus:
                 why = f"id {a.id!r} is already stored with outlet {stored.article.outlet!r}, not {a.outlet!r}"
             else:
                 why = f"id {a.id!r} is already stored with another text"
-            reject(Rejected(a.path or str(a.id), f"{why} (forget it first, or ingest with --update)"))
+            # The words spark-scan uses for the same line (the CLI adds that --update replaces it)
+            reject(Rejected(a.path or str(a.id), f"{why} (forget it first)"))
 
     # -- documents and candidates --------------------------------------------
 

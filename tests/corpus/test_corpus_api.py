@@ -282,7 +282,7 @@ def test_an_updated_article_replaces_its_stored_version_when_asked(tmp_path, eng
     updated = Article(body + "\n\nThe ministry confirmed the figures on Tuesday.", id="site")
     refused = corpus.ingest([updated])
     assert (refused.added, refused.updated) == (0, 0)
-    assert refused.rejected[0].reason.endswith("(forget it first, or ingest with --update)")
+    assert refused.rejected[0].reason.endswith("is already stored with another text (forget it first)")
     report = corpus.ingest([updated], update=True)
     assert (report.added, report.updated, report.rejected) == (0, 1, [])
     assert corpus.store.get("site").article.text.endswith("confirmed the figures on Tuesday.")

@@ -684,6 +684,7 @@ def test_a_file_ingested_with_an_outlet_is_itself_however_its_path_is_spelt(
         f"rejected: seeds/{name}: id 'seeds/{name}' is already stored with outlet 'Reuters', not 'Yonhap'"
         in again.stderr
     )
+    assert "note: ingest --update stores an article given again with another text in place of the old" in again.stderr
     # Asked to, the files given again replace what was stored from them
     updated = runner.invoke(cli, ["ingest", "seeds", "--outlet", "Yonhap", "--update", "--db", db])
     assert updated.exit_code == 0, updated.stderr
