@@ -52,6 +52,7 @@ __all__ = ["Rejected", "iter_articles", "iter_warc", "located_id", "parse_jsonl_
 
 # Bytes of an untyped WARC answer read to tell a page from anything else.
 _SNIFF = 4096
+_CUT_GZIP = "truncated file (its gzip data ends early); the pages before the cut were read"
 _SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".ndjson", ".warc", ".warc.gz")
 _MAX_LINE = 20_000_000
 
@@ -171,6 +172,7 @@ class _Gunzip(io.RawIOBase):
         self._member = zlib.decompressobj(wbits=31)
         self._fed = False  # the current member has had bytes
         self._out = b""
+        self._at = 0  # of _out, given out so far
         self._ended = False
         self.cut = False
 
@@ -178,6 +180,8 @@ class _Gunzip(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
+        if self._at == len(self._out):
+            self._out, self._at = b"", 0
         while not self._out and not self._ended:
             data = self._fh.read(1 << 16)
             if not data:
@@ -194,9 +198,9 @@ class _Gunzip(io.RawIOBase):
                 data = self._member.unused_data if self._member.eof else b""
                 if self._member.eof:
                     self._member, self._fed = zlib.decompressobj(wbits=31), False
-        n = min(len(buffer), len(self._out))
-        buffer[:n] = self._out[:n]
-        self._out = self._out[n:]
+        n = min(len(buffer), len(self._out) - self._at)
+        buffer[:n] = self._out[self._at : self._at + n]  # no copy of what is left at every read
+        self._at += n
         return n
 
 
@@ -257,10 +261,10 @@ def _warc_pages(fh: BinaryIO, name: str, passed: Callable[[str, str], None]) -> 
                 continue
             yield _Page(where, uri, body, record.rec_headers.get_header("WARC-Date") or "")
         if gunzip is not None and gunzip.cut:
-            yield Rejected(name, "truncated file (its gzip data ends early); the pages before the cut were read")
+            yield Rejected(name, _CUT_GZIP)
     except Exception as exc:  # warcio fails in many ways on a damaged file (AttributeError too)
         if gunzip is not None and gunzip.cut:  # what failed is a record the cut left half
-            yield Rejected(name, "truncated file (its gzip data ends early); the pages before the cut were read")
+            yield Rejected(name, _CUT_GZIP)
             return
         # warcio explains at length, over many lines: one line of it, as every rejection is one line
         first = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)

@@ -284,7 +284,6 @@ def _year(f: Figure) -> bool:
 
 
 def _alike(a: Figure, b: Figure) -> bool:
-
     # Of one kind, a unit by what it measures: "100mph" for "100km/h" is a changed speed, "4in" for "40" no change.
     measure_a, measure_b = _MEASURES.get(a.unit, a.unit), _MEASURES.get(b.unit, b.unit)
     if (a.currency, a.percent, measure_a, _year(a), a.age) != (b.currency, b.percent, measure_b, _year(b), b.age):
@@ -500,13 +499,8 @@ def facts_of_links(
     # stands further on. A plain small number ("26", "20") is lost unless that same one is carried again:
     # the rewrite's other "20" may be of another thing.
     stated = _by_quantity((i, k, f) for i, s in enumerate(derived.sentences) for k, f in enumerate(figures(s.text)))
-    restated = {
-        hit
-        for link in links
-        for i in link.derived
-        for _, hit in _matched_figures(derived, source, i, link.source)
-        if hit is not None
-    }
+    matches = {(i, ln.source): _matched_figures(derived, source, i, ln.source) for ln in links for i in ln.derived}
+    restated = {hit for pairs in matches.values() for _, hit in pairs if hit is not None}
 
     def kept(j: int, k: int, f: Figure) -> bool:
         return (j, k) in restated or (
@@ -515,7 +509,7 @@ def facts_of_links(
 
     for link in links:
         for i in link.derived:
-            _figure_facts(derived, source, i, link.source, so_far, kept)
+            _figure_facts(source, i, link.source, matches[i, link.source], so_far, kept)
             _name_facts(derived, source, i, link.source, so_far)
             _quote_facts(derived, source, i, link.source, so_far)
     return tuple(so_far.carried), tuple(so_far.changed)
@@ -578,19 +572,18 @@ def _distinctive(f: Figure) -> bool:
 
 
 def _figure_facts(
-    derived: Document,
     source: Document,
     i: int,
     sources: Sequence[int],
+    pairs: list[tuple[Figure, tuple[int, int] | None]],
     so_far: _Found,
     kept: Callable[[int, int, Figure], bool],
 ) -> None:
     """The figures of derived sentence ``i`` against its linked ``sources``: carried, or changed.
 
-    ``kept(j, k, figure)``: whether the ``k``-th figure of source sentence ``j`` is stated elsewhere in the
-    rewrite, so not changed.
+    ``pairs``: its figures as :func:`_matched_figures` matched them. ``kept(j, k, figure)``: whether the
+    ``k``-th figure of source sentence ``j`` is stated elsewhere in the rewrite, so not changed.
     """
-    pairs = _matched_figures(derived, source, i, sources)
     if not pairs:
         return
     mine = [fig for fig, _ in pairs]

@@ -9,7 +9,16 @@ from typing import Any, Protocol
 
 from wiretrace.types import Article
 
-__all__ = ["HEADLINE_CHARS", "AddResult", "PairRecord", "Store", "StoredArticle", "article_digest", "drop_forgotten"]
+__all__ = [
+    "HEADLINE_CHARS",
+    "AddResult",
+    "PairRecord",
+    "Store",
+    "StoredArticle",
+    "article_digest",
+    "drop_forgotten",
+    "replacing_first",
+]
 
 # A search by title reads an untitled article's opening characters instead, where its headline stands.
 HEADLINE_CHARS = 200
@@ -94,6 +103,18 @@ class PairRecord:
     coverage_derived: float
     coverage_source: float
     summary: dict[str, Any]
+
+
+def replacing_first(items: Sequence[StoredArticle], replaces: Callable[[StoredArticle], bool]) -> list[StoredArticle]:
+    """``items`` with those that ``replaces`` says take a stored article's place first, each in its order.
+
+    An ``add(..., replace=True)`` takes them so: a copy of an old version in the same batch is then
+    stored as an article of its own, not skipped as a copy of a text about to go.
+    """
+    first = [replaces(item) for item in items]
+    return [item for item, f in zip(items, first, strict=True) if f] + [
+        item for item, f in zip(items, first, strict=True) if not f
+    ]
 
 
 def drop_forgotten(

@@ -6,7 +6,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from wiretrace.adapters.store.base import HEADLINE_CHARS, AddResult, PairRecord, StoredArticle, drop_forgotten
+from wiretrace.adapters.store.base import (
+    HEADLINE_CHARS,
+    AddResult,
+    PairRecord,
+    StoredArticle,
+    drop_forgotten,
+    replacing_first,
+)
 from wiretrace.errors import StoreError
 
 __all__ = ["MemoryStore"]
@@ -30,11 +37,8 @@ class MemoryStore:
     def add(self, items: Sequence[StoredArticle], replace: bool = False) -> AddResult:
         """Add a batch: stored, duplicate (same text) or conflict (id taken; with ``replace``, put in its place)."""
         result = AddResult([], [], [])
-        if replace:  # those replacing a stored article first, as SQLiteStore.add takes them
-            first = [item.digest not in self._by_digest and item.article.id in self._by_id for item in items]
-            items = [i for i, f in zip(items, first, strict=True) if f] + [
-                i for i, f in zip(items, first, strict=True) if not f
-            ]
+        if replace:
+            items = replacing_first(items, lambda it: it.digest not in self._by_digest and it.article.id in self._by_id)
         for item in items:
             if item.digest in self._by_digest:
                 result.duplicates.append(item)

@@ -27,6 +27,7 @@ from wiretrace.adapters.store.base import (
     StoredArticle,
     article_digest,
     drop_forgotten,
+    replacing_first,
 )
 from wiretrace.errors import ReadOnlyStore, StoreError
 from wiretrace.types import Article, iso_published
@@ -278,7 +279,7 @@ class SQLiteStore:
         replaced: list[StoredArticle] = []
         try:
             with self._transaction():
-                for item in self._replacing_first(items) if replace else items:
+                for item in replacing_first(items, self._replaces) if replace else items:
                     a = item.article
                     if self._db.execute("SELECT 1 FROM articles WHERE digest = ?", (item.digest,)).fetchone():
                         duplicates.append(item)
@@ -388,17 +389,11 @@ class SQLiteStore:
             self._forget_rowid(row[0])
         return True
 
-    def _replacing_first(self, items: Sequence[StoredArticle]) -> list[StoredArticle]:
-        """``items`` with those that replace a stored article first: a copy of an old version in the same
-        batch is then stored as an article of its own, not skipped as a copy of a text about to go."""
-
-        def replaces(item: StoredArticle) -> bool:
-            if self._db.execute("SELECT 1 FROM articles WHERE digest = ?", (item.digest,)).fetchone():
-                return False
-            return bool(self._db.execute("SELECT 1 FROM articles WHERE id = ?", (item.article.id,)).fetchone())
-
-        first = [item for item in items if replaces(item)]
-        return first + [item for item in items if all(item is not f for f in first)]
+    def _replaces(self, item: StoredArticle) -> bool:
+        """Whether ``item`` would take a stored article's place: its id is stored, its text is not."""
+        if self._db.execute("SELECT 1 FROM articles WHERE digest = ?", (item.digest,)).fetchone():
+            return False
+        return bool(self._db.execute("SELECT 1 FROM articles WHERE id = ?", (item.article.id,)).fetchone())
 
     def _forget_rowid(self, rowid: int) -> None:
         """Remove the article ``rowid`` with its keys and pairs (inside the caller's transaction)."""
