@@ -590,6 +590,23 @@ def test_a_lone_surrogate_is_a_400_naming_the_field(client, seed_source):
     assert assert_error(response, 400).startswith('a: field "title" holds a lone surrogate')
 
 
+def test_an_id_holding_a_lone_surrogate_is_refused_by_its_place_not_a_500(writable, engine, seed_source):
+    # The reader refuses the id; the refusal had named the article by that id, which JSON cannot carry.
+    client = TestClient(create_app(WebConfig(db=str(writable)), engine))
+    body = json.dumps({"articles": [{"id": "ID-HERE", "text": seed_source.text}], "scan": False}).replace(
+        '"ID-HERE"', '"x\\ud800"'
+    )
+    response = client.post("/api/articles", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 200, response.text
+    (rejected,) = response.json()["rejected"]
+    assert rejected["where"] == "api:1" and rejected["reason"].startswith('field "id" holds a lone surrogate')
+    body = json.dumps({"a": {"id": "ID-HERE", "text": seed_source.text}, "b": {"text": "x"}}).replace(
+        '"ID-HERE"', '"x\\ud800"'
+    )
+    response = client.post("/api/compare", content=body, headers={"content-type": "application/json"})
+    assert assert_error(response, 400).startswith('a: field "id" holds a lone surrogate')
+
+
 def test_other_commands_do_not_load_the_web_extra():
     import subprocess
     import sys

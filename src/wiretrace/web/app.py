@@ -444,7 +444,7 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
     @app.post("/api/compare", tags=["compare"], responses=ERRORS)
     def api_compare(body: CompareIn) -> dict[str, Any]:
         """Compare two articles given as text (schema ``wiretrace.comparison/1``, as ``wiretrace compare --json``)."""
-        result = service.compare(to_article(body.a, body.a.id or "a"), to_article(body.b, body.b.id or "b"))
+        result = service.compare(to_article(body.a, _place(body.a.id, "a")), to_article(body.b, _place(body.b.id, "b")))
         return comparison_to_dict(result, service.model)
 
     @app.post("/api/compare/files", tags=["compare"], responses=ERRORS)
@@ -518,7 +518,7 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
         items: list[Any] = []
         for n, item in enumerate(body.articles, 1):
             try:
-                article = to_article(item, item.id or f"api:{n}")
+                article = to_article(item, _place(item.id, f"api:{n}"))
             except InputError as exc:
                 items.append(Rejected(exc.where, exc.problem))
                 continue
@@ -669,6 +669,25 @@ def _encoded_suffix(request: Request, article_id: str, suffix: str) -> str | Non
     if isinstance(raw, bytes) and not raw.endswith(b"/" + suffix.encode()):
         return f"{article_id}/{suffix}"
     return None
+
+
+def _place(given_id: str | None, default: str) -> str:
+    """Where an error names a posted article: its id, or ``default`` when it has none or one not writable as UTF-8.
+
+    An id holding a lone surrogate (valid JSON, ``"\\ud800"``) is refused by the reader, and the refusal
+    naming it could not be written in the JSON answer: a 500.
+
+    Example:
+        >>> _place("x", "a"), _place(None, "a"), _place("x\\ud800", "api:1")
+        ('x', 'a', 'api:1')
+    """
+    if not given_id:
+        return default
+    try:
+        given_id.encode("utf-8")
+    except UnicodeEncodeError:
+        return default
+    return given_id
 
 
 def _with_id(article: Article, article_id: str) -> Article:
