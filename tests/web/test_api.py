@@ -243,6 +243,25 @@ def test_ingest_json_then_sources_find_it(writable, engine, seed_source_path, se
     assert str(seed_source_path) in ids
 
 
+def test_an_ingest_jsonl_line_posted_as_it_stands_keeps_its_source_date_and_numeric_id(writable, engine, seed_rewrite):
+    # README: POST /api/articles takes "the fields of an ingest JSONL line"; its source and date had been
+    # dropped without a word, and a numeric id answered 422.
+    client = TestClient(create_app(WebConfig(db=str(writable)), engine))
+    line = {"id": 17, "text": seed_rewrite.text, "source": "Reuters", "date": "2025-11-04", "title": "T"}
+    report = client.post("/api/articles", json={"articles": [line], "scan": False}).json()
+    assert report["added"] == 1, report
+    stored = client.get(api("17")).json()
+    assert (stored["id"], stored["outlet"], stored["published"], stored["title"]) == (
+        "17",
+        "Reuters",
+        "2025-11-04",
+        "T",
+    )
+    answer = client.post("/api/compare", json={"a": {**line, "text": "Seoul plans a record budget."}, "b": line})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["articles"]["a"]["outlet"] == "Reuters"
+
+
 def test_cross_site_post_is_refused(client):
     response = client.post(
         "/api/compare", json={"a": {"text": "x"}, "b": {"text": "y"}}, headers={"Origin": "https://evil.example"}

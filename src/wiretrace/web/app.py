@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, FastAPI, File, Form, Path, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 from starlette.convertors import PathConvertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -63,13 +63,21 @@ _STATIC = {
 
 
 class ArticleIn(BaseModel):
-    """One article: its text, and metadata the text's own header lines may also give."""
+    """One article: its text, and metadata the text's own header lines may also give.
+
+    The fields of an ``ingest`` JSONL line, as the README says ``POST /api/articles`` takes them: ``source``
+    and ``date`` beside ``outlet`` and ``published``, and a number for an id. A line sent as it stands in a
+    feed had lost its outlet and date without a word (pydantic drops fields it does not know), and a numeric
+    id was a 422.
+    """
 
     text: str = Field(description="Plain text (optional ' date YYYY-MM-DD' lines first), an HTML page or a JSONL line.")
-    id: str | None = Field(None, description="Id in the store (ingest); a compare names the article by it.")
+    id: str | StrictInt | None = Field(None, description="Id in the store (ingest); a compare names the article by it.")
     title: str | None = None
     published: str | None = Field(None, description="ISO date or date-time.")
+    date: str | None = Field(None, description="The same as published (a JSONL line's other name for it).")
     outlet: str | None = None
+    source: str | None = Field(None, description="The outlet, as a JSONL line names it (taken before outlet).")
     url: str | None = None
 
 
@@ -671,23 +679,23 @@ def _encoded_suffix(request: Request, article_id: str, suffix: str) -> str | Non
     return None
 
 
-def _place(given_id: str | None, default: str) -> str:
+def _place(given_id: str | int | None, default: str) -> str:
     """Where an error names a posted article: its id, or ``default`` when it has none or one not writable as UTF-8.
 
     An id holding a lone surrogate (valid JSON, ``"\\ud800"``) is refused by the reader, and the refusal
     naming it could not be written in the JSON answer: a 500.
 
     Example:
-        >>> _place("x", "a"), _place(None, "a"), _place("x\\ud800", "api:1")
-        ('x', 'a', 'api:1')
+        >>> _place("x", "a"), _place(None, "a"), _place("x\\ud800", "api:1"), _place(0, "a")
+        ('x', 'a', 'api:1', '0')
     """
-    if not given_id:
+    if given_id is None or given_id == "":
         return default
     try:
-        given_id.encode("utf-8")
+        str(given_id).encode("utf-8")
     except UnicodeEncodeError:
         return default
-    return given_id
+    return str(given_id)
 
 
 def _with_id(article: Article, article_id: str) -> Article:
