@@ -190,6 +190,26 @@ def test_plain_text_seed_keeps_its_date_header(seed_source_path):
     assert article.text[article.header :].startswith("U.S. Defense Secretary")
 
 
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Title holders Arsenal were beaten 2-1 at home by Leeds on Saturday.",
+        "ID theft surge hits US consumers",  # BBC business/079's headline
+        "Date rape drug found in a club, police said after the raid.",  # had been refused: not a date
+        "Source close to the minister said the talks had stalled.",
+        "URL shorteners are used to hide the address of scam pages.",
+    ],
+)
+def test_a_first_line_starting_with_a_field_name_as_a_word_is_article_text(first):
+    # A metadata line is indented (" title ...") or names its field with a colon ("Title: ..."); one starting
+    # with the word alone had been taken for one, its rest read as the title, outlet or date.
+    article = read_bytes(f"{first}\nThe rest of the article follows here.\n".encode(), "a.txt")
+    assert (article.header, article.title, article.outlet, article.url) == (0, None, None, None)
+    assert article.text.startswith(first)
+    headed = read_bytes(f"Title: The headline\n{first}\n".encode(), "a.txt")
+    assert headed.title == "The headline" and headed.text[headed.header :].startswith(first)
+
+
 @pytest.mark.parametrize("bare", [" source", " title ", "outlet:", " Date:\t"])
 def test_a_metadata_line_left_without_its_value_is_no_sentence(seed_rewrite_path, bare):
     body = seed_rewrite_path.read_text(encoding="utf-8")

@@ -76,7 +76,14 @@ _META_KEYS = {
 _DATE_PREFIX = re.compile(
     r"\s*(?:date|published):?\s+(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)\s+"
 )
-_META_LINE = re.compile(r"^\s*(date|published|title|source|outlet|url|id):?[ \t]+(\S[^\n]*)$", re.IGNORECASE)
+# A metadata line starts indented (" title ...") or names its field with a colon ("Title: ..."), as a bare one
+# does: an article whose first words are "Title holders ...", "ID theft ..." or "Date rape ..." had lost that
+# line to the title (BBC business/079) or been refused for an unreadable date.
+_META_LINE = re.compile(
+    r"^(?=\s|(?:date|published|title|source|outlet|url|id):)\s*(date|published|title|source|outlet|url|id):?[ \t]+"
+    r"(\S[^\n]*)$",
+    re.IGNORECASE,
+)
 # A metadata line left without its value (" source", "title:"): no fact, and no sentence of the article.
 _META_BARE = re.compile(
     r"^(?:[ \t]+(?:date|published|title|source|outlet|url|id):?|[ \t]*(?:date|published|title|source|outlet|url|id):)"
