@@ -262,6 +262,30 @@ def test_an_ingest_jsonl_line_posted_as_it_stands_keeps_its_source_date_and_nume
     assert answer.json()["articles"]["a"]["outlet"] == "Reuters"
 
 
+def test_a_write_while_another_process_holds_the_store_is_a_503_saying_so(writable, engine, monkeypatch):
+    # A forget had answered 500 "internal error" (sqlite3's "database is locked"), an ingest 500 with the
+    # CLI's line; the store is only busy (`wiretrace ingest` beside the server), and the CLI says so.
+    import functools
+    import sqlite3
+
+    from wiretrace.adapters.store import SQLiteStore
+
+    monkeypatch.setattr("wiretrace.web.service.SQLiteStore", functools.partial(SQLiteStore, timeout_s=0.05))
+    client = TestClient(create_app(WebConfig(db=str(writable)), engine))
+    assert client.get("/api/stats").status_code == 200
+    other = sqlite3.connect(writable, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        body = {"articles": [{"id": "new", "text": "Seoul plans a record budget. The rise is large."}]}
+        for response in (client.delete(api("nothing")), client.post("/api/articles", json=body)):
+            assert "the store is busy" in assert_error(response, 503)
+            assert response.headers["Retry-After"] == "10"
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert client.delete(api("nothing")).status_code == 404
+
+
 def test_cross_site_post_is_refused(client):
     response = client.post(
         "/api/compare", json={"a": {"text": "x"}, "b": {"text": "y"}}, headers={"Origin": "https://evil.example"}

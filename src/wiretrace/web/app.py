@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import hmac
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import Annotated, Any
@@ -38,8 +39,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from wiretrace.adapters.html_report import shown_value
 from wiretrace.adapters.inputs import Rejected, located_id
 from wiretrace.adapters.store.base import HEADLINE_CHARS
+from wiretrace.adapters.store.sqlite import is_busy
 from wiretrace.corpus_report import reading_articles
-from wiretrace.errors import ConfigError, InputError, WiretraceError
+from wiretrace.errors import ConfigError, InputError, StoreError, WiretraceError
 from wiretrace.report import comparison_to_dict, flat, shown_date
 from wiretrace.types import Article
 from wiretrace.web import views
@@ -100,7 +102,7 @@ class ErrorOut(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorOut} for code in (400, 401, 403, 404, 413, 422, 429, 500, 504)
+    code: {"model": ErrorOut} for code in (400, 401, 403, 404, 413, 422, 429, 500, 503, 504)
 }
 
 
@@ -344,10 +346,29 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
     async def timed_out(request: Request, exc: ComputeTimeout) -> Response:
         return fail(request, 504, str(exc))
 
+    def store_busy(request: Request, message: str) -> Response:
+        response = fail(request, 503, message)
+        response.headers["Retry-After"] = "10"
+        return response
+
     @app.exception_handler(WiretraceError)
     async def user_error(request: Request, exc: WiretraceError) -> Response:
+        if isinstance(exc, StoreError) and _busy(exc):  # an ingest beside the server holds the store
+            return store_busy(request, str(exc))
         status = 400 if isinstance(exc, InputError | ConfigError) else 500
         return fail(request, status, str(exc))
+
+    @app.exception_handler(sqlite3.DatabaseError)
+    async def store_failed(request: Request, exc: sqlite3.DatabaseError) -> Response:
+        # A forget or a scan that waited past the busy timeout for another process's write (a `wiretrace
+        # ingest` beside the server) had been a 500 "internal error"; the CLI says what it is.
+        if _busy(exc):
+            return store_busy(
+                request,
+                f"{config.db}: the store is busy (another process kept it locked too long); try again when it is done",
+            )
+        log.error("store error on %s %s", request.method, request.url.path, exc_info=exc)
+        return fail(request, 500, "internal error (see the server log)")
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -677,6 +698,16 @@ def _encoded_suffix(request: Request, article_id: str, suffix: str) -> str | Non
     if isinstance(raw, bytes) and not raw.endswith(b"/" + suffix.encode()):
         return f"{article_id}/{suffix}"
     return None
+
+
+def _busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is, or was raised from, SQLite giving up waiting for another process's lock."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, sqlite3.DatabaseError) and is_busy(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _place(given_id: str | int | None, default: str) -> str:
