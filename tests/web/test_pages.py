@@ -284,7 +284,8 @@ def test_bidi_controls_in_stored_metadata_reorder_nothing_on_the_pages(
 ):
     """An outlet "\u202eAP" had turned the date after it round ("50-11-5202 PA") in the source's "Written from
     it" table, and the compare page's meta line read the date and address backwards. No page prints a bidi
-    control now, and each name, outlet and address beside other text stands in a <bdi>."""
+    control now (nor a C0 control: a NUL in a posted title), and each name, outlet and address beside other text
+    stands in a <bdi>."""
     import dataclasses
 
     from wiretrace.adapters.inputs import iter_articles
@@ -295,8 +296,8 @@ def test_bidi_controls_in_stored_metadata_reorder_nothing_on_the_pages(
     spoof = dataclasses.replace(
         seed_rewrite,
         id="evil\u202e/2",
-        title="bidi \u202egnp.exe\u202c title",
-        outlet="\u202eAP",
+        title="bidi \u202egnp.exe\u202c\x00 title",
+        outlet="\u202eAP\x01",
         published="2025-11-05",
         url="https://example.com/\u2067x",
     )
@@ -310,6 +311,7 @@ def test_bidi_controls_in_stored_metadata_reorder_nothing_on_the_pages(
     for url in pages:
         html = client.get(url).text
         assert not [c for c in BIDI if c in html], url
+        assert not [c for c in html if ord(c) < 0x20 and c not in "\t\n\r"], url  # a NUL is an HTML parse error
     (row,) = soup(client.get(page(str(seed_source.id)))).select("#copies tbody tr")
     assert [b.text for b in row.select("bdi")][:2] == ["bidi gnp.exe title", "AP"]
     assert row.select_one(".muted").text.endswith("2025-11-05")
@@ -318,7 +320,7 @@ def test_bidi_controls_in_stored_metadata_reorder_nothing_on_the_pages(
     meta = [b.text for b in compared.select("#side-b header .meta bdi")]
     assert meta[:3] == ["AP", "2025-11-05", "https://example.com/x"]
     assert soup(client.get(page(spoof.id))).select_one("p.muted bdi").text == "evil/2"
-    assert client.get("/api/articles/" + quote(spoof.id, safe="")).json()["outlet"] == "\u202eAP"  # the data keeps it
+    assert client.get("/api/articles/" + quote(spoof.id, safe="")).json()["outlet"] == "\u202eAP\x01"  # kept in data
 
 
 def test_the_compare_form_labels_each_text_and_file(client):

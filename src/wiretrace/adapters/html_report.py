@@ -122,12 +122,17 @@ class _Group:
     derived: tuple[_SentenceView, ...]
 
 
-# Unicode's bidi embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI).
-_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+# Unicode's bidi embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI), and the C0 controls
+# but tab and line ends (an id posted with a NUL in it; PA's \x19 paragraph marks): none is text a reader sees.
+_BIDI_CONTROLS = dict.fromkeys(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), *(c for c in range(0x20) if chr(c) not in "\t\n\r"), 0x7F]
+)
 
 
 def shown_value(value: Any) -> Any:
     """What a page prints for a template value: text without bidi embedding, override and isolate controls.
+
+    Nor C0 control characters other than tab and line ends, which HTML has no use for (a NUL is a parse error).
 
     A title ending in an unclosed right-to-left override reversed the rest of the line it stood in: the
     verdict, the dates and the address beside it. Every value the pages print is passed through this
@@ -136,8 +141,8 @@ def shown_value(value: Any) -> Any:
     Markup the templates build themselves passes unchanged.
 
     Example:
-        >>> shown_value("bidi \u202egnp.exe\u202c title"), shown_value(3)
-        ('bidi gnp.exe title', 3)
+        >>> shown_value("bidi \u202egnp.exe\u202c title"), shown_value("nul\\x00 id"), shown_value(3)
+        ('bidi gnp.exe title', 'nul id', 3)
     """
     if isinstance(value, str) and not hasattr(value, "__html__"):
         return value.translate(_BIDI_CONTROLS)
