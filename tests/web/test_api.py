@@ -203,6 +203,10 @@ def test_writes_need_the_token_when_one_is_set(writable, engine):
     assert client.post("/api/articles", json=body, headers=good).json()["added"] == 1
     assert client.get(api("t1")).status_code == 200  # reads need no token
     assert client.delete(api("t1"), headers=good).json() == {"ok": True, "forgot": "t1"}
+    # The scheme is case-insensitive (RFC 9110): "bearer" had been a 401. A bare token is no scheme.
+    assert client.post("/api/articles", json=body, headers={"Authorization": "bearer  s3cret"}).json()["added"] == 1
+    assert_error(client.post("/api/articles", json=body, headers={"Authorization": "s3cret"}), 401)
+    assert client.delete(api("t1"), headers=good).json() == {"ok": True, "forgot": "t1"}
     # the server's file paths stay on the server
     assert_error(client.delete(api("t1"), headers=good), 404, "t1: no article with this id in the store")
 

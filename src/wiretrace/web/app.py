@@ -416,7 +416,8 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
         """
         if config.token is None:
             return
-        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        scheme, _, credentials = request.headers.get("authorization", "").strip().partition(" ")
+        given = credentials.strip() if scheme.lower() == "bearer" else ""  # the scheme is case-insensitive (RFC 9110)
         given = given or request.headers.get("x-wiretrace-token", "")
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if not given and kind in ("multipart/form-data", "application/x-www-form-urlencoded"):
