@@ -209,6 +209,11 @@ def test_writes_need_the_token_when_one_is_set(writable, engine):
     assert client.delete(api("t1"), headers=good).json() == {"ok": True, "forgot": "t1"}
     # the server's file paths stay on the server
     assert_error(client.delete(api("t1"), headers=good), 404, "t1: no article with this id in the store")
+    # No id at all: the error had named nothing (": no article with this id ...").
+    empty = "article id: none given (the address ends where the id belongs)"
+    assert_error(client.delete("/api/articles/", headers=good), 404, empty)
+    for url in ("/api/articles/", "/api/articles//sources", "/api/articles//copies"):
+        assert_error(client.get(url), 404, empty)
 
 
 @pytest.mark.parametrize("path", ["/api/ingest", "/ingest"])

@@ -533,6 +533,8 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
     )
     def api_forget(article_id: str) -> dict[str, Any]:
         """Remove one article, its index keys and its pairs (as ``wiretrace forget ID``). Needs the token."""
+        if not article_id:
+            raise NotFound("article id", "none given (the address ends where the id belongs)")
         if not service.corpus().store.forget(article_id):
             raise NotFound(article_id, "no article with this id in the store")
         service.changed()

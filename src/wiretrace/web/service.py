@@ -161,6 +161,8 @@ class Service:
 
     def stored(self, article_id: str) -> StoredArticle:
         """The stored article ``article_id``; :class:`NotFound` when there is none."""
+        if not article_id:  # "/api/articles/": the error had named nothing (": no article with this id ...")
+            raise NotFound("article id", "none given (the address ends where the id belongs)")
         item = self.corpus().store.get(article_id)
         if item is None:
             raise NotFound(article_id, "no article with this id in the store (wiretrace ingest it first)")
