@@ -270,6 +270,7 @@ def test_text_that_is_not_utf8_is_read_in_its_own_code_page(tmp_path, text, enco
             {"text": "ok", "title": "\udc80"},
             "field \"title\" holds a lone surrogate ('\\udc80' at character 0), not text",
         ),
+        ({"text": "Seoul plans.", "id": ".."}, 'field "id" is "..", which no web address can name; give another id'),
     ],
 )
 def test_a_record_without_usable_text_says_what_is_wrong_with_it(record, problem):

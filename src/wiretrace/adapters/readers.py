@@ -277,7 +277,7 @@ def _plain(text: str, where: str) -> Article:
         meta["outlet"] = credit
     return Article(
         text=text,
-        id=meta.get("id"),
+        id=_nameable_id(meta.get("id"), where),
         title=meta.get("title"),
         published=parse_published(meta.get("published"), where),
         outlet=meta.get("outlet"),
@@ -345,13 +345,21 @@ def article_from_record(record: Any, where: str) -> Article:
 
     return Article(
         text=clean_text(text),
-        id=opt("id"),
+        id=_nameable_id(opt("id"), where),
         title=opt("title"),
         published=parse_published(record.get("published") or record.get("date"), where),
         outlet=opt("source", "outlet"),
         url=opt("url"),
         path=where,
     )
+
+
+def _nameable_id(article_id: str | None, where: str) -> str | None:
+    """``article_id``, unless it is "." or "..": a web address resolves such a segment away (``/articles/..``
+    is ``/``), so the article could be stored but never shown."""
+    if article_id in (".", ".."):
+        raise InputError(where, f'field "id" is "{article_id}", which no web address can name; give another id')
+    return article_id
 
 
 def json_record(line: str, where: str) -> Any:
