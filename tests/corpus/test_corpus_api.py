@@ -86,6 +86,40 @@ def test_damaged_warc_files_are_rejected_each_in_one_line(tmp_path, seed_source)
     assert reasons["empty.warc"] == ["empty file"]
 
 
+@pytest.mark.parametrize("gzipped", [False, True])
+def test_a_warc_cut_inside_a_record_header_or_just_after_it_is_said_cut(
+    tmp_path, warc, seed_source_path, seed_rewrite_path, gzipped
+):
+    """warcio ends quietly where the file ends inside a record's WARC header, or after it before any of its
+    body: such a cut had read as a whole crawl of one page, with no word and exit 0."""
+    import gzip as gz
+
+    whole = warc.write(
+        tmp_path / "whole.warc",
+        [
+            ("https://x.test/source", warc.page(seed_source_path)),
+            ("https://x.test/rewrite", warc.page(seed_rewrite_path)),
+        ],
+    ).read_bytes()
+    second = whole.index(b"WARC/1.0", 1)
+    header_end = whole.index(b"\r\n\r\n", second) + 4
+    cuts = {
+        "the version line alone": second + len(b"WARC/1.0"),
+        "its header cut in its last line": whole.index(b"Content-Length:", second) + 3,
+        "its Content-Length without a value": whole.index(b"Content-Length:", second) + len(b"Content-Length:"),
+        "its header whole, no body": header_end,
+    }
+    for what, at in cuts.items():
+        path = tmp_path / ("cut.warc.gz" if gzipped else "cut.warc")
+        path.write_bytes(gz.compress(whole[:at]) if gzipped else whole[:at])
+        found = list(iter_articles([path]))
+        assert [a.id for a in found if isinstance(a, Article)] == ["https://x.test/source"], what
+        rejected = [r for r in found if isinstance(r, Rejected)]
+        assert len(rejected) == 1, what
+        assert rejected[0].where.startswith(f"{path}#2"), what
+        assert rejected[0].reason.startswith("truncated record ("), what
+
+
 def test_a_crawl_as_wget_and_warcit_write_it_is_read_whole_or_said_cut(tmp_path, seed_source, seed_rewrite):
     """Pages stored as resource records (warcit, Webrecorder) and a response without a Content-Type had been
     dropped without a word; a file cut inside a request record, two of three records in a wget crawl, had

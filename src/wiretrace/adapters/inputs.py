@@ -227,6 +227,7 @@ def _warc_pages(fh: BinaryIO, name: str, passed: Callable[[str, str], None]) -> 
         fh.seek(0)
         gunzip = _Gunzip(fh) if gzipped else None
         records = ArchiveIterator(io.BufferedReader(gunzip) if gunzip else fh)
+        n = 0
         for n, record in enumerate(records, 1):
             uri = record.rec_headers.get_header("WARC-Target-URI") or f"{name}#{n}"
             where = f"{name}#{n} ({uri})"
@@ -251,6 +252,9 @@ def _warc_pages(fh: BinaryIO, name: str, passed: Callable[[str, str], None]) -> 
             if getattr(record.raw_stream, "limit", 0):  # bytes the record declares, and the file lacks
                 yield Rejected(where, f"truncated record ({record.raw_stream.limit} bytes of it missing)")
                 return  # nothing after it is in the file
+            if not (record.rec_headers.get_header("Content-Length") or "").strip().isdigit():  # header cut short
+                yield Rejected(where, "truncated record (its header ends without a Content-Length)")
+                return  # warcio read the rest of the file as its body
             if not page or (not ctype and not looks_html(body)):
                 continue
             if not str(status).startswith("2"):
@@ -262,6 +266,11 @@ def _warc_pages(fh: BinaryIO, name: str, passed: Callable[[str, str], None]) -> 
             yield _Page(where, uri, body, record.rec_headers.get_header("WARC-Date") or "")
         if gunzip is not None and gunzip.cut:
             yield Rejected(name, _CUT_GZIP)
+        elif records.offset < records.fh.tell():
+            # warcio ends quietly where the file ends inside a record's header or just after it (its HTTP
+            # header not begun): the bytes from where the next record starts to the end are that record, cut.
+            left = records.fh.tell() - records.offset
+            yield Rejected(f"{name}#{n + 1}", f"truncated record (the file ends {left:,} bytes into it)")
     except Exception as exc:  # warcio fails in many ways on a damaged file (AttributeError too)
         if gunzip is not None and gunzip.cut:  # what failed is a record the cut left half
             yield Rejected(name, _CUT_GZIP)
