@@ -192,3 +192,20 @@ def test_a_model_path_that_is_not_there_says_so_not_install_torch(seed_source_pa
     code = main(["compare", str(seed_source_path), str(seed_rewrite_path), "--model", model])
     assert code == 1
     assert capsys.readouterr().err == f"error: {model}: no such model folder\n"
+
+
+def test_a_warc_of_one_page_and_a_cut_record_is_said_cut_not_two_pages(
+    tmp_path, warc, seed_source_path, seed_rewrite_path
+):
+    """compare reads a WARC file of one page; a record cut short after it had been counted as a second page
+    ("holds 2 pages; use wiretrace ingest"), which sent the user to ingest a file that is damaged."""
+    whole = warc.write(
+        tmp_path / "whole.warc",
+        [("https://x.test/source", warc.page(seed_source_path)), ("https://x.test/index", b"<html>" + b"x" * 900)],
+    ).read_bytes()
+    cut = tmp_path / "cut.warc"
+    cut.write_bytes(whole[:-400])  # inside the second record's body
+    result = CliRunner().invoke(cli, ["compare", str(cut), str(seed_rewrite_path)])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, InputError)
+    assert str(result.exception) == f"{cut}#2 (https://x.test/index): truncated record (396 bytes of it missing)"

@@ -338,7 +338,7 @@ def read_warc_article(data: bytes, where: str) -> Article:
     found: list[Article | Rejected] = []
     pages = 0
     for page in _warc_pages(io.BytesIO(data), where, lambda _where, why: passed.append(why)):
-        if isinstance(page, Rejected) and page.where == where:  # the whole file
+        if isinstance(page, Rejected):  # the whole file, or a record cut short (no page count to give)
             raise InputError(page.where, page.reason)
         pages += 1
         if len(found) < 2:
