@@ -496,6 +496,8 @@ def scan(
         stories_to_text,
     )
 
+    if limit < 0:  # a slice from the end: all but the last stories shown, and more said left than there are
+        raise InputError("--limit", f"{limit} is below 0 (the number of stories to show: 0 or more)")
     to_stdout = jsonl_path == "-"
     if jsonl_path and graph_path and jsonl_path != "-" and is_same_file(jsonl_path, graph_path):
         raise InputError(graph_path, "is the --jsonl file too: the graph would replace the JSON lines")

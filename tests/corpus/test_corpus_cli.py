@@ -856,3 +856,19 @@ def test_sources_reads_a_warc_file_of_one_page_and_ingest_reads_any_warc_file(
     )
     assert piped.returncode == 0, piped.stderr
     assert b"added 0, skipped 1 already stored" in piped.stdout  # the same page, under the same URL
+
+
+def test_a_negative_scan_limit_is_refused_before_the_scan(tmp_path, seeds):
+    """--limit -1 had sliced from the end: the seeds' one story went unshown under "… 2 more (see --jsonl)"."""
+    db = str(tmp_path / "w.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(seeds), "--db", db]).exit_code == 0
+    refused = runner.invoke(cli, ["scan", "--db", db, "--limit", "-1"])
+    assert refused.exit_code == 1
+    assert str(refused.exception) == "--limit: -1 is below 0 (the number of stories to show: 0 or more)"
+    done = runner.invoke(cli, ["scan", "--db", db, "--limit", "0"])
+    assert done.exit_code == 0, done.output
+    assert "scanned 2 new articles" in done.stderr  # the refused run scanned nothing
+    assert done.stdout == "1 story with more than one article\n\n… 1 more (see --jsonl)\n"
+    shown = runner.invoke(cli, ["scan", "--db", db, "--limit", "1"]).stdout
+    assert "Story 1 (" in shown and "more (see --jsonl)" not in shown
