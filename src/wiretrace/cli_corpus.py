@@ -59,6 +59,19 @@ def _damaged(db: str, exc: sqlite3.DatabaseError) -> StoreError:
     return StoreError(f"{db}: cannot read the store ({exc}); it may be damaged: restore a copy or ingest again")
 
 
+def _an_existing_store(db: str, hint: str = "") -> None:
+    """Refuse a store that is not there, for a command that does not make one.
+
+    An empty file is none either: SQLite would take it for a new database, and a command that only reads
+    (``sources``, ``copies``) or a mistyped ``--db`` would have written a store into the user's file.
+    """
+    path = Path(db)
+    if not path.exists():
+        raise InputError(db, "no such store" + (f" ({hint})" if hint else ""))
+    if path.is_file() and path.stat().st_size == 0:
+        raise InputError(db, "file is empty, not a store" + (f" ({hint})" if hint else ""))
+
+
 @contextmanager
 def open_corpus(db: str, settings: Settings, create: bool, reads_only: bool = False) -> Iterator[Any]:
     """A :class:`~wiretrace.corpus.Corpus` on the store ``db``, closed afterwards.
@@ -71,8 +84,8 @@ def open_corpus(db: str, settings: Settings, create: bool, reads_only: bool = Fa
     from wiretrace.errors import ReadOnlyStore
     from wiretrace.pipeline import Engine
 
-    if not create and not Path(db).exists():
-        raise InputError(db, "no such store (wiretrace ingest PATH --db FILE creates one)")
+    if not create:
+        _an_existing_store(db, "wiretrace ingest PATH --db FILE creates one")
     try:
         store = SQLiteStore(db, store_fingerprint(settings))
     except ReadOnlyStore:
@@ -229,8 +242,7 @@ def forget(article_id: str, db: str) -> None:
 
     if not article_id:
         raise InputError("''", "empty id")
-    if not Path(db).exists():
-        raise InputError(db, "no such store")
+    _an_existing_store(db)
     store = SQLiteStore(db, store_fingerprint(Settings()))
     try:
         if store.forget(article_id):

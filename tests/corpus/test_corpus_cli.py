@@ -872,3 +872,18 @@ def test_a_negative_scan_limit_is_refused_before_the_scan(tmp_path, seeds):
     assert done.stdout == "1 story with more than one article\n\n… 1 more (see --jsonl)\n"
     shown = runner.invoke(cli, ["scan", "--db", db, "--limit", "1"]).stdout
     assert "Story 1 (" in shown and "more (see --jsonl)" not in shown
+
+
+def test_an_empty_file_named_as_the_store_is_refused_and_left_empty(tmp_path, seed_source_path):
+    """SQLite takes an empty file for a new database: sources and copies, which only read, and scan and
+    forget had written a store into it (53 kB) where a file that is not there is refused."""
+    db = tmp_path / "empty.db"
+    db.write_bytes(b"")
+    runner = CliRunner()
+    for command in (["sources", str(seed_source_path)], ["copies", "x"], ["scan"], ["forget", "x"]):
+        refused = runner.invoke(cli, [*command, "--db", str(db)])
+        assert refused.exit_code == 1, command
+        assert str(refused.exception).startswith(f"{db}: file is empty, not a store"), command
+        assert db.stat().st_size == 0, command
+    assert runner.invoke(cli, ["ingest", str(seed_source_path), "--db", str(db)]).exit_code == 0  # makes one
+    assert runner.invoke(cli, ["sources", str(seed_source_path), "--db", str(db)]).exit_code == 0
