@@ -45,8 +45,12 @@ class FileName(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         value = str(value)
-        if self.allow_dash and value == "-":
-            return value
+        if value == "-":
+            if self.allow_dash:
+                return value
+            # Elsewhere (scan --jsonl) "-" is standard output: here it had made a file named "-".
+            option = param.opts[0] if param is not None and param.opts else "-"
+            raise InputError(option, "'-' (standard input or output) is not taken here; name a file")
         if os.path.isdir(value):
             raise InputError(value, "is a folder, not a file")
         if self.suffixes and not value.lower().endswith(self.suffixes):

@@ -360,6 +360,21 @@ def test_a_path_option_given_a_folder_or_a_wrong_kind_is_one_line_and_exit_1(
     assert list(tmp_path.iterdir()) == []  # refused before anything was made
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["compare", "SEED", "SEED", "--html", "-"], ["sources", "SEED", "--db", "-"], ["config", "show", "--config", "-"]],
+    ids=["compare --html", "sources --db", "--config"],
+)
+def test_a_dash_where_no_stream_is_taken_is_refused(tmp_path, monkeypatch, seed_source_path, capsys, args):
+    """`scan --jsonl -` writes to standard output; `compare --html -` had written a file named "-"."""
+    monkeypatch.chdir(tmp_path)
+    option = args[args.index("-") - 1]
+    code, out, err = run_main([str(seed_source_path) if a == "SEED" else a for a in args], capsys)
+    assert (code, out) == (1, "")
+    assert err == f"error: {option}: '-' (standard input or output) is not taken here; name a file\n"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_set_needs_name_equals_value(runner):
     result = runner.invoke(cli, ["config", "show", "--set", "link_threshold"])
     assert result.exit_code == 2
@@ -444,4 +459,5 @@ def test_a_warc_file_of_many_pages_is_refused_naming_ingest(
     warc = warc.write(tmp_path / name, pages, gzip=name.endswith(".gz"))
     code, out, err = run_main(["compare", str(warc), str(seed_rewrite_path)], capsys)
     assert (code, out) == (1, "")
-    assert err == f"error: {warc}: a WARC file holds 3 pages; use wiretrace ingest (compare reads one article)\n"
+    reads_one = "compare, sources and copies read one article"
+    assert err == f"error: {warc}: a WARC file holds 3 pages; use wiretrace ingest ({reads_one})\n"

@@ -844,7 +844,7 @@ def test_sources_reads_a_warc_file_of_one_page_and_ingest_reads_any_warc_file(
     refused = runner.invoke(cli, ["copies", str(crawl), "--db", db])
     assert refused.exit_code == 1
     assert str(refused.exception) == (
-        f"{crawl}: a WARC file holds 3 pages; use wiretrace ingest (compare reads one article)"
+        f"{crawl}: a WARC file holds 3 pages; use wiretrace ingest (compare, sources and copies read one article)"
     )
     done = run("ingest", str(crawl), "--db", db)
     assert done.returncode == 0, done.stderr

@@ -346,7 +346,10 @@ def read_warc_article(data: bytes, where: str) -> Article:
             if item is not None:
                 found.append(item)
     if len(found) > 1:
-        raise InputError(where, f"a WARC file holds {pages:,} pages; use wiretrace ingest (compare reads one article)")
+        raise InputError(
+            where,
+            f"a WARC file holds {pages:,} pages; use wiretrace ingest (compare, sources and copies read one article)",
+        )
     if not found:
         why = f" ({len(passed):,} passed over: {', '.join(sorted(set(passed)))})" if passed else ""
         raise InputError(where, f"no article page in this WARC file{why}")
