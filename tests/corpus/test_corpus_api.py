@@ -118,6 +118,11 @@ def test_a_warc_cut_inside_a_record_header_or_just_after_it_is_said_cut(
         assert len(rejected) == 1, what
         assert rejected[0].where.startswith(f"{path}#2"), what
         assert rejected[0].reason.startswith("truncated record ("), what
+    # Cut inside the first header: warcio trips over it ('NoneType' object has no attribute ...), said plainly.
+    path = tmp_path / "first.warc"
+    path.write_bytes(whole[:5])
+    (rejected,) = iter_articles([path])
+    assert rejected == Rejected(str(path), "not a readable WARC file (a record's header is damaged or cut short)")
 
 
 def test_a_crawl_as_wget_and_warcit_write_it_is_read_whole_or_said_cut(tmp_path, seed_source, seed_rewrite):

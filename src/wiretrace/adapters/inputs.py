@@ -230,7 +230,7 @@ def _warc_pages(fh: BinaryIO, name: str, passed: Callable[[str, str], None]) -> 
         n = 0
         for n, record in enumerate(records, 1):
             uri = record.rec_headers.get_header("WARC-Target-URI") or f"{name}#{n}"
-            where = f"{name}#{n} ({uri})"
+            where = f"{name}#{n}" + (f" ({uri})" if uri != f"{name}#{n}" else "")
             # A page is a response's HTML body, or a resource record of HTML (as warcit and Webrecorder store
             # pages: no HTTP status); a response without a Content-Type is read when its body is HTML.
             if record.rec_type == "response":
@@ -274,6 +274,9 @@ def _warc_pages(fh: BinaryIO, name: str, passed: Callable[[str, str], None]) -> 
     except Exception as exc:  # warcio fails in many ways on a damaged file (AttributeError too)
         if gunzip is not None and gunzip.cut:  # what failed is a record the cut left half
             yield Rejected(name, _CUT_GZIP)
+            return
+        if not isinstance(exc, OSError | ValueError):  # warcio tripping on what it read ("'NoneType' object ...")
+            yield Rejected(name, "not a readable WARC file (a record's header is damaged or cut short)")
             return
         # warcio explains at length, over many lines: one line of it, as every rejection is one line
         first = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
