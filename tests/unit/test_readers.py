@@ -337,6 +337,8 @@ def _bad_bytes() -> dict[str, bytes]:
         "binary": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01",
         "gzip": gzip.compress(b"<html><body><p>A story.</p></body></html>"),
         "undecodable": bytes(range(128, 256)) * 4,
+        "utf16le": "Seoul agreed on Tuesday to raise its defence budget by 7.5%.".encode("utf-16-le"),
+        "utf16be": "Seoul agreed on Tuesday to raise its defence budget by 7.5%.".encode("utf-16-be"),
     }
 
 
@@ -347,6 +349,8 @@ def _bad_bytes() -> dict[str, bytes]:
         ("whitespace", "file holds only whitespace, no text"),
         ("binary", "binary data, not text (NUL bytes found)"),
         ("gzip", "gzip-compressed data, not text (decompress it first, e.g. with gunzip)"),
+        ("utf16le", "binary data, not text (NUL bytes found: UTF-16 without a byte-order mark? save it as UTF-8)"),
+        ("utf16be", "binary data, not text (NUL bytes found: UTF-16 without a byte-order mark? save it as UTF-8)"),
         ("undecodable", "undecodable bytes at offset 0 (not UTF-8, and no other encoding fits)"),
     ],
 )

@@ -139,7 +139,13 @@ def _decode(data: bytes, where: str, is_html: bool = False) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise InputError(where, f"undecodable bytes at offset {exc.start} (not UTF-16 text)") from None
-    if b"\x00" in data[:8192]:
+    if b"\x00" in (head := data[:8192]):
+        # Every other byte NUL, the rest not: text of a Latin alphabet in UTF-16 saved without its byte-order mark.
+        nuls = sorted((head[0::2].count(0), head[1::2].count(0)))
+        if nuls[0] == 0 and nuls[1] >= 0.8 * (len(head) // 2):
+            raise InputError(
+                where, "binary data, not text (NUL bytes found: UTF-16 without a byte-order mark? save it as UTF-8)"
+            )
         raise InputError(where, "binary data, not text (NUL bytes found)")
     if is_html:
         from wiretrace.adapters.html import decode_html
