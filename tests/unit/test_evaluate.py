@@ -411,6 +411,24 @@ def test_a_meter_split_is_read_as_a_held_out_copy_may_lay_it_out(tmp_path):
         labels.write_text("".join(labels.read_text(encoding="utf-8").splitlines(True)[:-1]), encoding="utf-8")
 
 
+def test_a_meter_group_is_read_as_a_path_and_a_bad_one_is_named(tmp_path):
+    """A group spelt with a trailing slash or './' is its folder's group (was: a second group holding the same
+    wire copy, ranked in retrieval twice); a group that is no relative path is one line, not a traceback."""
+    from wiretrace.evaluate.meter_data import load_meter
+
+    split = _meter_split(tmp_path / "m", with_pa=True)
+    labels = split / "labels.jsonl"
+    row = json.loads(labels.read_text(encoding="utf-8"))
+    labels.write_text(json.dumps({**row, "group": "./" + row["group"] + "/"}) + "\n", encoding="utf-8")
+    loaded = load_meter(split)
+    assert list(loaded.pa) == ["courts/01.01.00/harbour"] and len(loaded.pa["courts/01.01.00/harbour"]) == 1
+    assert loaded.newspapers[0].group == "courts/01.01.00/harbour"
+    for group in [None, 5, "", "/etc", "courts/../../x"]:
+        labels.write_text(json.dumps({**row, "group": group}) + "\n", encoding="utf-8")
+        with pytest.raises(InputError, match=r"labels.jsonl:1: bad label row \(group .* is no domain/date/catchline"):
+            load_meter(split)
+
+
 def test_a_clough_listing_without_answers_is_named(tmp_path):
     from wiretrace.evaluate.clough_data import load_clough
 

@@ -167,6 +167,10 @@ def load_meter(root: str | Path) -> MeterSplit:
             raise InputError(f"{labels_path}:{n}", f"unknown label {label!r} (one of {', '.join(LABELS)})")
         if not isinstance(rel, str):
             raise InputError(f"{labels_path}:{n}", f"bad label row (newspaper_file {rel!r} is no path)")
+        # "courts/12.07.99/arm/" is "courts/12.07.99/arm" (was a second group holding the same wire copy)
+        named, group = group, str(PurePosixPath(group)) if isinstance(group, str) else None
+        if group is None or group == "." or PurePosixPath(group).is_absolute() or ".." in PurePosixPath(group).parts:
+            raise InputError(f"{labels_path}:{n}", f"bad label row (group {named!r} is no domain/date/catchline)")
         spelt, rel = rel, str(PurePosixPath(rel))  # "./newspapers/…" is "newspapers/…"
         if ".." in PurePosixPath(rel).parts or not PurePosixPath(rel).is_relative_to("newspapers/rawtexts"):
             raise InputError(f"{labels_path}:{n}", f"{spelt!r} is not under newspapers/rawtexts/")
