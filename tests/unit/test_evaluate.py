@@ -382,6 +382,25 @@ def test_eval_meter_on_a_split_too_small_to_cross_validate_skips_the_baseline(tm
     assert report["margin"] == {}
 
 
+def test_meter_retrieval_counts_no_hit_it_did_not_rank_and_is_not_measured_without_queries(tmp_path, engine):
+    """A derived text sharing no word with its wire copy is not found (was: recall 1.0, the tie order of zero
+    scores putting its group first); a split with no derived text has no retrieval figures (was NaN, no JSON)."""
+    from wiretrace.evaluate.meter import evaluate_meter
+
+    split = _meter_split(tmp_path / "m", with_pa=True)
+    paper = split / "newspapers" / "rawtexts" / "courts" / "01.01.00" / "harbour" / "harbour1_times.txt"
+    paper.write_text("Ostriches escaped from a zoo near Birmingham yesterday.\n", encoding="utf-8")
+    retrieve = evaluate_meter(str(split), engine)["retrieve"]
+    assert retrieve["queries"] == 1 and retrieve["recall_at_1"] == retrieve["recall_at_5"] == retrieve["mrr"] == 0.0
+    assert retrieve["index"]["recall_at_5"] == 0.0
+    labels = split / "labels.jsonl"
+    labels.write_text(labels.read_text(encoding="utf-8").replace("wholly-derived", "non-derived"), encoding="utf-8")
+    report = evaluate_meter(str(split), engine)
+    json.dumps(report, allow_nan=False)
+    for ranked in (report["retrieve"], report["retrieve"]["index"]):
+        assert ranked["recall_at_1"] is None and ranked["mrr"] is None and ranked["note"].startswith("not measured")
+
+
 def test_a_meter_split_is_read_as_a_held_out_copy_may_lay_it_out(tmp_path):
     """Wire copy of a story with no labelled paper (retrieval ranks every PA text), a hidden file, a label
     row given twice, a byte order mark, a text re-encoded as UTF-8, a label outside the layout."""

@@ -130,7 +130,11 @@ def _classify_baseline(prep: _Prepared, folds: int = 5) -> dict[str, Any]:
     }
 
 
-def _ranks_to_figures(ranks: list[int]) -> dict[str, Any]:
+def _ranks_to_figures(ranks: list[float]) -> dict[str, Any]:
+    """Recall at 1 and 5 and MRR of the ranks of each query's first hit (``inf``: its wire copy not ranked)."""
+    if not ranks:  # no derived text with wire copy: nothing to find (was NaN, which is no JSON)
+        note = "not measured: no derived newspaper text with wire copy in this split"
+        return {"recall_at_1": None, "recall_at_5": None, "mrr": None, "note": note}
     r = np.array(ranks, dtype=np.float64)
     return {
         "recall_at_1": round(float((r <= 1).mean()), 4),
@@ -150,14 +154,14 @@ def _retrieve_index(engine: Engine, prep: _Prepared) -> dict[str, Any]:
     for k, (_, a) in enumerate(pa):
         for key in set(fingerprint(prep.docs[a.id].features, fp)):
             postings.setdefault(key, []).append(k)
-    ranks = []
+    ranks: list[float] = []
     for text in prep.split.newspapers:
         if text.label == "non-derived" or not prep.split.pa.get(text.group):
             continue
         keys = sorted(set(fingerprint(prep.docs[text.article.id].features, fp)))
         ranked = rank_candidates(keys, postings, len(pa), limit=len(pa))
-        # a PA text sharing no key is not ranked at all: counted as ranked last
-        ranks.append(next((r for r, (k, _) in enumerate(ranked, 1) if pa[k][0] == text.group), len(pa) + 1))
+        # a PA text sharing no key is not ranked at all: never a hit (len(pa) + 1 was one within 5 of few texts)
+        ranks.append(next((r for r, (k, _) in enumerate(ranked, 1) if pa[k][0] == text.group), math.inf))
     return _ranks_to_figures(ranks)
 
 
@@ -181,7 +185,7 @@ def _retrieve(prep: _Prepared) -> dict[str, Any]:
     for k, v in enumerate(pa_vecs):
         for s, w in v.items():
             index.setdefault(s, []).append((k, w))
-    ranks = []
+    ranks: list[float] = []
     for text in prep.split.newspapers:
         if text.label == "non-derived" or not prep.split.pa.get(text.group):
             continue
@@ -190,9 +194,12 @@ def _retrieve(prep: _Prepared) -> dict[str, Any]:
         for s, w in q.items():
             for k, wk in index.get(s, ()):
                 scores[k] += w * wk
+        own = [k for k, (group, _) in enumerate(pa) if group == text.group]
+        if not own or scores[own].max() <= 0:  # no stem shared with its wire copy (or that has no text): not ranked
+            ranks.append(math.inf)  # was: a hit whenever the tie order of zero scores put its group first
+            continue
         order = np.argsort(-scores, kind="stable")
-        hit = next((r for r, k in enumerate(order, 1) if pa[k][0] == text.group), n + 1)
-        ranks.append(hit)
+        ranks.append(next(r for r, k in enumerate(order, 1) if pa[k][0] == text.group))
     return {**_ranks_to_figures(ranks), "queries": len(ranks), "candidates": n}
 
 
