@@ -282,6 +282,8 @@ def test_eval_msrp_command_prints_json(capsys):
     assert main(["eval", "msrp", "--data", str(SAMPLE), "--limit", "8", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["pairs"] == 8
+    # the note names the folds this run used (was 10-fold whatever the pairs)
+    assert report["folds"] == 8 and "(8-fold, stratified" in report["note"]
 
 
 def test_eval_clough_command_names_a_folder_that_is_not_the_corpus(tmp_path, capsys):
