@@ -458,6 +458,19 @@ def test_a_clough_listing_without_answers_is_named(tmp_path):
         load_clough(tmp_path)
 
 
+def test_eval_clough_on_a_subset_names_its_own_writers(tmp_path, engine):
+    from wiretrace.evaluate.clough import evaluate_clough
+
+    (tmp_path / "orig_taska.txt").write_bytes((DATA / "harbour_source.txt").read_bytes())
+    (tmp_path / "g0pA_taska.txt").write_bytes((DATA / "harbour_rewrite.txt").read_bytes())
+    (tmp_path / "g0pB_taska.txt").write_bytes((DATA / "harbour_independent.txt").read_bytes())
+    rows = "File,Task,Category\ng0pA_taska.txt,a,heavy\ng0pB_taska.txt,a,non\norig_taska.txt,a,orig\n"
+    (tmp_path / "file_information.csv").write_text(rows, encoding="utf-8")
+    report = evaluate_clough(str(tmp_path), engine)
+    assert report["counts"]["answers"] == 2
+    assert "resampling the 2 writers" in report["note"]  # was: 'the 19 writers' whatever the folder held
+
+
 def test_eval_scan_scores_texts_the_store_keeps_once(tmp_path, engine):
     """Two stories sharing their wire text and a paper's text: the store keeps one of each, and the pair kept
     stands for both stories (was: the second story's paper missed, and --sources crashed on it). A text

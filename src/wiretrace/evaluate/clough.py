@@ -358,7 +358,7 @@ def evaluate_clough(
             "the judged answer. binary: the shipped relation model was fitted with this corpus when in_sample is "
             "true; fit_cv is the grouped 5-fold CV estimate recorded by tools/fit_models.py (macro-F1 only). "
             "direction: on plagiarised answers the engine calls rewrites; the direction model is fitted on METER only. "
-            "*_ci95: 95% intervals resampling the 19 writers."
+            f"*_ci95: 95% intervals resampling the {len(set(a.writer for a in corpus.answers))} writers."
         ),
         "wall_s": round(time.perf_counter() - started, 1),
     }
