@@ -10,11 +10,15 @@ Example:
 from __future__ import annotations
 
 import logging
+import typing
 
 from wiretrace.errors import ConfigError, InputError, ModelError, StoreError, WiretraceError
 from wiretrace.pipeline import Engine, compare
 from wiretrace.settings import Settings
 from wiretrace.types import Article, ArticleView, ChangedFact, Comparison, Fact, Link, Removed, Sentence
+
+if typing.TYPE_CHECKING:  # imported on first use (below); named here so a type checker knows its signature
+    from wiretrace.adapters.readers import read_article
 
 __all__ = [
     "Article",
