@@ -172,6 +172,8 @@ class Settings:
                 kwargs[name] = _boolean(label, value, where)
                 continue
             try:
+                if isinstance(value, bool):  # a TOML true is no count: int(True) would be 1, int(False) 0
+                    raise ValueError(value)
                 if isinstance(default, int) and isinstance(value, float) and not value.is_integer():
                     raise ValueError(value)  # int(2.5) would be 2: a TOML 2.5 for a count is a mistake
                 kwargs[name] = type(default)(value)

@@ -81,6 +81,27 @@ def test_numpy_numbers_are_stored_as_python_numbers_and_a_toml_fraction_is_no_co
     assert Settings.from_mapping({"max_merge": 2.0}).max_merge == 2
 
 
+@pytest.mark.parametrize(
+    ("toml", "words"),
+    [
+        ("max_merge = true", "max_merge=True is not a whole number"),
+        ("window_days = false", "window_days=False is not a whole number"),  # had turned the window off
+        ("link_threshold = true", "link_threshold=True is not a number"),
+        ("model = false", "model=False is not text"),
+    ],
+)
+def test_a_toml_boolean_for_a_number_or_text_is_a_config_error(engine, seed_source, seed_rewrite, toml, words):
+    """``Settings(max_merge=True)`` was refused, but the same value from a --config file was read as 1 (and
+    ``window_days = false`` as 0, every window off), silently."""
+    import tomllib
+
+    with pytest.raises(ConfigError, match=rf"wiretrace\.toml: setting {words}"):
+        Settings.from_mapping(tomllib.loads(toml), where="wiretrace.toml")
+    assert Settings.from_mapping(tomllib.loads("max_merge = 2")).max_merge == 2
+    assert Settings.from_mapping({"agency_rule": False}).agency_rule is False
+    assert engine.compare(seed_source, seed_rewrite).relation == "rewrite"
+
+
 def test_engine_parts_of_wrong_types_are_refused():
     with pytest.raises(TypeError, match="settings must be a Settings"):
         Engine({"link_threshold": 0.6})  # type: ignore[arg-type]
