@@ -174,6 +174,24 @@ def test_a_closed_store_says_so(tmp_path, engine, source, kind):
     corpus.close()  # twice is no error
 
 
+def test_a_store_path_or_fingerprint_of_the_wrong_type_is_refused_before_a_file_is_made(
+    monkeypatch, tmp_path, engine, source
+):
+    """``SQLiteStore(None, fp)`` had made a store named "None" in the working folder (bytes, one named
+    "b'news.db'"); a fingerprint of None left an empty file, called "not a wiretrace store"."""
+    monkeypatch.chdir(tmp_path)
+    fp = store_fingerprint(engine.settings)
+    for path, kind in ((None, "NoneType"), (b"news.db", "bytes"), (3, "int")):
+        with pytest.raises(TypeError, match=rf"SQLiteStore path must be a str or pathlib.Path, not {kind}"):
+            SQLiteStore(path, fp)  # type: ignore[arg-type]
+    for fingerprint in (None, 3):
+        with pytest.raises(TypeError, match=r"fingerprint must be a str \(store_fingerprint\(settings\)\)"):
+            SQLiteStore("news.db", fingerprint)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
+    with Corpus(SQLiteStore(Path("news.db"), fp), engine) as corpus:
+        assert corpus.ingest([source]).added == 1
+
+
 def test_an_engine_pickles_and_compares_the_same_after(engine, seed_source, seed_rewrite):
     before = engine.compare(seed_source, seed_rewrite)
     after = pickle.loads(pickle.dumps(engine)).compare(seed_source, seed_rewrite)

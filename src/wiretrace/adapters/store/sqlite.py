@@ -130,7 +130,15 @@ class SQLiteStore:
     """
 
     def __init__(self, path: str | Path, fingerprint: str, timeout_s: float = 60.0, read_only: bool = False) -> None:
-        self.path = str(path)
+        # Refused before any file is made: str(None) would have made a store named "None", bytes one named "b'...'"
+        name = os.fspath(path) if isinstance(path, str | os.PathLike) else None
+        if not isinstance(name, str):
+            raise TypeError(f"SQLiteStore path must be a str or pathlib.Path, not {type(path).__name__} ({path!r:.60})")
+        if not isinstance(fingerprint, str):
+            raise TypeError(
+                f"SQLiteStore fingerprint must be a str (store_fingerprint(settings)), not {type(fingerprint).__name__}"
+            )
+        self.path = name
         self.fingerprint = fingerprint
         if self.path != ":memory:" and Path(self.path).is_dir():
             raise StoreError(f"{self.path}: is a directory, not a store file")
