@@ -29,7 +29,7 @@ from wiretrace.core.provenance import Story, retold_closer
 from wiretrace.core.represent import Document
 from wiretrace.corpus_scan import ScanPostings, ScanReport, read_versions, scan
 from wiretrace.corpus_workers import pickled_engine, prepare_in_worker, quiet_starts, worker_pool
-from wiretrace.errors import InputError, StoreError, user_stacklevel
+from wiretrace.errors import ConfigError, InputError, StoreError, user_stacklevel
 from wiretrace.pipeline import Engine
 from wiretrace.report import direction_undecided
 from wiretrace.settings import Settings
@@ -178,8 +178,13 @@ class Corpus:
     Args:
         store: Where articles and index keys live.
         engine: Decides pairs; its settings also set the index keys.
-        cache_size: Prepared documents kept in memory; by default the
-            engine's ``cache_size`` setting.
+        cache_size: Prepared documents kept in memory (0 or more); by default
+            the engine's ``cache_size`` setting.
+
+    Raises:
+        TypeError: A store, engine or ``cache_size`` of the wrong type.
+        ConfigError: A ``cache_size`` below 0.
+        StoreError: A store opened for other index settings than the engine's.
 
     Example:
         >>> from wiretrace.adapters.store import MemoryStore
@@ -207,6 +212,10 @@ class Corpus:
         self.settings = engine.settings
         self._fp = fingerprint_settings(engine.settings)
         self._cache: OrderedDict[int, Document] = OrderedDict()
+        if cache_size is not None and (isinstance(cache_size, bool) or not isinstance(cache_size, int)):
+            raise TypeError(f"Corpus cache_size must be a whole number (or None), not {type(cache_size).__name__}")
+        if cache_size is not None and cache_size < 0:  # the cache would be trimmed past empty, at the first query
+            raise ConfigError(f"Corpus cache_size={cache_size} is out of range: 0 or more prepared documents")
         self._cache_size = engine.settings.cache_size if cache_size is None else cache_size
 
     # -- ingest -------------------------------------------------------------

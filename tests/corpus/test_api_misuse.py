@@ -192,6 +192,21 @@ def test_a_store_path_or_fingerprint_of_the_wrong_type_is_refused_before_a_file_
         assert corpus.ingest([source]).added == 1
 
 
+def test_a_corpus_cache_size_of_the_wrong_type_or_below_0_is_refused_at_the_call(engine, source, rewrite):
+    """``Corpus(store, engine, cache_size=-1)`` was taken, and the first query died in a KeyError ('dictionary is
+    empty') trimming the cache; ``cache_size="x"`` in a TypeError comparing str and int inside the scan."""
+    with pytest.raises(ConfigError, match=r"Corpus cache_size=-1 is out of range: 0 or more"):
+        Corpus(MemoryStore(), engine, cache_size=-1)
+    for wrong in ("x", 1.5, True):
+        with pytest.raises(TypeError, match="Corpus cache_size must be a whole number"):
+            Corpus(MemoryStore(), engine, cache_size=wrong)  # type: ignore[arg-type]
+    corpus = Corpus(MemoryStore(), engine, cache_size=0)  # nothing kept: every document prepared afresh
+    corpus.ingest([source, rewrite])
+    corpus.scan()
+    (match,) = corpus.sources(str(rewrite.id))
+    assert (match.article.article.id, match.comparison.relation) == ("000", "rewrite")
+
+
 def test_an_engine_pickles_and_compares_the_same_after(engine, seed_source, seed_rewrite):
     before = engine.compare(seed_source, seed_rewrite)
     after = pickle.loads(pickle.dumps(engine)).compare(seed_source, seed_rewrite)
