@@ -77,12 +77,25 @@ def iso_published(value: str | date | None) -> str | None:
     return when.isoformat()
 
 
+def _unicode(value: str, name: str) -> None:
+    # A lone surrogate (JSON's "\ud800" decodes to one) is no text: sentence splitting and the store encode
+    # UTF-8 and would fail deep inside. The readers refuse it as bad input; an Article built in Python here.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"Article {name} holds a lone surrogate ({value[exc.start]!a} at character {exc.start}), not text"
+        ) from None
+
+
 @dataclass(frozen=True)
 class Article:
     """One news article as read, before any cleaning.
 
     Attributes:
         text: The article text exactly as read (after HTML extraction for pages).
+            Every field given as text must be writable as UTF-8: a lone surrogate
+            (what JSON's ``"\\ud800"`` decodes to) is a ``ValueError``.
         id: A stable identifier, if the input gave one.
         title: The headline, if known.
         published: Publication time as ISO 8601 (``2025-11-03`` or
@@ -122,6 +135,9 @@ class Article:
             value = getattr(self, name)
             if value is not None and not isinstance(value, str):
                 raise TypeError(f"Article {name} must be a str or None, not {type(value).__name__} ({value!r:.60})")
+            if value is not None:
+                _unicode(value, name)
+        _unicode(self.text, "text")
         header = self.header
         if isinstance(header, bool) or not isinstance(header, int) or not 0 <= header <= len(self.text):
             raise ValueError(f"Article header={header!r} is not a count of leading characters of its text")

@@ -31,11 +31,23 @@ from wiretrace.report import comparison_to_dict
         ({"outlet": 5}, TypeError, "Article outlet must be a str or None"),
         ({"id": 7}, TypeError, "Article id must be a str or None"),
         ({"header": -5}, ValueError, "header=-5 is not a count of leading characters"),
+        # What json.loads gives for "\ud83d": had gone to the store, and died there in a UnicodeEncodeError
+        ({"id": "seed-\ud83d"}, ValueError, "Article id holds a lone surrogate"),
+        ({"title": "Hegseth \udc80"}, ValueError, "Article title holds a lone surrogate"),
     ],
 )
 def test_an_article_of_wrong_types_is_refused_when_built(seed_source, fields, error, words):
     with pytest.raises(error, match=words.replace("(", r"\(")):
         dataclasses.replace(seed_source, **fields)
+
+
+def test_an_article_text_with_a_lone_surrogate_is_refused_when_built_not_deep_in_sentence_splitting(seed_rewrite):
+    """The readers refuse a JSONL text holding one (``"\\ud800"``); an Article built in Python had reached
+    BlingFire, which died encoding it (UnicodeEncodeError inside ``split_sentences``)."""
+    text = seed_rewrite.text.replace("South Korea", "South \ud800Korea", 1)
+    at = text.index("\ud800")
+    with pytest.raises(ValueError, match=rf"Article text holds a lone surrogate \('\\ud800' at character {at}\)"):
+        dataclasses.replace(seed_rewrite, text=text)
 
 
 def test_an_article_takes_a_date_and_a_path_object(seed_source, seed_source_path):
