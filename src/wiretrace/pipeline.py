@@ -72,6 +72,15 @@ class Engine:
         threadpool_limits(limits=1, user_api="blas")
         if settings is not None and not isinstance(settings, Settings):
             raise TypeError(f"settings must be a Settings (Settings(**values)), not {type(settings).__name__}")
+        if embedder is not None and (
+            isinstance(embedder, str | bytes | os.PathLike) or not callable(getattr(embedder, "encode", None))
+        ):  # a str has an encode too: it failed at the first compare, inside
+            raise TypeError(
+                f"embedder must be an Embedder (adapters.models.load_embedder(name)), not {type(embedder).__name__}; "
+                "to name a model, give Settings(model=...)"
+            )
+        if lexicon is not None and not all(callable(getattr(lexicon, m, None)) for m in ("stem", "weight")):
+            raise TypeError(f"lexicon must be a Lexicon (with stem and weight), not {type(lexicon).__name__}")
         if fitted is not None and not isinstance(fitted, Fitted):
             raise TypeError(f"fitted must be a Fitted (adapters.fitted.load_fitted), not {type(fitted).__name__}")
         self.settings = settings or Settings()

@@ -121,6 +121,30 @@ def test_engine_parts_of_wrong_types_are_refused():
         Engine(fitted="garbage")
 
 
+@pytest.mark.parametrize(
+    ("parts", "words"),
+    [
+        ({"embedder": "bundled"}, r"embedder must be an Embedder .* not str; to name a model, give Settings\(model="),
+        ({"embedder": Path("models/minilm")}, "embedder must be an Embedder"),
+        ({"embedder": 3}, "embedder must be an Embedder"),
+        ({"lexicon": 3}, r"lexicon must be a Lexicon \(with stem and weight\), not int"),
+        ({"lexicon": "en"}, "lexicon must be a Lexicon"),
+    ],
+)
+def test_an_embedder_or_lexicon_of_the_wrong_kind_is_refused_when_the_engine_is_built(parts, words):
+    """``Engine(embedder="bundled")`` was taken (a str has an ``encode``), and the first compare died inside it
+    ("encode() argument 'encoding' must be str, not list"); ``lexicon=3`` in a weakref TypeError."""
+    with pytest.raises(TypeError, match=words):
+        Engine(**parts)
+
+
+def test_an_engine_with_its_own_parts_still_compares_the_seed_pair(seed_source, seed_rewrite):
+    from wiretrace.adapters.models import load_embedder
+
+    engine = Engine(embedder=load_embedder("bundled"), lexicon=FrequencyLexicon())
+    assert engine.compare(seed_source, seed_rewrite).relation == "rewrite"
+
+
 def test_a_str_that_names_a_file_or_looks_like_one_is_warned_of_at_the_callers_line(engine, seed_rewrite):
     for name in ("../shared/seeds/missing.txt", "my story.html"):
         with warnings.catch_warnings(record=True) as caught:
