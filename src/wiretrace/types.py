@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 __all__ = [
     "NO_DATE_YEARS",
@@ -119,6 +119,20 @@ class Article:
     path: str | None = None
     header: int = 0
 
+    if TYPE_CHECKING:  # what the constructor takes (a date or a path object too, stored as text); its own at run time
+
+        def __init__(
+            self,
+            text: str,
+            id: str | None = None,
+            title: str | None = None,
+            published: str | date | None = None,
+            outlet: str | None = None,
+            url: str | None = None,
+            path: str | os.PathLike[str] | None = None,
+            header: int = 0,
+        ) -> None: ...
+
     def __post_init__(self) -> None:
         # An Article built in Python may hold anything: refused here, in words, not deep inside the engine.
         if not isinstance(self.text, str):
@@ -141,6 +155,10 @@ class Article:
         header = self.header
         if isinstance(header, bool) or not isinstance(header, int) or not 0 <= header <= len(self.text):
             raise ValueError(f"Article header={header!r} is not a count of leading characters of its text")
+
+
+# help() and inspect.signature show what the constructor takes, as a type checker reads it above.
+Article.__init__.__annotations__.update(published="str | date | None", path="str | os.PathLike[str] | None")
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import os
 import pickle
 import signal
+import typing
 import warnings
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,10 @@ def test_an_article_text_with_a_lone_surrogate_is_refused_when_built_not_deep_in
 def test_an_article_takes_a_date_and_a_path_object(seed_source, seed_source_path):
     article = dataclasses.replace(seed_source, published=datetime.date(2025, 11, 3), path=seed_source_path)
     assert article.published == "2025-11-03" and article.path == str(seed_source_path)
+    # and says so: the constructor's hints had read `str | None`, so mypy --strict refused a date or a Path
+    hints = typing.get_type_hints(Article.__init__)
+    assert datetime.date in typing.get_args(hints["published"]) and os.PathLike[str] in typing.get_args(hints["path"])
+    assert typing.get_type_hints(Article)["published"] == str | None  # stored as text
 
 
 @pytest.mark.parametrize("placeholder", [datetime.datetime.min, "0001-01-01T00:00:00", "9999-12-31", ""])
