@@ -9,6 +9,7 @@ with ``--config`` (keys as below, top level), then these defaults.
 from __future__ import annotations
 
 import dataclasses
+import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -118,31 +119,33 @@ class Settings:
                 raise ConfigError(f"setting {f.name}={value!r} is not {kind}")
             if type(value) is not type(default):  # numpy's 10 is stored (and written to JSON) as Python's
                 object.__setattr__(self, f.name, type(default)(value))
-        checks = {
-            "link_threshold": 0.0 < self.link_threshold < 1.0,
-            "gap_threshold": 0.0 < self.gap_threshold <= self.link_threshold,
-            "merge_gain": 0.0 <= self.merge_gain < 1.0,
-            "max_merge": self.max_merge >= 1,
-            "min_list_lines": self.min_list_lines >= 2,
-            "max_chars": self.max_chars >= 1,
-            "max_sentences": self.max_sentences >= 1,
-            "max_terms": self.max_terms >= 1,
-            "shingle": self.shingle >= 1,
-            "bands": self.bands >= 1,
-            "rows": self.rows >= 1,
-            "candidates": self.candidates >= 1,
-            "min_candidate_score": self.min_candidate_score >= 0.0,
-            "window_days": self.window_days >= 0,
-            "batch_size": self.batch_size >= 1,
-            "scan_batch": self.scan_batch >= 1,
-            "workers": self.workers >= 0,
-            "cache_size": self.cache_size >= 1,
-            "scan_cache_size": self.scan_cache_size >= 1,
+        above_0 = "1 or more"
+        checks = {  # each setting: within range, and the range in words
+            "link_threshold": (0.0 < self.link_threshold < 1.0, "between 0 and 1"),
+            "gap_threshold": (0.0 < self.gap_threshold <= self.link_threshold, "above 0, at most link_threshold"),
+            "merge_gain": (0.0 <= self.merge_gain < 1.0, "0 or more, below 1"),
+            "max_merge": (self.max_merge >= 1, above_0),
+            "min_list_lines": (self.min_list_lines >= 2, "2 or more"),
+            "max_chars": (self.max_chars >= 1, above_0),
+            "max_sentences": (self.max_sentences >= 1, above_0),
+            "max_terms": (self.max_terms >= 1, above_0),
+            "shingle": (self.shingle >= 1, above_0),
+            "bands": (self.bands >= 1, above_0),
+            "rows": (self.rows >= 1, above_0),
+            "candidates": (self.candidates >= 1, above_0),
+            # infinity would make no article a candidate
+            "min_candidate_score": (0.0 <= self.min_candidate_score < math.inf, "0 or more, finite"),
+            "window_days": (self.window_days >= 0, "0 (no window) or more"),
+            "batch_size": (self.batch_size >= 1, above_0),
+            "scan_batch": (self.scan_batch >= 1, above_0),
+            "workers": (self.workers >= 0, "0 (one per CPU) or more"),
+            "cache_size": (self.cache_size >= 1, above_0),
+            "scan_cache_size": (self.scan_cache_size >= 1, above_0),
         }
-        for name, ok in checks.items():
+        for name, (ok, allowed) in checks.items():
             if not ok:
                 raise ConfigError(
-                    f"setting {name}={getattr(self, name)!r} is out of range (see `wiretrace config show`)"
+                    f"setting {name}={getattr(self, name)!r} is out of range ({allowed}; see `wiretrace config show`)"
                 )
 
     @classmethod

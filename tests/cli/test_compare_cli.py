@@ -284,9 +284,22 @@ def test_layers_are_checked_together(runner, tmp_path):
 @pytest.mark.parametrize(
     ("args", "env", "message"),
     [
-        (["--set", "link_threshold=2"], {}, "error: command line: setting link_threshold=2.0 is out of range"),
-        ([], {"WIRETRACE_GAP_THRESHOLD": "0.7"}, "error: environment: setting gap_threshold=0.7 is out of range"),
+        (
+            ["--set", "link_threshold=2"],
+            {},
+            "error: command line: setting link_threshold=2.0 is out of range (between 0 and 1;",
+        ),
+        (
+            [],
+            {"WIRETRACE_GAP_THRESHOLD": "0.7"},
+            "error: environment: setting gap_threshold=0.7 is out of range (above 0, at most link_threshold;",
+        ),
         ([], {"WIRETRACE_MAX_MERGE": "many"}, "error: environment: WIRETRACE_MAX_MERGE='many' is not a whole number"),
+        (
+            ["--set", "min_candidate_score=inf"],  # had been taken: no article would ever be a candidate
+            {},
+            "error: command line: setting min_candidate_score=inf is out of range (0 or more, finite;",
+        ),
         (["--set", "colour=red"], {}, "error: command line: unknown setting 'colour'"),
         (["--config", "/nonexistent/wiretrace.toml"], {}, "error: /nonexistent/wiretrace.toml: cannot read"),
     ],
