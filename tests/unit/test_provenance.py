@@ -7,7 +7,7 @@ import dataclasses
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wiretrace.core.provenance import Edge, cluster_stories, trace_provenance
+from wiretrace.core.provenance import SPLIT_FROM, Edge, cluster_stories, trace_provenance
 
 
 def by_id(a: int) -> tuple[int]:
@@ -23,8 +23,35 @@ def test_clusters_partition_the_articles(n, links):
     clusters = cluster_stories(range(n), edges)
     flat = [a for c in clusters for a in c]
     assert sorted(flat) == list(range(n))
+    # Below SPLIT_FROM articles a story is a connected component: every edge inside one.
+    components = cluster_stories(range(n), [])
+    for e in edges:
+        components = _joined(components, e.a, e.b)
+    small = {a for c in components if len(c) < SPLIT_FROM for a in c}
     where = {a: k for k, c in enumerate(clusters) for a in c}
-    assert all(where[e.a] == where[e.b] for e in edges)
+    assert all(where[e.a] == where[e.b] for e in edges if e.a in small)
+    assert sorted(map(sorted, clusters)) == sorted(clusters)
+
+
+def _joined(groups: list[list[int]], a: int, b: int) -> list[list[int]]:
+    ga = next(g for g in groups if a in g)
+    gb = next(g for g in groups if b in g)
+    return groups if ga is gb else [g for g in groups if g is not ga and g is not gb] + [sorted(ga + gb)]
+
+
+def test_a_chain_of_same_event_links_is_split_and_a_dense_story_is_not():
+    """Reports of many events on one subject chain by single same-event links into one component (the BBC
+    set's politics articles made one of 47); a story's articles link densely. The chain is split into
+    stories; 25 articles each linked to its 8 neighbours (a METER court case of many papers) stay one."""
+    chain = [Edge(k, k + 1, "same-event", 0.6) for k in range(39)]
+    stories = cluster_stories(range(40), chain)
+    assert len(stories) > 1 and max(map(len, stories)) < 20
+    assert sorted(a for s in stories for a in s) == list(range(40))
+    dense = [Edge(k, (k + d) % 25, "same-event", 0.6) for k in range(25) for d in range(1, 5)]
+    assert cluster_stories(range(25), dense) == [list(range(25))]
+    # The same stories whatever order the pairs come in (a local scan and Spark list them differently).
+    flipped = [Edge(e.b, e.a, e.relation, e.confidence) for e in reversed(chain)]
+    assert cluster_stories(reversed(range(40)), flipped) == stories
 
 
 def test_two_papers_copying_one_wire_are_siblings_not_parent_and_child():
