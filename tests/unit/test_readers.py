@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -408,3 +409,23 @@ def test_wire_copy_signed_by_an_agency_is_read_as_its(data_dir, engine):
 def test_a_byline_or_dateline_names_an_agency_only(top, outlet):
     article = read_bytes(f"{top}\n{STORY[0]}.\n".encode(), "a.txt")
     assert article.outlet == outlet
+
+
+def test_a_file_whose_name_is_not_utf8_is_read_and_named_with_its_bytes_escaped(tmp_path, seed_source_path):
+    """Linux hands a Latin-1 name ("café.txt") to Python as a lone surrogate, which an Article refuses: compare
+    had died in a ValueError on such a file, and ingest (its default id) in the store. Its bytes are shown as \\xNN."""
+    from wiretrace.adapters.inputs import iter_articles
+
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    try:
+        (folder / os.fsdecode(b"caf\xe9.txt")).write_bytes(seed_source_path.read_bytes())
+        (folder / os.fsdecode(b"caf\xe9.jsonl")).write_text('{"text": "Seoul plans a record budget."}\n')
+    except (OSError, UnicodeError):  # a file system that takes only UTF-8 names (macOS)
+        pytest.skip("this file system refuses a name that is not UTF-8")
+    named = str(folder / "caf\\xe9.txt")
+    article = read_article(folder / os.fsdecode(b"caf\xe9.txt"))
+    assert article.path == named and article.published == "2025-11-03"
+    found = {item.id: item for item in iter_articles([folder])}
+    assert found[named].path == named
+    assert any(i.startswith(str(folder / "caf\\xe9.jsonl:1#")) for i in found), sorted(found)

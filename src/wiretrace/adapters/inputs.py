@@ -39,6 +39,7 @@ from typing import Any, BinaryIO
 
 from wiretrace.adapters.readers import (
     article_from_record,
+    file_name,
     is_warc,
     json_record,
     looks_html,
@@ -100,7 +101,7 @@ def _jsonl(path: Path) -> Iterator[Article | Rejected]:
             return
         fh.seek(0)
         for n, line in enumerate(fh, 1):
-            item = parse_jsonl_line(line, f"{path}:{n}")
+            item = parse_jsonl_line(line, f"{file_name(path)}:{n}")
             if item is not None:
                 yield item
 
@@ -297,7 +298,7 @@ def _page_article(page: _Page, passed: Callable[[str, str], None]) -> Article | 
 
 
 def _warc(path: Path, on_passed: Callable[[str, str], None] | None = None) -> Iterator[Article | Rejected]:
-    return _opened(path, lambda fh: _warc_articles(fh, str(path), on_passed))
+    return _opened(path, lambda fh: _warc_articles(fh, file_name(path), on_passed))
 
 
 def _warc_articles(
@@ -410,7 +411,7 @@ def _file(path: Path, on_passed: Callable[[str, str], None] | None = None) -> It
         yield from _warc(path, on_passed)
     else:
         try:
-            yield _with_id(read_article(path), str(path))
+            yield _with_id(read_article(path), file_name(path))
         except InputError as exc:
             yield Rejected(exc.where, exc.problem)
 

@@ -53,6 +53,7 @@ __all__ = [
     "article_from_record",
     "article_from_text",
     "clean_text",
+    "file_name",
     "is_warc",
     "json_record",
     "looks_html",
@@ -505,8 +506,29 @@ def read_bytes(data: bytes, where: str, kind: str | None = None) -> Article:
     return _plain(text, where)
 
 
+def file_name(path: str | os.PathLike[str]) -> str:
+    r"""``path`` as text an article, a store and a page can hold: bytes of a name that are not UTF-8 as ``\xNN``.
+
+    Python gives such bytes (a Latin-1 ``café.txt`` on Linux) as lone surrogates, which no UTF-8 text can
+    hold: an article's path or id made of one is refused (:class:`~wiretrace.types.Article`).
+
+    Example:
+        >>> file_name(os.fsdecode(b"d/caf\xe9.txt")), file_name("d/café.txt")
+        ('d/caf\\xe9.txt', 'd/café.txt')
+    """
+    name = os.fspath(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:  # a surrogate no file system byte gives (a name made in Python)
+            return name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return name
+
+
 def _where(path: str | Path) -> str:
-    return "<stdin>" if str(path) == "-" else str(path)
+    return "<stdin>" if str(path) == "-" else file_name(path)
 
 
 def _read(path: str | Path) -> bytes:
