@@ -830,7 +830,7 @@ class Corpus:
         self.close()
 
     def stories(self) -> list[Story]:
-        """Stories (connected related articles) with their provenance graphs, largest first.
+        """Stories (related articles: :func:`~wiretrace.core.provenance.cluster_stories`), with graphs, largest first.
 
         Articles with no related article are left out. Articles are named by their rowids in the store:
         ``self.store.ids_of(story.articles)`` gives their ids, as ``scan --jsonl`` shows them.

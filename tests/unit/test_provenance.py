@@ -189,3 +189,22 @@ def test_a_chain_without_a_news_agency_keeps_its_links_when_the_ancestor_is_fart
     # As close to the ancestor as to the parent: siblings of one source.
     even = [dataclasses.replace(e, closeness=0.93) if e.source == site and e.derived == farm13 else e for e in edges]
     assert {(e.source, e.derived) for e in trace_provenance([1, 2, 3], even, by_id).edges} == {(1, 2), (1, 3)}
+
+
+def test_a_split_story_keeps_its_key_on_the_part_holding_its_earliest_article():
+    """Past SPLIT_FROM articles a story is split, and a later article can move articles between its parts: the
+    part holding the earliest-stored article keeps the key (README, docs/corpus-output.md), each other part is
+    named by its own earliest-stored article."""
+    from wiretrace.adapters.store.base import PairRecord
+    from wiretrace.stories import stories_from_pairs, story_key
+
+    def pairs(n: int) -> list[PairRecord]:
+        return [PairRecord(k, k + 1, "same-event", 0.6, None, None, None, 0.3, 0.3, {}) for k in range(n - 1)]
+
+    names = {k: f"art{k}" for k in range(60)}
+    before = stories_from_pairs(pairs(SPLIT_FROM - 1), {}, None, names)
+    assert [s.key for s in before] == [story_key("art0")]
+    after = stories_from_pairs(pairs(60), {}, None, names)
+    assert len(after) > 1
+    assert {s.key for s in after} == {story_key(names[min(s.articles)]) for s in after}
+    assert next(s for s in after if 0 in s.articles).key == story_key("art0")

@@ -111,7 +111,7 @@ class JobReport:
         found: Related pairs by relation (each pair's own verdict).
         read_as_versions: Articles compared with wire versions read as one.
         from_versions: Pairs recorded as rewrites by those readings.
-        stories: Stories (connected related articles).
+        stories: Stories (related articles: :func:`~wiretrace.core.provenance.cluster_stories`).
         outputs: Output name to its path.
         wall_s: Time the job took.
     """
