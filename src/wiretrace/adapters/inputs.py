@@ -254,7 +254,7 @@ def _warc_pages(fh: BinaryIO, name: str, passed: Callable[[str, str], None]) -> 
                 yield Rejected(where, f"truncated record ({record.raw_stream.limit} bytes of it missing)")
                 return  # nothing after it is in the file
             if not (record.rec_headers.get_header("Content-Length") or "").strip().isdigit():  # header cut short
-                yield Rejected(where, "truncated record (its header ends without a Content-Length)")
+                yield Rejected(where, "record without a Content-Length (its header cut short, or not WARC)")
                 return  # warcio read the rest of the file as its body
             if not page or (not ctype and not looks_html(body)):
                 continue
@@ -276,7 +276,9 @@ def _warc_pages(fh: BinaryIO, name: str, passed: Callable[[str, str], None]) -> 
         if gunzip is not None and gunzip.cut:  # what failed is a record the cut left half
             yield Rejected(name, _CUT_GZIP)
             return
-        if not isinstance(exc, OSError | ValueError):  # warcio tripping on what it read ("'NoneType' object ...")
+        # warcio tripping over what it read ("'NoneType' object has no attribute ..."): no reason to pass on.
+        # Its own errors (ArchiveLoadFailed: "Invalid WARC record, first line: ...") say what it found.
+        if isinstance(exc, AttributeError | TypeError | KeyError | IndexError):
             yield Rejected(name, "not a readable WARC file (a record's header is damaged or cut short)")
             return
         # warcio explains at length, over many lines: one line of it, as every rejection is one line
