@@ -49,6 +49,11 @@ def test_a_chain_of_same_event_links_is_split_and_a_dense_story_is_not():
     assert sorted(a for s in stories for a in s) == list(range(40))
     dense = [Edge(k, (k + d) % 25, "same-event", 0.6) for k in range(25) for d in range(1, 5)]
     assert cluster_stories(range(25), dense) == [list(range(25))]
+    # A rewrite and its source stay in one story, whatever links the rest: two dense groups of 12 joined
+    # by one rewrite link had been cut apart there, the derived article shown as an original of its own.
+    groups = [Edge(g + k, g + (k + d) % 12, "same-event", 0.6) for g in (0, 12) for k in range(12) for d in (1, 2, 3)]
+    split = cluster_stories(range(24), [*groups, Edge(0, 12, "rewrite", 0.99)])
+    assert len(split) == 2 and any({0, 12} <= set(s) for s in split)
     # The same stories whatever order the pairs come in (a local scan and Spark list them differently).
     flipped = [Edge(e.b, e.a, e.relation, e.confidence) for e in reversed(chain)]
     assert cluster_stories(reversed(range(40)), flipped) == stories
