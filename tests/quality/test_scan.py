@@ -89,3 +89,11 @@ def test_precision_and_recall_come_with_intervals_that_hold_them(report):
         lo, hi = pairs[f"{name}_ci95"]
         assert lo <= pairs[name] <= hi
         assert 0.02 < hi - lo < 0.2  # 0.10 and 0.08 wide at the dev split
+
+
+def test_no_story_chains_dozens_of_unrelated_background_articles(report, text_report):
+    """Same-event links between BBC reports of different events on one subject had chained 47 of its
+    politics articles into one story (38 of its sport ones into another); a large component is now split
+    into its communities (core.provenance.cluster_stories): 22 at most on this store."""
+    assert report["stories"]["largest_background"] <= 30
+    assert text_report["stories"]["largest_background"] <= 30

@@ -29,7 +29,10 @@ its provenance edges (who was written from whom) are scored:
   text of its group first (``recall_at_1``), and what it put first otherwise;
   also for its rewrites alone (``rewrites_only``).
 * **stories**: B-cubed F1 of the stories against METER groups, over METER texts
-  (a text in no story is a story of its own).
+  (a text in no story is a story of its own); and ``largest_background``, the
+  most background articles one story holds: unrelated articles of one outlet
+  have no labels to score, and a story of dozens of them is links chaining
+  reports of many events (see :func:`~wiretrace.core.provenance.cluster_stories`).
 """
 
 from __future__ import annotations
@@ -308,7 +311,13 @@ def evaluate_scan(
             "pairs": direction_n,
             "by_basis": {b: {"accuracy": round(ok / n, 4), "pairs": n} for b, (ok, n) in sorted(by_basis.items())},
         },
-        "stories": {**_bcubed(pred, meter_items), "stories": len(stories)},
+        "stories": {
+            **_bcubed(pred, meter_items),
+            "stories": len(stories),
+            "largest_background": max(
+                (sum(kind(names[r]) == "background" for r in st.articles) for st in stories), default=0
+            ),
+        },
         "counts": {
             "articles": n_articles,
             "compared_pairs": report.compared,
