@@ -137,7 +137,24 @@ def cluster_stories(articles: Iterable[int], edges: Iterable[Edge]) -> list[list
         >>> cluster_stories([1, 2, 3, 4], [Edge(1, 2, "rewrite", 0.9), Edge(3, 2, "same-event", 0.7)])
         [[1, 2, 3], [4]]
     """
-    parent: dict[int, int] = {}
+    edges = list(edges)
+    root_of = _components([*articles, *(a for e in edges for a in (e.a, e.b))], [(e.a, e.b) for e in edges])
+    groups: dict[int, list[int]] = {}
+    for a, root in root_of.items():
+        groups.setdefault(root, []).append(a)
+    large: dict[int, list[Edge]] = {root: [] for root, group in groups.items() if len(group) >= SPLIT_FROM}
+    for e in edges:
+        if (root := root_of[e.a]) in large:
+            large[root].append(e)
+    stories: list[list[int]] = []
+    for root, group in groups.items():
+        stories += _communities(group, large[root]) if root in large else [sorted(group)]
+    return sorted(stories, key=lambda g: g[0])
+
+
+def _components(nodes: Iterable[int], links: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """Each node's component, named by its smallest node (union-find)."""
+    parent = {a: a for a in nodes}
 
     def find(x: int) -> int:
         root = x
@@ -147,26 +164,11 @@ def cluster_stories(articles: Iterable[int], edges: Iterable[Edge]) -> list[list
             parent[x], x = root, parent[x]
         return root
 
-    edges = list(edges)
-    for a in articles:
-        parent.setdefault(a, a)
-    for e in edges:
-        parent.setdefault(e.a, e.a)
-        parent.setdefault(e.b, e.b)
-        ra, rb = find(e.a), find(e.b)
+    for a, b in links:
+        ra, rb = find(a), find(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, list[int]] = {}
-    for a in parent:
-        groups.setdefault(find(a), []).append(a)
-    stories: list[list[int]] = []
-    large: dict[int, list[Edge]] = {root: [] for root, group in groups.items() if len(group) >= SPLIT_FROM}
-    for e in edges:
-        if (root := find(e.a)) in large:
-            large[root].append(e)
-    for root, group in groups.items():
-        stories += _communities(group, large[root]) if root in large else [sorted(group)]
-    return sorted(stories, key=lambda g: g[0])
+    return {a: find(a) for a in parent}
 
 
 def _communities(group: list[int], edges: list[Edge]) -> list[list[int]]:
@@ -178,28 +180,18 @@ def _communities(group: list[int], edges: list[Edge]) -> list[list[int]]:
     """
     import networkx as nx
 
-    atom = {a: a for a in group}
-
-    def find(x: int) -> int:
-        while atom[x] != x:
-            atom[x] = atom[atom[x]]
-            x = atom[x]
-        return x
-
-    for e in edges:
-        if e.relation == "rewrite" and (ra := find(e.a)) != (rb := find(e.b)):
-            atom[max(ra, rb)] = min(ra, rb)
+    atom = _components(group, [(e.a, e.b) for e in edges if e.relation == "rewrite"])
     pairs: dict[tuple[int, int], float] = {}
     for e in edges:  # one weight a pair, the strongest (a pair decided twice, or a rewrite and a reading)
         key = (min(e.a, e.b), max(e.a, e.b))
         pairs[key] = max(pairs.get(key, 0.0), 1.0 if e.relation == "rewrite" else e.confidence)
     weights: dict[tuple[int, int], float] = {}
     for (a, b), w in pairs.items():
-        key = (min(find(a), find(b)), max(find(a), find(b)))
+        key = (min(atom[a], atom[b]), max(atom[a], atom[b]))
         weights[key] = weights.get(key, 0.0) + w
     members: dict[int, list[int]] = {}
     for a in sorted(group):
-        members.setdefault(find(a), []).append(a)
+        members.setdefault(atom[a], []).append(a)
     graph = nx.Graph()
     graph.add_nodes_from(sorted(members))  # in one order, so the seed gives the same split whatever the input order
     graph.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(weights.items()))
