@@ -48,12 +48,10 @@ def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _damaged(db: str, exc: sqlite3.DatabaseError) -> StoreError:
-    from wiretrace.adapters.store.sqlite import is_busy, is_read_only, read_only_error
+    from wiretrace.adapters.store.sqlite import busy_error, is_busy, is_read_only, read_only_error
 
     if is_busy(exc):  # a write waited too long for another process's lock: nothing is wrong with the store
-        return StoreError(
-            f"{db}: the store is busy (another process kept it locked too long); try again when it is done"
-        )
+        return busy_error(db)
     if is_read_only(exc):
         return read_only_error(db)
     return StoreError(f"{db}: cannot read the store ({exc}); it may be damaged: restore a copy or ingest again")

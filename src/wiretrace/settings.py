@@ -119,28 +119,28 @@ class Settings:
                 raise ConfigError(f"setting {f.name}={value!r} is not {kind}")
             if type(value) is not type(default):  # numpy's 10 is stored (and written to JSON) as Python's
                 object.__setattr__(self, f.name, type(default)(value))
-        above_0 = "1 or more"
+        one_or_more = "1 or more"
         checks = {  # each setting: within range, and the range in words
             "link_threshold": (0.0 < self.link_threshold < 1.0, "between 0 and 1"),
             "gap_threshold": (0.0 < self.gap_threshold <= self.link_threshold, "above 0, at most link_threshold"),
             "merge_gain": (0.0 <= self.merge_gain < 1.0, "0 or more, below 1"),
-            "max_merge": (self.max_merge >= 1, above_0),
+            "max_merge": (self.max_merge >= 1, one_or_more),
             "min_list_lines": (self.min_list_lines >= 2, "2 or more"),
-            "max_chars": (self.max_chars >= 1, above_0),
-            "max_sentences": (self.max_sentences >= 1, above_0),
-            "max_terms": (self.max_terms >= 1, above_0),
-            "shingle": (self.shingle >= 1, above_0),
-            "bands": (self.bands >= 1, above_0),
-            "rows": (self.rows >= 1, above_0),
-            "candidates": (self.candidates >= 1, above_0),
+            "max_chars": (self.max_chars >= 1, one_or_more),
+            "max_sentences": (self.max_sentences >= 1, one_or_more),
+            "max_terms": (self.max_terms >= 1, one_or_more),
+            "shingle": (self.shingle >= 1, one_or_more),
+            "bands": (self.bands >= 1, one_or_more),
+            "rows": (self.rows >= 1, one_or_more),
+            "candidates": (self.candidates >= 1, one_or_more),
             # infinity would make no article a candidate
             "min_candidate_score": (0.0 <= self.min_candidate_score < math.inf, "0 or more, finite"),
             "window_days": (self.window_days >= 0, "0 (no window) or more"),
-            "batch_size": (self.batch_size >= 1, above_0),
-            "scan_batch": (self.scan_batch >= 1, above_0),
+            "batch_size": (self.batch_size >= 1, one_or_more),
+            "scan_batch": (self.scan_batch >= 1, one_or_more),
             "workers": (self.workers >= 0, "0 (one per CPU) or more"),
-            "cache_size": (self.cache_size >= 1, above_0),
-            "scan_cache_size": (self.scan_cache_size >= 1, above_0),
+            "cache_size": (self.cache_size >= 1, one_or_more),
+            "scan_cache_size": (self.scan_cache_size >= 1, one_or_more),
         }
         for name, (ok, allowed) in checks.items():
             if not ok:

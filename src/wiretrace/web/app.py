@@ -39,14 +39,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from wiretrace.adapters.html_report import shown_value
 from wiretrace.adapters.inputs import Rejected, located_id
 from wiretrace.adapters.store.base import HEADLINE_CHARS
-from wiretrace.adapters.store.sqlite import is_busy
+from wiretrace.adapters.store.sqlite import busy_error, is_busy
 from wiretrace.corpus_report import reading_articles
 from wiretrace.errors import ConfigError, InputError, StoreError, WiretraceError
 from wiretrace.report import comparison_to_dict, flat, shown_date
 from wiretrace.types import Article
 from wiretrace.web import views
 from wiretrace.web.jobs import safe_name
-from wiretrace.web.service import Busy, ComputeTimeout, NotFound, Service, WebConfig
+from wiretrace.web.service import Busy, ComputeTimeout, NotFound, Service, WebConfig, no_id
 
 __all__ = ["create_app"]
 
@@ -363,10 +363,7 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
         # A forget or a scan that waited past the busy timeout for another process's write (a `wiretrace
         # ingest` beside the server) had been a 500 "internal error"; the CLI says what it is.
         if _busy(exc):
-            return store_busy(
-                request,
-                f"{config.db}: the store is busy (another process kept it locked too long); try again when it is done",
-            )
+            return store_busy(request, str(busy_error(config.db)))
         log.error("store error on %s %s", request.method, request.url.path, exc_info=exc)
         return fail(request, 500, "internal error (see the server log)")
 
@@ -534,7 +531,7 @@ def create_app(config: WebConfig, engine: Any = None) -> FastAPI:
     def api_forget(article_id: str) -> dict[str, Any]:
         """Remove one article, its index keys and its pairs (as ``wiretrace forget ID``). Needs the token."""
         if not article_id:
-            raise NotFound("article id", "none given (the address ends where the id belongs)")
+            raise no_id()
         if not service.corpus().store.forget(article_id):
             raise NotFound(article_id, "no article with this id in the store")
         service.changed()

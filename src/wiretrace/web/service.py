@@ -161,8 +161,8 @@ class Service:
 
     def stored(self, article_id: str) -> StoredArticle:
         """The stored article ``article_id``; :class:`NotFound` when there is none."""
-        if not article_id:  # "/api/articles/": the error had named nothing (": no article with this id ...")
-            raise NotFound("article id", "none given (the address ends where the id belongs)")
+        if not article_id:
+            raise no_id()
         item = self.corpus().store.get(article_id)
         if item is None:
             raise NotFound(article_id, "no article with this id in the store (wiretrace ingest it first)")
@@ -176,3 +176,8 @@ class Service:
 
 class NotFound(InputError):
     """A stored article, story or job that does not exist (answered 404)."""
+
+
+def no_id() -> NotFound:
+    """An address that ends where the article id belongs ("/api/articles/"): the error had named nothing."""
+    return NotFound("article id", "none given (the address ends where the id belongs)")

@@ -88,6 +88,11 @@ def is_read_only(exc: sqlite3.DatabaseError) -> bool:
     return name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or "readonly database" in str(exc)
 
 
+def busy_error(path: str) -> StoreError:
+    """A write that waited past the busy timeout for another process's lock, as one line (nothing is damaged)."""
+    return StoreError(f"{path}: the store is busy (another process kept it locked too long); try again when it is done")
+
+
 def read_only_error(path: str) -> ReadOnlyStore:
     """What is read-only about the store ``path``, as one line."""
     file, folder = Path(path), Path(path).parent
